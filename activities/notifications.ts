@@ -1,0 +1,54 @@
+/**
+ * Which timeline entries cause notifications, and to whom. Lives outside the workflow so that
+ * who is told can change without touching running whistles.
+ */
+import type { WhistleEvent } from './types';
+import type { WhistleView } from '../workflows/messages';
+
+export interface Recipients { supervisors: string[]; centers: string[] }
+
+export interface PlannedNotification { recipientOrgId: string; kind: string; message: string }
+
+export function notificationsFor(event: WhistleEvent, view: WhistleView, to: Recipients): PlannedNotification[] {
+  const title = `「${view.title}」`;
+  const out: PlannedNotification[] = [];
+  const add = (orgs: Array<string | null | undefined>, kind: string, message: string) => {
+    for (const org of orgs) if (org && !out.some((n) => n.recipientOrgId === org)) out.push({ recipientOrgId: org, kind, message });
+  };
+  switch (event.type) {
+    case 'filed':
+      add([view.streetId], 'whistle_filed', `社区吹哨：${title} 请镇街报到 (new whistle for the street)`);
+      break;
+    case 'escalated':
+    case 'deadline_escalation':
+    case 'reopened':
+    case 'returned':
+      add(to.centers, 'whistle_to_center', `${title} 已上报区中心，请分拣派单 (${event.type})`);
+      break;
+    case 'triaged':
+      add((event.data.departmentIds as string[]) ?? [], 'whistle_dispatched', `${title} 已派单，请报到 (dispatched to your department)`);
+      break;
+    case 'overdue': {
+      const deadline = String(event.data.deadline ?? '');
+      add(to.supervisors, 'overdue', `${title} 超时 (${deadline}) — ${event.unit ?? ''}`);
+      if (deadline.startsWith('lists.')) add(to.centers, 'overdue', `${title} 超时 (${deadline}) — ${event.unit ?? ''}`);
+      break;
+    }
+    case 'urged':
+      add([event.unit, ...to.supervisors, ...to.centers], 'urged', `督办：${title} ${event.note ?? ''}`.trim());
+      break;
+    case 'reminder':
+      add([event.unit], 'progress_reminder', `${title} 阶段性事项请报告进展 (progress reminder)`);
+      break;
+    case 'resolved':
+      add([view.filerOrgId], 'feedback', `反馈：${title} 已办结，请评价 — ${event.note ?? ''}`);
+      break;
+    case 'evaluated':
+      add([event.unit], 'evaluated', `群众评单：${title} ${String(event.data.rating ?? '')}`);
+      break;
+    case 'withdrawn':
+      add([view.streetId], 'withdrawn', `${title} 已撤回 (withdrawn by the community)`);
+      break;
+  }
+  return out;
+}

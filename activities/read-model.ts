@@ -1,0 +1,65 @@
+/**
+ * Projection of whistle workflows into PostgreSQL: one row per whistle (only ever moved
+ * forward by version), one row per timeline entry, and the outbox of notifications those
+ * entries cause — all in one transaction, so a retried activity changes nothing twice.
+ */
+import type { Pool } from 'pg';
+import { notificationsFor, type Recipients } from './notifications';
+import type { WhistleProjection } from './types';
+
+async function recipients(pool: Pool): Promise<Recipients> {
+  const { rows } = await pool.query<{ id: string; kind: string }>(
+    "SELECT id, kind FROM orgs WHERE kind IN ('supervision', 'center') ORDER BY id");
+  return {
+    supervisors: rows.filter((r) => r.kind === 'supervision').map((r) => r.id),
+    centers: rows.filter((r) => r.kind === 'center').map((r) => r.id),
+  };
+}
+
+export async function projectWhistle(pool: Pool, p: WhistleProjection): Promise<void> {
+  const v = p.view;
+  const to = await recipients(pool);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO whistles (id, version, status, list, category, urgent, filer_org_id, community_id, street_id, holder,
+         department_ids, seen_by_departments, due_at, overdue, filed_at, resolved_at, closed_at, rating, reporter_name, view, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20, now())
+       ON CONFLICT (id) DO UPDATE SET
+         version = EXCLUDED.version, status = EXCLUDED.status, list = EXCLUDED.list, holder = EXCLUDED.holder,
+         department_ids = EXCLUDED.department_ids, seen_by_departments = EXCLUDED.seen_by_departments,
+         due_at = EXCLUDED.due_at, overdue = EXCLUDED.overdue, resolved_at = EXCLUDED.resolved_at,
+         closed_at = EXCLUDED.closed_at, rating = EXCLUDED.rating, view = EXCLUDED.view, updated_at = now()
+       WHERE whistles.version < EXCLUDED.version`,
+      [v.id, p.version, v.status, v.list, v.category, v.urgent, v.filerOrgId, v.communityId, v.streetId, v.holder,
+        v.departments.map((d) => d.id), p.seenByDepartments, v.dueAt, v.overdue, v.filedAt, v.resolvedAt, v.closedAt,
+        v.evaluation?.rating ?? null, p.reporterName, JSON.stringify(v)],
+    );
+    const inserted = await client.query<{ seq: number }>(
+      `INSERT INTO whistle_events (whistle_id, seq, at, type, actor, unit_id, note, data)
+       SELECT $1, e.seq, e.at, e.type, e.actor, e.unit_id, e.note, e.data
+         FROM jsonb_to_recordset($2::jsonb) AS e(seq int, at timestamptz, type text, actor text, unit_id text, note text, data jsonb)
+       ON CONFLICT (whistle_id, seq) DO NOTHING
+       RETURNING seq`,
+      [v.id, JSON.stringify(p.events.map((e) => ({ ...e, unit_id: e.unit })))],
+    );
+    const fresh = new Set(inserted.rows.map((r) => r.seq));
+    for (const event of p.events.filter((e) => fresh.has(e.seq))) {
+      for (const n of notificationsFor(event, v, to)) {
+        await client.query(
+          `INSERT INTO notifications (event_key, recipient_org_id, kind, subject_type, subject_id, message, data)
+           VALUES ($1, $2, $3, 'whistle', $4, $5, $6) ON CONFLICT (event_key, recipient_org_id) DO NOTHING`,
+          [`whistle:${v.id}:${event.seq}`, n.recipientOrgId, n.kind, v.id, n.message,
+            JSON.stringify({ eventType: event.type, at: event.at, status: v.status })],
+        );
+      }
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The Fastify application, layered as in Fastify's reference app: external plugins, the
+ * application's services (auth), then the routes. Nothing here talks SQL or builds Temporal
+ * options itself.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../lib/config';
+import type { Logger } from '../lib/logger';
+import { installErrorHandlers } from './errors';
+import { compileValidator } from './validation';
+import external from './plugins/external';
+import auth from './plugins/auth';
+import { Directory } from './services/directory';
+import { WhistleService } from './services/whistles';
+import systemRoutes from './routes/system';
+import directoryRoutes from './routes/directory';
+import whistleRoutes from './routes/whistles';
+
+export interface AppDeps {
+  config: Config;
+  pool: Pool;
+  temporal: Client;
+  logger: Logger;
+}
+
+export interface Services {
+  directory: Directory;
+  whistles: WhistleService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { services: Services; deps: AppDeps }
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.config.bodyLimit,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    trustProxy: false,
+  }) as unknown as FastifyInstance;
+
+  app.setValidatorCompiler(compileValidator);
+  // An empty body with a JSON content type is "no body", not a parse error (actions like accept).
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined);
+    }
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installErrorHandlers(app);
+
+  const directory = new Directory(deps.pool, deps.config.keyPepper);
+  const services: Services = {
+    directory,
+    whistles: new WhistleService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
+  };
+  app.decorate('services', services);
+  app.decorate('deps', deps);
+
+  await app.register(external, { config: deps.config });
+  await app.register(auth, { directory });
+  await app.register(systemRoutes);
+  await app.register(directoryRoutes, { prefix: '/v1' });
+  await app.register(whistleRoutes, { prefix: '/v1/whistles' });
+  return app;
+}

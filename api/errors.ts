@@ -1,0 +1,81 @@
+/**
+ * The contract's error shape `{ error: { code, message } }` for every failure, and the
+ * mapping from Fastify, Temporal and PostgreSQL failures to it. Internal errors never leak.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid_state: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class HttpError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what = 'not found') => new HttpError('not_found', what);
+export const forbidden = (why: string) => new HttpError('forbidden', why);
+export const invalid = (why: string) => new HttpError('validation_failed', why);
+
+/** PostgreSQL or Temporal cannot be reached: the request may be retried later. */
+export function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: string | number; message?: string; name?: string };
+  if (e?.name === 'ServiceError' || e?.name === 'ConnectionError') return true;
+  if (typeof e?.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(e.code)) return true;
+  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from Temporal.
+  if (typeof e?.code === 'number' && (e.code === 14 || e.code === 4)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|UNAVAILABLE|DEADLINE_EXCEEDED/.test(e?.message ?? '');
+}
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string) {
+  return reply.code(ERROR_STATUS[code]).type('application/json; charset=utf-8').send({ error: { code, message } });
+}
+
+function validationMessage(err: FastifyError): string {
+  const first = err.validation?.[0];
+  if (!first) return err.message;
+  const where = err.validationContext ?? 'request';
+  const path = first.instancePath ? `${where}${first.instancePath.replace(/\//g, '.')}` : where;
+  const params = first.params as Record<string, unknown>;
+  if (first.keyword === 'additionalProperties') return `${path}: unknown field "${String(params.additionalProperty)}"`;
+  return `${path} ${first.message ?? 'is invalid'}`;
+}
+
+export function installErrorHandlers(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof HttpError) return sendError(reply, err.code, err.message);
+    if (err.validation) return sendError(reply, 'validation_failed', validationMessage(err));
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+      return sendError(reply, 'payload_too_large', 'the request body is too large');
+    }
+    if (err.statusCode === 429) return sendError(reply, 'rate_limited', 'too many requests; slow down');
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return sendError(reply, 'validation_failed', 'the body must be JSON (Content-Type: application/json)');
+    }
+    if (err.code?.startsWith?.('FST_ERR_CTP') || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
+      return sendError(reply, 'validation_failed', err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
+        ? 'the body is not valid JSON' : err.message);
+    }
+    if (isUnavailable(err)) {
+      request.log.warn({ err }, 'dependency unavailable');
+      return sendError(reply, 'unavailable', 'the service is temporarily unavailable; try again');
+    }
+    request.log.error({ err }, 'unhandled error');
+    return sendError(reply, 'internal', 'internal error');
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+}

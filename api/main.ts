@@ -1,0 +1,44 @@
+/** `npm run api`: the HTTP API against TEMPORAL_ADDRESS and DATABASE_URL. */
+import { readConfig, type Config } from '../lib/config';
+import { createPool, migrate } from '../lib/db';
+import { createLogger, type Logger } from '../lib/logger';
+import { seedIfEmpty } from '../lib/seed';
+import { connectClient } from '../lib/temporal';
+import { buildApp } from './app';
+
+export interface RunningApi { url: string; stop(): Promise<void> }
+
+export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+  await migrate(config.databaseUrl, logger);
+  const pool = createPool(config.databaseUrl, 20);
+  if (!config.production) await seedIfEmpty(pool, config.keyPepper, logger);
+  const temporal = await connectClient(config.temporalAddress, config.temporalNamespace);
+  const app = await buildApp({ config, pool, temporal, logger });
+  const url = await app.listen({ port: config.port, host: config.host });
+  let stopped: Promise<void> | undefined;
+  return {
+    url,
+    stop() {
+      stopped ??= (async () => {
+        await app.close(); // stops accepting, lets requests in flight finish
+        await temporal.connection.close();
+        await pool.end();
+        logger.info('api stopped');
+      })();
+      return stopped;
+    },
+  };
+}
+
+if (require.main === module) {
+  const config = readConfig();
+  const logger = createLogger({ level: config.logLevel, production: config.production, name: 'api' });
+  startApi(config, logger).then((running) => {
+    const stop = (signal: string) => { logger.info({ signal }, 'api draining'); void running.stop(); };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  }).catch((err) => {
+    logger.fatal({ err }, 'api failed to start');
+    process.exit(1);
+  });
+}

@@ -1,0 +1,205 @@
+/**
+ * Working days (工作日) of China's official calendar, as seen from the district (Asia/Shanghai).
+ *
+ * A day is working or not, decided in this order:
+ * 1. an operator override from the `calendar_days` table (the State Council publishes next
+ *    year's holiday schedule late in the year, so operators add it as data);
+ * 2. the schedule shipped in the `chinese-days` package: public holidays (节假日) are off and
+ *    make-up working days (调休, a Saturday or Sunday declared a working day) are on;
+ * 3. for a year the package does not cover, plain Monday to Friday.
+ *
+ * Pure and synchronous apart from `loadCalendarOverrides`; no Node built-ins, so it may be
+ * bundled anywhere. Asia/Shanghai is UTC+8 all year (no daylight saving time), so the
+ * conversions below are fixed +8h arithmetic.
+ */
+import type { Pool } from 'pg';
+// The package's own data file. Its functions (`isWorkday` …) read the day through the process's
+// local time zone and give wrong answers west of UTC (America/…: every weekday shifts by one),
+// so this module looks the day up in the same data by its 'YYYY-MM-DD' key instead.
+import chineseDays from 'chinese-days/dist/chinese-days.json';
+
+/** Operator overrides: 'YYYY-MM-DD' → true for a working day, false for a day off. */
+export type CalendarOverrides = ReadonlyMap<string, boolean>;
+
+/** Why a day is working or not: what `WorkingCalendar.explainDay` answers. */
+export interface DayVerdict {
+  day: string;
+  working: boolean;
+  /**
+   * `override`: an operator's row in `calendar_days`;
+   * `package`: a holiday or a 调休 working day in the chinese-days schedule;
+   * `weekday`: the weekday rule (Mon–Fri working), either an ordinary day of a year the package
+   * covers or any day of a year it does not.
+   */
+  source: 'override' | 'package' | 'weekday';
+  /** A sentence for operators, e.g. "春节 (Spring Festival) holiday in the chinese-days schedule". */
+  reason: string;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Asia/Shanghai is UTC+8 all year. */
+const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
+/** A long enough search for the next working day; only absurd overrides can exhaust it. */
+const MAX_DAYS_SCANNED = 3660;
+const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** The package's schedule: 'YYYY-MM-DD' → "English name,中文名,n". */
+const PACKAGE_HOLIDAYS: Readonly<Record<string, string>> = chineseDays.holidays;
+const PACKAGE_WORKDAYS: Readonly<Record<string, string>> = chineseDays.workdays;
+
+/** Years for which the package has the official schedule (each has at least 元旦). */
+const PACKAGE_YEARS: ReadonlySet<number> = new Set(
+  [...Object.keys(PACKAGE_HOLIDAYS), ...Object.keys(PACKAGE_WORKDAYS)].map((day) => Number(day.slice(0, 4))),
+);
+
+/**
+ * A calendar day as a count of days since 1970-01-01 (a civil date, no time zone).
+ * Throws RangeError unless `day` is a real date written 'YYYY-MM-DD'.
+ */
+function dayNumber(day: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (match) {
+    const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const ms = Date.UTC(year, month - 1, date);
+    const back = new Date(ms);
+    if (back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === date) {
+      return ms / DAY_MS;
+    }
+  }
+  throw new RangeError(`not a calendar day (YYYY-MM-DD): "${day}"`);
+}
+
+/** 'YYYY-MM-DD' of a day number. */
+function dayString(n: number): string {
+  return new Date(n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+function weekdayOf(n: number): number {
+  return new Date(n * DAY_MS).getUTCDay();
+}
+
+/** The instant 00:00 Asia/Shanghai at the start of a day number. */
+function shanghaiMidnight(n: number): Date {
+  return new Date(n * DAY_MS - SHANGHAI_OFFSET_MS);
+}
+
+/** True when `day` is a real calendar date written 'YYYY-MM-DD'. */
+export function isCalendarDay(day: string): boolean {
+  try {
+    dayNumber(day);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar day ('YYYY-MM-DD') in Asia/Shanghai at that instant. */
+export function shanghaiDay(instant: Date): string {
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('shanghaiDay: invalid Date');
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The quarter ('2026-Q4') in Asia/Shanghai at that instant; assessments are per quarter. */
+export function quarterOf(instant: Date): string {
+  const day = shanghaiDay(instant);
+  const month = Number(day.slice(5, 7));
+  return `${day.slice(0, 4)}-Q${Math.floor((month - 1) / 3) + 1}`;
+}
+
+/**
+ * The bounds of a quarter ('2026-Q4') as instants: `from` is 00:00 Asia/Shanghai on its first
+ * day, `to` (exclusive) is 00:00 Asia/Shanghai on the first day of the next quarter.
+ */
+export function quarterRange(q: string): { from: Date; to: Date } {
+  const match = /^(\d{4})-Q([1-4])$/.exec(q);
+  if (!match) throw new RangeError(`not a quarter (YYYY-Qn, n from 1 to 4): "${q}"`);
+  const year = Number(match[1]);
+  const firstMonth = (Number(match[2]) - 1) * 3;
+  return {
+    from: new Date(Date.UTC(year, firstMonth, 1) - SHANGHAI_OFFSET_MS),
+    to: new Date(Date.UTC(year, firstMonth + 3, 1) - SHANGHAI_OFFSET_MS),
+  };
+}
+
+/** The official calendar of working days, with the operators' overrides on top. */
+export class WorkingCalendar {
+  private readonly overrides: Map<string, boolean>;
+
+  constructor(overrides: CalendarOverrides = new Map()) {
+    for (const day of overrides.keys()) dayNumber(day);
+    this.overrides = new Map(overrides);
+  }
+
+  /** Whether `day` ('YYYY-MM-DD') is a working day in the district. */
+  isWorkingDay(day: string): boolean {
+    return this.explainDay(day).working;
+  }
+
+  /** Whether `day` is a working day, and which rule decided it. */
+  explainDay(day: string): DayVerdict {
+    const n = dayNumber(day);
+    const override = this.overrides.get(day);
+    if (override !== undefined) {
+      return {
+        day,
+        working: override,
+        source: 'override',
+        reason: `operator override in calendar_days: ${override ? 'working day' : 'day off'}`,
+      };
+    }
+    const weekday = weekdayOf(n);
+    const year = Number(day.slice(0, 4));
+    if (PACKAGE_YEARS.has(year)) {
+      const workday = PACKAGE_WORKDAYS[day];
+      if (workday !== undefined) {
+        return { day, working: true, source: 'package', reason: `${festival(workday)} 调休 make-up working day (${WEEKDAY_NAMES[weekday]}) in the chinese-days schedule` };
+      }
+      const holiday = PACKAGE_HOLIDAYS[day];
+      if (holiday !== undefined) {
+        return { day, working: false, source: 'package', reason: `${festival(holiday)} holiday in the chinese-days schedule` };
+      }
+    }
+    const working = weekday >= 1 && weekday <= 5;
+    const covered = PACKAGE_YEARS.has(year)
+      ? `no holiday or 调休 on this day in the chinese-days ${year} schedule`
+      : `the chinese-days package has no schedule for ${year}`;
+    return { day, working, source: 'weekday', reason: `${WEEKDAY_NAMES[weekday]} (${covered}; Mon–Fri rule)` };
+  }
+
+  /**
+   * The deadline "within n working days" of an event at `from`: counting starts on the day
+   * after the event's calendar day in Asia/Shanghai, and the deadline is 24:00 Asia/Shanghai at
+   * the end of the n-th working day, returned as 00:00 +08:00 of the following calendar day.
+   * `n` must be a whole number ≥ 1.
+   */
+  addWorkingDays(from: Date, n: number): Date {
+    if (!Number.isInteger(n) || n < 1) {
+      throw new RangeError(`working days must be a whole number >= 1, got ${n}`);
+    }
+    let day = dayNumber(shanghaiDay(from));
+    let counted = 0;
+    for (let scanned = 0; scanned < MAX_DAYS_SCANNED + n; scanned++) {
+      day += 1;
+      if (this.isWorkingDay(dayString(day))) counted += 1;
+      if (counted === n) return shanghaiMidnight(day + 1);
+    }
+    throw new RangeError(`no ${n} working days found after ${shanghaiDay(from)}; check calendar_days`);
+  }
+}
+
+/** "Spring Festival,春节,4" → "春节 (Spring Festival)". */
+function festival(entry: string): string {
+  const [english, chinese] = entry.split(',');
+  return chinese ? `${chinese} (${english})` : english;
+}
+
+/** Reads the operators' overrides from `calendar_days`. */
+export async function loadCalendarOverrides(pool: Pool): Promise<Map<string, boolean>> {
+  const result = await pool.query<{ day: string; working: boolean }>(
+    "SELECT to_char(day, 'YYYY-MM-DD') AS day, working FROM calendar_days ORDER BY day",
+  );
+  return new Map(result.rows.map((row) => [row.day, row.working]));
+}

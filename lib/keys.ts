@@ -1,0 +1,18 @@
+/**
+ * API keys: random, shown once, stored only as HMAC-SHA256(pepper, key). Lookup by hash
+ * means no key is ever compared character by character in application code.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+
+export function generateKey(): string {
+  return `wk_${randomBytes(24).toString('base64url')}`;
+}
+
+export function hashKey(pepper: string, key: string): string {
+  return createHmac('sha256', pepper).update(key, 'utf8').digest('hex');
+}
+
+/** The key of a development account (never in production). */
+export function devKey(accountId: string): string {
+  return `dev-${accountId}`;
+}
