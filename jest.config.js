@@ -3,8 +3,12 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  // Some of Fastify's inject helpers ship as ES modules only (cookie); let swc turn them into CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|set-cookie-parser)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
+  // Worker threads of the Temporal SDK may linger a moment after shutdown; never hang CI on them.
+  forceExit: true,
 };

@@ -34,6 +34,8 @@ export default async function systemRoutes(app: FastifyInstance) {
     return sendError(reply, 'unavailable', `not ready: ${down.join(' and ')} not answering`);
   });
 
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
   app.get('/v1/categories', {
     schema: {
       tags: ['directory'], summary: 'Categories of residents\' matters (Chinese names, English ids)',

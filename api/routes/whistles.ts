@@ -24,7 +24,7 @@ const IdempotencyHeaders = Type.Object({
 export default async function whistleRoutes(app: FastifyInstance) {
   app.addHook('onRequest', app.authenticate);
 
-  app.post('/', {
+  app.post('', {
     schema: {
       tags: ['whistles'], summary: 'Blow the whistle (吹哨): a community files a matter for its street', ...authed,
       headers: IdempotencyHeaders, body: FileWhistleBody,
@@ -37,7 +37,7 @@ export default async function whistleRoutes(app: FastifyInstance) {
     return reply.code(201).send(view);
   });
 
-  app.get('/', {
+  app.get('', {
     schema: {
       tags: ['whistles'], summary: 'Whistles the caller may see, newest first', ...authed, querystring: ListQuery,
       response: { 200: WhistlePage, ...errors('unauthenticated') },
