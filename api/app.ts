@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandlers(app);
 
-  const directory = new Directory(deps.pool, deps.config.keyPepper);
+  const directory = new Directory(deps.pool, deps.config.keyPepper, deps.config.production);
   const services: Services = {
     directory,
     whistles: new WhistleService(deps.pool, deps.temporal, directory, deps.config.taskQueue),

@@ -31,6 +31,9 @@ const FAILURE_CODES: Record<string, ErrorCode> = {
   not_found: 'not_found', forbidden: 'forbidden', invalid_state: 'invalid_state', validation_failed: 'validation_failed',
 };
 
+/** How long an API call waits on Temporal (a worker or the server down) before answering 503. */
+const TEMPORAL_DEADLINE_MS = 20_000;
+
 interface Row { view: WhistleView; seen_by_departments: string[]; filer_org_id: string }
 
 /** The whistle id: derived from (account, Idempotency-Key) so retries meet the same workflow. */
@@ -120,10 +123,10 @@ export class WhistleService {
       ],
     });
     try {
-      return await this.temporal.workflow.executeUpdateWithStart(filedUpdate, {
+      return await this.withinDeadline(() => this.temporal.workflow.executeUpdateWithStart(filedUpdate, {
         args: [actorOf(account)],
         startWorkflowOperation: start,
-      });
+      }));
     } catch (err) {
       // The same key was used for a whistle that has already ended: answer with that whistle.
       if (err instanceof WorkflowExecutionAlreadyStartedError) return this.view(account, id);
@@ -135,7 +138,8 @@ export class WhistleService {
     if (action === 'triage') await this.checkDepartments(body);
     const handle = this.temporal.workflow.getHandle(whistleWorkflowId(id));
     try {
-      return await handle.executeUpdate<WhistleView, [Actor, unknown]>(UPDATES[action].name, { args: [actorOf(account), body] });
+      return await this.withinDeadline(() =>
+        handle.executeUpdate<WhistleView, [Actor, unknown]>(UPDATES[action].name, { args: [actorOf(account), body] }));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
         // Ended (closed or withdrawn) or never existed: 409 for those who may see it, else 404.
@@ -144,6 +148,10 @@ export class WhistleService {
       }
       return mapUpdateFailure(err);
     }
+  }
+
+  private withinDeadline<T>(fn: () => Promise<T>): Promise<T> {
+    return this.temporal.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, fn);
   }
 
   private async checkDepartments(body: Record<string, unknown>) {
@@ -165,7 +173,7 @@ export class WhistleService {
   /** The read model may lag behind a whistle filed a moment ago: ask the workflow itself. */
   private async fromWorkflow(id: string): Promise<Row> {
     try {
-      const view = await this.temporal.workflow.getHandle(whistleWorkflowId(id)).query(viewQuery);
+      const view = await this.withinDeadline(() => this.temporal.workflow.getHandle(whistleWorkflowId(id)).query(viewQuery));
       const seen = view.departments.map((d) => d.id);
       return { view, seen_by_departments: seen, filer_org_id: view.filerOrgId };
     } catch (err) {
