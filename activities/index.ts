@@ -3,13 +3,27 @@ import type { Pool } from 'pg';
 import type { Policy } from '../lib/policy';
 import { createDeadlineActivities } from './deadlines';
 import { projectWhistle } from './read-model';
-import type { WhistleProjection } from './types';
+import { projectHelp } from './help-read-model';
+import { createOutboxActivities, type WebhookSettings } from './outbox';
+import { readConfig } from '../lib/config';
+import type { HelpProjection, WhistleProjection } from './types';
 
-export function createActivities(deps: { pool: Pool; policy: Policy }) {
+/**
+ * `webhook`: where the outbox is delivered; null for nowhere. When not given, it is read from
+ * the process's configuration (WEBHOOK_URL, WEBHOOK_SECRET).
+ */
+export function createActivities(deps: { pool: Pool; policy: Policy; webhook?: WebhookSettings | null }) {
   return {
+    ...createOutboxActivities(deps.pool, deps.webhook !== undefined ? deps.webhook : webhookFromConfig()),
     ...createDeadlineActivities(deps.policy, deps.pool),
     projectWhistle: (p: WhistleProjection) => projectWhistle(deps.pool, p),
+    projectHelp: (p: HelpProjection) => projectHelp(deps.pool, p),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+function webhookFromConfig(): WebhookSettings | null {
+  const config = readConfig();
+  return config.webhookUrl ? { url: config.webhookUrl, secret: config.webhookSecret } : null;
+}

@@ -29,9 +29,9 @@ export function notificationsFor(event: WhistleEvent, view: WhistleView, to: Rec
       add((event.data.departmentIds as string[]) ?? [], 'whistle_dispatched', `${title} 已派单，请报到 (dispatched to your department)`);
       break;
     case 'overdue': {
+      // 超时: the late unit (the holder), supervisors and the center all hear of it.
       const deadline = String(event.data.deadline ?? '');
-      add(to.supervisors, 'overdue', `${title} 超时 (${deadline}) — ${event.unit ?? ''}`);
-      if (deadline.startsWith('lists.')) add(to.centers, 'overdue', `${title} 超时 (${deadline}) — ${event.unit ?? ''}`);
+      add([event.unit, ...to.supervisors, ...to.centers], 'overdue', `${title} 超时 (${deadline}) — ${event.unit ?? ''}`);
       break;
     }
     case 'urged':

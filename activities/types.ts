@@ -41,3 +41,50 @@ export interface WhistleActivities {
   /** Writes the whistle's read model, its new events and the notifications they cause. */
   projectWhistle(projection: WhistleProjection): Promise<void>;
 }
+
+/** One timeline entry of a neighbour-help request, with the account and unit it concerns. */
+export interface HelpEvent {
+  seq: number;
+  at: string;
+  type: string;
+  actor: string;
+  note: string | null;
+  /** The account the entry is about (the claimer for claimed, checked_in, completed, no_show, confirmed). */
+  subject: string | null;
+  /** The organisation the entry concerns (told of it, or acting). */
+  unit: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface HelpProjection {
+  version: number;
+  view: import('../workflows/help-messages').HelpView;
+  /** The organisation of the requester's account (told of verification, claim, completion). */
+  requesterOrgId: string;
+  /** The organisation of the current claimer's account, if any. */
+  claimerOrgId: string | null;
+  events: HelpEvent[];
+}
+
+export interface HelpActivities {
+  /** Writes the help request's read model, its new events and the notifications they cause. */
+  projectHelp(projection: HelpProjection): Promise<void>;
+}
+
+/** What one round of outbox delivery did. */
+export interface DeliveryRound {
+  /** Notifications POSTed and acknowledged (2xx) in this round. */
+  delivered: number;
+  /** More undelivered notifications were waiting than one batch holds. */
+  more: boolean;
+  /** False when no webhook is configured: nothing is sent, rows stay in the outbox. */
+  webhook: boolean;
+}
+
+export interface OutboxActivities {
+  /**
+   * Claims up to `batchSize` undelivered notifications, POSTs each to the webhook (signed) and
+   * marks it delivered; throws after the first refusal so Temporal retries with backoff.
+   */
+  deliverPending(batchSize: number): Promise<DeliveryRound>;
+}

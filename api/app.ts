@@ -13,11 +13,23 @@ import { installErrorHandlers } from './errors';
 import { compileValidator } from './validation';
 import external from './plugins/external';
 import auth from './plugins/auth';
+import metrics from './plugins/metrics';
 import { Directory } from './services/directory';
 import { WhistleService } from './services/whistles';
+import { HelpService } from './services/help';
+import { BoardService } from './services/board';
+import { AssessmentService } from './services/assessments';
+import { NotificationService } from './services/notifications';
+import { StatsService } from './services/stats';
 import systemRoutes from './routes/system';
 import directoryRoutes from './routes/directory';
 import whistleRoutes from './routes/whistles';
+import helpRoutes from './routes/help';
+import memberRoutes from './routes/members';
+import boardRoutes from './routes/board';
+import assessmentRoutes from './routes/assessments';
+import notificationRoutes from './routes/notifications';
+import statsRoutes from './routes/stats';
 
 export interface AppDeps {
   config: Config;
@@ -29,6 +41,11 @@ export interface AppDeps {
 export interface Services {
   directory: Directory;
   whistles: WhistleService;
+  help: HelpService;
+  board: BoardService;
+  assessments: AssessmentService;
+  notifications: NotificationService;
+  stats: StatsService;
 }
 
 declare module 'fastify' {
@@ -67,14 +84,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const services: Services = {
     directory,
     whistles: new WhistleService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
+    help: new HelpService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
+    board: new BoardService(deps.pool, directory),
+    assessments: new AssessmentService(deps.pool, directory, deps.config.assessmentWeights),
+    notifications: new NotificationService(deps.pool),
+    stats: new StatsService(deps.pool),
   };
   app.decorate('services', services);
   app.decorate('deps', deps);
 
   await app.register(external, { config: deps.config });
+  await app.register(metrics, { pool: deps.pool });
   await app.register(auth, { directory });
   await app.register(systemRoutes);
   await app.register(directoryRoutes, { prefix: '/v1' });
   await app.register(whistleRoutes, { prefix: '/v1/whistles' });
+  await app.register(helpRoutes, { prefix: '/v1/help-requests' });
+  await app.register(memberRoutes, { prefix: '/v1/members' });
+  await app.register(boardRoutes);
+  await app.register(assessmentRoutes, { prefix: '/v1' });
+  await app.register(notificationRoutes, { prefix: '/v1' });
+  await app.register(statsRoutes, { prefix: '/v1' });
   return app;
 }

@@ -32,9 +32,12 @@ export const forbidden = (why: string) => new HttpError('forbidden', why);
 export const invalid = (why: string) => new HttpError('validation_failed', why);
 
 /** PostgreSQL or Temporal cannot be reached: the request may be retried later. */
-export function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: string | number; message?: string; name?: string };
+export function isUnavailable(err: unknown, depth = 0): boolean {
+  const e = err as { code?: string | number; message?: string; name?: string; cause?: unknown };
   if (e?.name === 'ServiceError' || e?.name === 'ConnectionError') return true;
+  // An update that no worker took in time (the worker is down): the client may retry.
+  if (e?.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') return true;
+  if (e?.cause && depth < 3 && isUnavailable(e.cause, depth + 1)) return true;
   if (typeof e?.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(e.code)) return true;
   // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from Temporal.
   if (typeof e?.code === 'number' && (e.code === 14 || e.code === 4)) return true;

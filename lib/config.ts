@@ -26,7 +26,18 @@ export interface Config {
   bodyLimit: number;
   /** Origins allowed by CORS; empty means closed. */
   corsOrigins: string[];
+  /** Port of the worker's Prometheus endpoint (Temporal SDK metrics) on HOST; 0 turns it off. */
+  workerMetricsPort: number;
+  /** 验单: weights of the four rates in a unit's quarterly score (ASSESSMENT_WEIGHTS, JSON). */
+  assessmentWeights: AssessmentWeights;
 }
+
+/** Weights of the rates in the assessment score; see docs/ASSESSMENT.md. */
+export interface AssessmentWeights { response: number; resolution: number; onTime: number; satisfaction: number }
+
+export const DEFAULT_ASSESSMENT_WEIGHTS: Readonly<AssessmentWeights> = Object.freeze({
+  response: 0.2, resolution: 0.3, onTime: 0.2, satisfaction: 0.3,
+});
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -42,9 +53,46 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** WEBHOOK_URL: an http(s) URL, or unset; in production its secret must be set too. */
+function webhookUrl(env: NodeJS.ProcessEnv, production: boolean): string | undefined {
+  const raw = env.WEBHOOK_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`WEBHOOK_URL must be an http:// or https:// URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`WEBHOOK_URL must be an http:// or https:// URL, got "${raw}"`);
+  if (production && !env.WEBHOOK_SECRET) throw new ConfigError('WEBHOOK_SECRET must be set in production when WEBHOOK_URL is');
+  return raw;
+}
+
 function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const raw = env[name];
   return raw === undefined || raw === '' ? fallback : raw;
+}
+
+/** ASSESSMENT_WEIGHTS: a JSON object giving some or all weights; the rest keep their defaults. */
+function assessmentWeights(env: NodeJS.ProcessEnv): AssessmentWeights {
+  const raw = env.ASSESSMENT_WEIGHTS;
+  const weights: AssessmentWeights = { ...DEFAULT_ASSESSMENT_WEIGHTS };
+  if (raw === undefined || raw.trim() === '') return weights;
+  const shape = `ASSESSMENT_WEIGHTS must be a JSON object with numbers >= 0 for ${Object.keys(weights).join(', ')}`;
+  let given: unknown;
+  try {
+    given = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${shape}; it is not valid JSON: "${raw}"`);
+  }
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new ConfigError(`${shape}, got "${raw}"`);
+  for (const [key, value] of Object.entries(given)) {
+    if (!(key in weights)) throw new ConfigError(`${shape}; unknown weight "${key}"`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ConfigError(`${shape}; "${key}" is ${JSON.stringify(value)}`);
+    weights[key as keyof AssessmentWeights] = value;
+  }
+  if (Object.values(weights).every((w) => w === 0)) throw new ConfigError(`${shape}; at least one weight must be above 0`);
+  return weights;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -82,10 +130,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv,
     production,
     keyPepper,
-    webhookUrl: env.WEBHOOK_URL || undefined,
+    webhookUrl: webhookUrl(env, production),
     webhookSecret: text(env, 'WEBHOOK_SECRET', 'whistle-dev-webhook-secret'),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
+    assessmentWeights: assessmentWeights(env),
   };
 }

@@ -30,7 +30,7 @@ async function main() {
 
   const worker = await startWorker(config, logger);
   const api = await startApi(config, logger);
-  logger.info({ api: api.url, docs: `${api.url}/docs` }, 'Whistle is running');
+  logger.info({ api: api.url, docs: `${api.url}/docs`, metrics: `${api.url}/metrics` }, 'Whistle is running');
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -27,12 +27,12 @@ const notified = async (id: string, kind: string) =>
   (await stack.pool.query('SELECT recipient_org_id FROM notifications WHERE subject_id = $1 AND kind = $2 ORDER BY recipient_org_id', [id, kind]))
     .rows.map((r) => r.recipient_org_id as string);
 
-test('the street not accepting in time makes the whistle overdue and tells supervisors; it stays with the street', async () => {
+test('the street not accepting in time makes the whistle overdue and tells the street, supervisors and the center; it stays with the street', async () => {
   const w = await fileWhistle(stack);
   const v = await eventually(async () => { const x = await view(w.id); return x.overdue && x; }, 10_000, 'overdue');
   expect(v).toMatchObject({ status: 'filed', holder: 'wuhang', overdue: true });
   expect(v.timeline.at(-1)).toMatchObject({ type: 'overdue', actor: 'system' });
-  expect(await notified(w.id, 'overdue')).toEqual(['supervision']);
+  expect(await notified(w.id, 'overdue')).toEqual(['center', 'supervision', 'wuhang']);
 });
 
 test('the street handling deadline escalates to the center by itself (deadline_escalation)', async () => {
@@ -66,7 +66,7 @@ test('the center not triaging in time makes it overdue; triage clears the flag f
   await must(stack, 'wuhang', w.id, 'escalate', { reason: '无权处理' });
   const v = await eventually(async () => { const x = await view(w.id); return x.overdue && x; }, 10_000, 'triage overdue');
   expect(v).toMatchObject({ status: 'escalated', holder: 'center' });
-  expect(await notified(w.id, 'overdue')).toEqual(['supervision']);
+  expect(await notified(w.id, 'overdue')).toEqual(['center', 'supervision']);
   const dispatched = await must(stack, 'center', w.id, 'triage', { list: 'phased', departmentIds: ['urban'] });
   expect(dispatched.overdue).toBe(false);
 });
@@ -83,8 +83,8 @@ test('departments not accepting, then missing the list deadline: overdue, superv
   expect(v).toMatchObject({ status: 'department_handling', overdue: true, holder: 'urban' });
   const late = await stack.pool.query("SELECT unit_id, data->>'deadline' AS deadline FROM whistle_events WHERE whistle_id = $1 AND type = 'overdue' ORDER BY seq", [w.id]);
   expect(late.rows).toEqual([{ unit_id: 'water', deadline: 'department.accept' }, { unit_id: 'urban', deadline: 'lists.immediate' }]);
-  // One notification per late event: supervisors hear of both, the center of the list deadline.
-  expect(await notified(w.id, 'overdue')).toEqual(['center', 'supervision', 'supervision']);
+  // One notification per late event and recipient: the late department, supervisors, the center.
+  expect(await notified(w.id, 'overdue')).toEqual(['center', 'center', 'supervision', 'supervision', 'urban', 'water']);
 });
 
 test('a phased item without progress reminds its holder every period; progress resets the reminder', async () => {

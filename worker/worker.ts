@@ -8,7 +8,7 @@ import type { Policy } from '../lib/policy';
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 export interface WorkerDeps {
-  config: Pick<Config, 'temporalNamespace' | 'taskQueue'>;
+  config: Pick<Config, 'temporalNamespace' | 'taskQueue' | 'webhookUrl' | 'webhookSecret'>;
   connection: NativeConnection;
   pool: Pool;
   policy: Policy;
@@ -23,7 +23,11 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.config.temporalNamespace,
     taskQueue: deps.config.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ pool: deps.pool, policy: deps.policy }),
+    activities: createActivities({
+      pool: deps.pool,
+      policy: deps.policy,
+      webhook: deps.config.webhookUrl ? { url: deps.config.webhookUrl, secret: deps.config.webhookSecret } : null,
+    }),
     ...(deps.identity ? { identity: deps.identity } : {}),
     // Whistles wait on timers for days: keep the cache bounded so memory stays flat.
     maxCachedWorkflows: 2000,

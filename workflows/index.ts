@@ -1,2 +1,4 @@
 /** Every workflow the worker runs. */
 export { whistle } from './whistle';
+export { help } from './help';
+export { outboxDelivery } from './outbox-delivery';

@@ -13,6 +13,59 @@ import type { Config } from '../../lib/config';
 import { ErrorBody } from '../schemas/common';
 import { WhistleView } from '../schemas/whistles';
 
+/**
+ * An operationId for a route that names none: the method and the path's words, parameters as
+ * `By<Name>` (`POST /v1/help-requests/:id/claim` → `postHelpRequestsByIdClaim`). Routes of the
+ * contract name theirs; this keeps the document complete for any route added without one.
+ */
+export function derivedOperationId(method: string, url: string): string {
+  const words = url.replace(/^\/v\d+(?=\/)/, '').split('/').filter(Boolean).flatMap((segment) => {
+    const param = /^:(.+)$/.exec(segment) ?? /^\{(.+)\}$/.exec(segment);
+    return param ? ['by', ...param[1].split(/[-_]/)] : segment.split(/[-_.]/);
+  });
+  const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
+  return method.toLowerCase() + words.map(cap).join('');
+}
+
+/**
+ * Errors are JSON whatever a route produces otherwise (`produces: ['text/html']` would
+ * otherwise be applied to its error responses too).
+ */
+function errorsAsJson(response: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!response) return response;
+  const out: Record<string, unknown> = {};
+  for (const [status, value] of Object.entries(response)) {
+    const r = value as Record<string, unknown>;
+    if (Number(status) >= 400 && r && !('content' in r)) {
+      const { description, ...schema } = r;
+      out[status] = { description, content: { 'application/json': { schema } } };
+    } else {
+      out[status] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Fills what a route's schema leaves out of its OpenAPI operation: an operationId, and
+ * `security: []` for routes that do not declare `...authed` (the public ones: by this
+ * project's convention every authenticated route spreads `authed`; test/openapi.test.ts checks
+ * that each operation's security matches what the route really answers without a key).
+ */
+function completeOperation({ schema, url, route }: { schema: Record<string, unknown> | undefined; url: string; route: { method: string | string[] } }) {
+  if (!schema || schema.hide) return { schema: schema as never, url };
+  const method = Array.isArray(route.method) ? route.method[0] : route.method;
+  return {
+    schema: {
+      ...schema,
+      operationId: schema.operationId ?? derivedOperationId(method, url),
+      security: schema.security ?? [],
+      ...(schema.produces ? { response: errorsAsJson(schema.response as Record<string, unknown> | undefined) } : {}),
+    } as never,
+    url,
+  };
+}
+
 export default fp<{ config: Config }>(async (app, { config }) => {
   await app.register(helmet, {
     // The docs page and the public board load their own inline styles/scripts.
@@ -45,14 +98,40 @@ export default fp<{ config: Config }>(async (app, { config }) => {
       info: {
         title: 'Whistle API (吹哨报到)',
         version: '1.0.0',
-        description: 'Communities blow the whistle (吹哨), streets and departments report (报到). ' +
-          'Every error is `{ "error": { "code", "message" } }`.',
+        description: [
+          'Communities blow the whistle (社区吹哨), streets, towns and departments report (部门报到): ' +
+            '居事上报, 三单管理, 群众评单, 定期验单 and 邻里搭把手, each case a durable Temporal workflow.',
+          '',
+          '**Authentication.** Every operation but the public ones (marked with no security) needs ' +
+            '`Authorization: Bearer <api key>`; operators issue keys with `npm run accounts -- create`.',
+          '',
+          '**Errors.** Every error is `{ "error": { "code": "...", "message": "..." } }` with code ' +
+            '`validation_failed` 400 (bad or unknown fields), `unauthenticated` 401, `forbidden` 403, `not_found` 404 ' +
+            '(also for what the caller may not see), `invalid_state` 409, `payload_too_large` 413, `rate_limited` 429, ' +
+            '`unavailable` 503 (PostgreSQL or Temporal not answering; retry), and `internal` 500 for faults of the service, ' +
+            'never for bad input.',
+          '',
+          '**Limits.** Requests per minute per API key (or per address without one), and a largest body size; ' +
+            'both are settings of the deployment.',
+          '',
+          'This document is generated from the route schemas: `GET /openapi.json`; browsable at `GET /docs`.',
+        ].join('\n'),
         license: { name: 'Proprietary', url: 'https://example.invalid/license' },
       },
       servers: [{ url: '/' }],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <api key>' } } },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http', scheme: 'bearer',
+            description: '`Authorization: Bearer <api key>`. One key per account (社区, 镇街, 区中心, 部门, 督查, 党员, 居民); ' +
+              'keys are stored hashed and shown once, when `npm run accounts -- create --org ID --role ROLE` issues them.',
+          },
+        },
+      },
+      // Secure unless an operation says otherwise (`security: []` on the public ones).
+      security: [{ apiKey: [] }],
       tags: [
-        { name: 'service', description: 'Health, readiness, documentation' },
+        { name: 'service', description: 'Health, readiness, metrics, this document' },
         { name: 'directory', description: 'Organisations, accounts, categories' },
         { name: 'whistles', description: '居事上报 / 吹哨报到' },
         { name: 'board', description: '公示栏 (public notice board)' },
@@ -61,6 +140,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    transform: completeOperation as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 }, { name: 'external' });

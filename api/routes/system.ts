@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { CATEGORIES } from '../../lib/categories';
 import { sendError } from '../errors';
+import { described, errorsOnly, publicRoute } from '../schemas/common';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -12,15 +13,23 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
 
 export default async function systemRoutes(app: FastifyInstance) {
   app.get('/healthz', {
-    schema: { tags: ['service'], summary: 'The process runs', response: { 200: Type.Object({ status: Type.String() }) } },
+    schema: {
+      tags: ['service'], operationId: 'getHealth', summary: 'The process runs (liveness)', ...publicRoute,
+      response: {
+        200: Type.Object({ status: Type.String({ enum: ['ok'] }) }, { description: 'The process runs', examples: [{ status: 'ok' }] }),
+        ...errorsOnly('rate_limited'),
+      },
+    },
   }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', {
     schema: {
-      tags: ['service'], summary: 'PostgreSQL and Temporal answer',
+      tags: ['service'], operationId: 'getReadiness', summary: 'PostgreSQL and Temporal answer (readiness)', ...publicRoute,
       response: {
-        200: Type.Object({ status: Type.String(), postgres: Type.String(), temporal: Type.String() }),
-        503: Type.Ref('Error'),
+        200: Type.Object({
+          status: Type.String({ enum: ['ready'] }), postgres: Type.String({ enum: ['ok'] }), temporal: Type.String({ enum: ['ok'] }),
+        }, { description: 'Both answered within 2 seconds', examples: [{ status: 'ready', postgres: 'ok', temporal: 'ok' }] }),
+        ...errorsOnly('rate_limited', 'unavailable'),
       },
     },
   }, async (_request, reply) => {
@@ -34,12 +43,25 @@ export default async function systemRoutes(app: FastifyInstance) {
     return sendError(reply, 'unavailable', `not ready: ${down.join(' and ')} not answering`);
   });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', {
+    schema: {
+      tags: ['service'], operationId: 'getOpenApi', summary: 'This document (OpenAPI 3), generated from the route schemas', ...publicRoute,
+      response: {
+        200: Type.Object({}, { additionalProperties: true, description: 'The OpenAPI 3 document; `GET /docs` shows it as a page' }),
+        ...errorsOnly('rate_limited'),
+      },
+    },
+  }, async () => app.swagger());
 
   app.get('/v1/categories', {
     schema: {
-      tags: ['directory'], summary: 'Categories of residents\' matters (Chinese names, English ids)',
-      response: { 200: Type.Array(Type.Object({ id: Type.String(), name: Type.String() }), { examples: [[{ id: 'environment', name: '环境卫生' }]] }) },
+      tags: ['directory'], operationId: 'listCategories', summary: 'Categories of residents\' matters (Chinese names, English ids)', ...publicRoute,
+      response: {
+        200: described(Type.Array(Type.Object({ id: Type.String(), name: Type.String() }), {
+          examples: [[{ id: 'environment', name: '环境卫生' }, { id: 'utilities', name: '水电燃气' }]],
+        }), 'Every category; `category` of a whistle is one of these ids'),
+        ...errorsOnly('rate_limited'),
+      },
     },
   }, async () => CATEGORIES);
 }

@@ -1,9 +1,9 @@
 /** 居事上报 / 吹哨报到: file, read, list, and the actions of the contract. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { authed, errors, IdParam } from '../schemas/common';
+import { authed, described, errors, IdParam } from '../schemas/common';
 import { ACTION_BODIES, FileWhistleBody, ListQuery, WhistlePage } from '../schemas/whistles';
-import { WHISTLE_ACTIONS } from '../../workflows/messages';
+import { WHISTLE_ACTIONS, whistleWorkflowId } from '../../workflows/messages';
 
 const ACTION_SUMMARIES: Record<(typeof WHISTLE_ACTIONS)[number], string> = {
   accept: '报到: the street (filed) or a dispatched department (dispatched) takes the whistle',
@@ -18,36 +18,60 @@ const ACTION_SUMMARIES: Record<(typeof WHISTLE_ACTIONS)[number], string> = {
 };
 
 const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' })),
+  'idempotency-key': Type.Optional(Type.String({
+    minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$',
+    description: 'Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries)',
+  })),
 });
 
+const WhistleResponse = (description: string) => described(Type.Ref('Whistle'), description);
+
+/** From here on, every line logged for this request (errors, "request completed") names the whistle. */
+function logAbout(request: FastifyRequest, reply: FastifyReply, whistleId: string) {
+  const ids = { whistleId, workflowId: whistleWorkflowId(whistleId) };
+  request.log = request.log.child(ids);
+  reply.log = reply.log.child(ids);
+}
+
 export default async function whistleRoutes(app: FastifyInstance) {
+  // Before authentication, so that refused requests are logged with the whistle too; only an
+  // id of the shape IdParam allows is trusted into the logs.
+  app.addHook('onRequest', async (request, reply) => {
+    const { id } = (request.params ?? {}) as { id?: string };
+    if (typeof id === 'string' && /^[A-Za-z0-9_-]{1,100}$/.test(id)) logAbout(request, reply, id);
+  });
   app.addHook('onRequest', app.authenticate);
 
   app.post('', {
     schema: {
-      tags: ['whistles'], summary: 'Blow the whistle (吹哨): a community files a matter for its street', ...authed,
+      tags: ['whistles'], operationId: 'fileWhistle', summary: 'Blow the whistle (吹哨): a community files a matter for its street', ...authed,
+      description: 'Role `community`. The whistle goes to the street or town the community belongs to, which must answer first ' +
+        '(镇街优先报到). `reporter.phone` is kept for feedback and never shown on the board or in logs.',
       headers: IdempotencyHeaders, body: FileWhistleBody,
-      response: { 201: Type.Ref('Whistle'), ...errors('unauthenticated', 'forbidden') },
+      response: { 201: WhistleResponse('The whistle as filed (status `filed`)'), ...errors('unauthenticated', 'forbidden') },
     },
   }, async (request, reply) => {
     const key = request.headers['idempotency-key'] as string | undefined;
     const view = await app.services.whistles.file(request.account!, request.body as FileWhistleBody, key);
-    request.log.info({ whistleId: view.id, workflowId: `whistle-${view.id}` }, 'whistle filed');
+    logAbout(request, reply, view.id);
+    request.log.info({ status: view.status }, 'whistle filed');
     return reply.code(201).send(view);
   });
 
   app.get('', {
     schema: {
-      tags: ['whistles'], summary: 'Whistles the caller may see, newest first', ...authed, querystring: ListQuery,
+      tags: ['whistles'], operationId: 'listWhistles', summary: 'Whistles the caller may see, newest first', ...authed, querystring: ListQuery,
+      description: 'An unknown filter value (status, list, or an organisation that does not exist) is a 400, not an empty page.',
       response: { 200: WhistlePage, ...errors('unauthenticated') },
     },
   }, async (request) => app.services.whistles.list(request.account!, request.query as ListQuery));
 
   app.get('/:id', {
     schema: {
-      tags: ['whistles'], summary: 'One whistle with its timeline', ...authed, params: IdParam,
-      response: { 200: Type.Ref('Whistle'), ...errors('unauthenticated', 'not_found') },
+      tags: ['whistles'], operationId: 'getWhistle', summary: 'One whistle with its timeline', ...authed, params: IdParam,
+      description: 'Visible to the filing community, its street, the center, supervisors and the departments it was dispatched to; ' +
+        'to anyone else it is `not_found`.',
+      response: { 200: WhistleResponse('The whistle with its timeline'), ...errors('unauthenticated', 'not_found') },
     },
   }, async (request) => app.services.whistles.view(request.account!, (request.params as { id: string }).id));
 
@@ -55,9 +79,12 @@ export default async function whistleRoutes(app: FastifyInstance) {
     const body = ACTION_BODIES[action];
     app.post(`/:id/${action}`, {
       schema: {
-        tags: ['whistles'], summary: ACTION_SUMMARIES[action], ...authed, params: IdParam,
+        tags: ['whistles'], operationId: `${action}Whistle`, summary: ACTION_SUMMARIES[action], ...authed, params: IdParam,
         ...(action === 'accept' ? {} : { body }),
-        response: { 200: Type.Ref('Whistle'), ...errors('unauthenticated', 'forbidden', 'not_found', 'invalid_state') },
+        response: {
+          200: WhistleResponse(`The whistle after \`${action}\``),
+          ...errors('unauthenticated', 'forbidden', 'not_found', 'invalid_state'),
+        },
       },
     }, async (request) => {
       const { id } = request.params as { id: string };
@@ -69,7 +96,7 @@ export default async function whistleRoutes(app: FastifyInstance) {
         throw err;
       }
       const view = await app.services.whistles.act(request.account!, id, action, (request.body ?? {}) as Record<string, unknown>);
-      request.log.info({ whistleId: id, workflowId: `whistle-${id}`, action, status: view.status }, 'whistle action');
+      request.log.info({ action, status: view.status }, 'whistle action');
       return view;
     });
   }

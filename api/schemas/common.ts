@@ -17,18 +17,32 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   invalid_state: 'Not allowed in the current status (invalid_state)',
   payload_too_large: 'Body too large (payload_too_large)',
   rate_limited: 'Too many requests (rate_limited)',
-  internal: 'Internal error',
+  internal: 'A fault of the service, never bad input (internal)',
   unavailable: 'PostgreSQL or Temporal unreachable; retry later (unavailable)',
 };
 
+/** Response schemas for exactly the given error codes. */
+export function errorsOnly(...codes: ErrorCode[]): Record<number, TSchema> {
+  const out: Record<number, TSchema> = {};
+  for (const code of codes) out[ERROR_STATUS[code]] = { ...Type.Ref('Error'), description: ERROR_DESCRIPTIONS[code] } as TSchema;
+  return out;
+}
+
 /** Response schemas for the given error codes, plus the ones every route can answer. */
 export function errors(...codes: ErrorCode[]): Record<number, TSchema> {
-  const all: ErrorCode[] = [...codes, 'validation_failed', 'payload_too_large', 'rate_limited', 'unavailable'];
-  const out: Record<number, TSchema> = {};
-  for (const code of all) out[ERROR_STATUS[code]] = { ...Type.Ref('Error'), description: ERROR_DESCRIPTIONS[code] } as TSchema;
-  return out;
+  return errorsOnly(...codes, 'validation_failed', 'payload_too_large', 'rate_limited', 'unavailable', 'internal');
+}
+
+/** A response schema with the description the OpenAPI document shows for it. */
+export function described<T extends TSchema>(schema: T, description: string): T {
+  return { ...schema, description };
 }
 
 export const authed = { security: [{ apiKey: [] as string[] }] };
 
-export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }) }, { additionalProperties: false });
+/** No authentication (health, categories, metrics, the public board). */
+export const publicRoute = { security: [] as Array<Record<string, string[]>> };
+
+export const IdParam = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$', description: 'An id: of a whistle or help request as the API gave it out (e.g. `3f9c2a71d04b8e65`), or of an organisation (e.g. `xiguan`)' }),
+}, { additionalProperties: false });

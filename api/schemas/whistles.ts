@@ -6,6 +6,9 @@ import { LISTS, RATINGS, WHISTLE_STATUSES } from '../../workflows/messages';
 const OrgId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Instant = Type.String({ format: 'date-time' });
+/** A response field that is one of `values` or null, as OpenAPI 3.0 wants it (`nullable` lists null among the values). */
+const NullableEnum = <T extends string>(values: readonly T[]) =>
+  Type.Unsafe<T | null>({ type: 'string', enum: [...values, null], nullable: true });
 
 export const Location = Type.Object({
   communityId: Type.Optional(OrgId),
@@ -52,8 +55,39 @@ const TimelineEntry = Type.Object({
   note: Nullable(Type.String()),
 });
 
+/** An example of the view, as a supervisor would see it after triage (三单: 即办). */
+export const WHISTLE_EXAMPLE = {
+  id: '3f9c2a71d04b8e65',
+  title: '西关社区3号楼下水道堵塞',
+  description: '3号楼一单元下水道堵塞一周，污水外溢，社区无力疏通，需要市政处理。',
+  category: 'utilities',
+  urgent: false,
+  location: { communityId: 'xiguan', compoundId: 'xiguan-jiangjing', grid: '西关-03', address: '吴航街道西关社区江景花园3号楼' },
+  status: 'department_handling',
+  list: 'immediate',
+  communityId: 'xiguan',
+  streetId: 'wuhang',
+  holder: 'urban',
+  departments: [{ id: 'urban', lead: true, status: 'handling' }, { id: 'water', lead: false, status: 'dispatched' }],
+  dueAt: '2026-12-03T16:00:00.000Z',
+  overdue: false,
+  reopenCount: 0,
+  filedAt: '2026-11-27T01:20:00.000Z',
+  resolvedAt: null,
+  closedAt: null,
+  result: null,
+  outcome: null,
+  evaluation: null,
+  timeline: [
+    { at: '2026-11-27T01:20:00.000Z', type: 'filed', actor: 'xiguan', note: null },
+    { at: '2026-11-27T02:05:00.000Z', type: 'escalated', actor: 'wuhang', note: '涉及市政管网，街道无权处理' },
+    { at: '2026-11-27T03:10:00.000Z', type: 'triaged', actor: 'center', note: '即办：三日内疏通' },
+    { at: '2026-11-27T03:40:00.000Z', type: 'accepted', actor: 'urban', note: null },
+  ],
+};
+
 export const WhistleView = Type.Object({
-  id: Type.String(),
+  id: Type.String({ description: 'The whistle id; its Temporal workflow is `whistle-<id>`' }),
   title: Type.String(),
   description: Type.String(),
   category: Type.String(),
@@ -63,7 +97,7 @@ export const WhistleView = Type.Object({
     address: Type.Optional(Type.String()), lat: Type.Optional(Type.Number()), lng: Type.Optional(Type.Number()),
   }),
   status: Type.String({ enum: [...WHISTLE_STATUSES] }),
-  list: Type.Union([Type.String({ enum: [...LISTS] }), Type.Null()]),
+  list: NullableEnum(LISTS),
   communityId: Type.String(),
   streetId: Type.String(),
   holder: Nullable(Type.String({ description: 'the organisation that must act now' })),
@@ -75,28 +109,28 @@ export const WhistleView = Type.Object({
   resolvedAt: Nullable(Instant),
   closedAt: Nullable(Instant),
   result: Nullable(Type.String()),
-  outcome: Type.Union([Type.String({ enum: ['solved', 'explained'] }), Type.Null()]),
+  outcome: NullableEnum(['solved', 'explained']),
   evaluation: Type.Union([Type.Object({
     rating: Type.String({ enum: [...RATINGS] }), comment: Nullable(Type.String()), at: Instant,
   }), Type.Null()]),
   timeline: Type.Array(TimelineEntry),
-}, { $id: 'Whistle' });
+}, { $id: 'Whistle', description: 'A whistle (居事上报 / 吹哨报到) and its timeline', examples: [WHISTLE_EXAMPLE] });
 
 export const WhistlePage = Type.Object({
   items: Type.Array(Type.Ref('Whistle')),
-  nextCursor: Nullable(Type.String()),
-});
+  nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page' })),
+}, { description: 'A page of whistles, newest first', examples: [{ items: [WHISTLE_EXAMPLE], nextCursor: null }] });
 
 const BoolText = Type.String({ enum: ['true', 'false'] });
 export const ListQuery = Type.Object({
-  status: Type.Optional(Type.String({ enum: [...WHISTLE_STATUSES] })),
-  list: Type.Optional(Type.String({ enum: [...LISTS] })),
-  streetId: Type.Optional(OrgId),
-  communityId: Type.Optional(OrgId),
-  departmentId: Type.Optional(OrgId),
-  overdue: Type.Optional(BoolText),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  status: Type.Optional(Type.String({ enum: [...WHISTLE_STATUSES], description: 'Only whistles in this status' })),
+  list: Type.Optional(Type.String({ enum: [...LISTS], description: '三单: immediate 即办, phased 阶段性, understanding 谅解' })),
+  streetId: Type.Optional({ ...OrgId, description: 'Only whistles of this street or town (e.g. `wuhang`)' }),
+  communityId: Type.Optional({ ...OrgId, description: 'Only whistles of this community (e.g. `xiguan`)' }),
+  departmentId: Type.Optional({ ...OrgId, description: 'Only whistles ever dispatched to this department (e.g. `urban`)' }),
+  overdue: Type.Optional({ ...BoolText, description: '`true`: only those past a deadline; `false`: only those not' }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size' })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '`nextCursor` of the previous page' })),
 }, { additionalProperties: false });
 export type ListQuery = Static<typeof ListQuery>;
 

@@ -10,9 +10,10 @@ import type { Pool } from 'pg';
 import { buildApp } from '../../api/app';
 import { readConfig, type Config } from '../../lib/config';
 import { createPool } from '../../lib/db';
-import { createLogger } from '../../lib/logger';
+import { createLogger, type Logger } from '../../lib/logger';
 import { FAST_POLICY, parsePolicy, type Policy } from '../../lib/policy';
 import { createWorker } from '../../worker/worker';
+import { sdkLogger } from '../../worker/main';
 import { TEST_PEPPER } from './constants';
 
 let runtimeInstalled = false;
@@ -36,11 +37,13 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Start no worker (tests of the API alone). */
   noWorker?: boolean;
+  /** The app's logger; also the worker's (SDK) logger when this is the file's first stack. */
+  logger?: Logger;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: options.logger ? sdkLogger(options.logger) : new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
   const taskQueue = `test-${randomBytes(4).toString('hex')}`;
@@ -63,7 +66,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     workflowBundle: { codePath: process.env.WHISTLE_TEST_BUNDLE! },
   });
   const running = worker ? worker.run() : Promise.resolve();
-  const logger = createLogger({ level: config.logLevel, production: false });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, production: false });
   const app = await buildApp({ config, pool, temporal: client, logger });
   await app.ready();
 

@@ -1,0 +1,145 @@
+/**
+ * Prometheus metrics of the API at `GET /metrics` (text format, no authentication):
+ *
+ * - `whistle_http_request_duration_seconds{method,route,status_code}` — latency per route
+ *   pattern (e.g. `/v1/whistles/:id/triage`), so ids never become labels; requests that match
+ *   no route are counted under `route="unmatched"`;
+ * - `whistle_http_requests_total{method,route,status_code}` — responses by status;
+ * - `whistle_whistles{status}`, `whistle_whistles_overdue`, `whistle_whistles_overdue_by_holder{holder}`
+ *   — the caseload from the read model, computed on scrape with two cheap GROUP BY queries and
+ *   cached for a few seconds, so many scrapers do not mean many queries;
+ * - the process's own metrics (CPU, memory, event loop lag, GC) from prom-client.
+ *
+ * Each app has its own registry: several apps in one process (tests) never collide.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Type } from '@sinclair/typebox';
+import { WHISTLE_STATUSES } from '../../workflows/messages';
+import { errorsOnly, publicRoute } from '../schemas/common';
+
+/** Statuses in which a whistle is still waiting for someone; `overdue` counts only these. */
+const OPEN_STATUSES = ['filed', 'street_handling', 'escalated', 'dispatched', 'department_handling'];
+
+export interface MetricsOptions {
+  pool: Pool;
+  /** How long the read-model counts are reused between scrapes (ms). */
+  cacheMs?: number;
+}
+
+interface Caseload { byStatus: Map<string, number>; overdue: number; overdueByHolder: Map<string, number> }
+
+/** Reads the caseload from PostgreSQL at most once per `cacheMs`; keeps the last answer when it cannot. */
+function caseloadReader(pool: Pool, cacheMs: number, onError: (err: unknown) => void) {
+  let last: Caseload | undefined;
+  let readAt = 0;
+  let pending: Promise<Caseload | undefined> | undefined;
+
+  async function read(): Promise<Caseload> {
+    const [statuses, holders] = await Promise.all([
+      pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM whistles GROUP BY status'),
+      pool.query<{ holder: string | null; n: number }>(
+        'SELECT holder, count(*)::int AS n FROM whistles WHERE overdue AND status = ANY($1::text[]) GROUP BY holder',
+        [OPEN_STATUSES]),
+    ]);
+    const overdueByHolder = new Map(holders.rows.map((r) => [r.holder ?? 'none', r.n]));
+    return {
+      byStatus: new Map(statuses.rows.map((r) => [r.status, r.n])),
+      overdue: [...overdueByHolder.values()].reduce((a, b) => a + b, 0),
+      overdueByHolder,
+    };
+  }
+
+  return async (): Promise<Caseload | undefined> => {
+    if (last && Date.now() - readAt < cacheMs) return last;
+    pending ??= read().then((c) => { last = c; readAt = Date.now(); return c; }, (err) => { onError(err); return last; })
+      .finally(() => { pending = undefined; });
+    return pending;
+  };
+}
+
+export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs = 5000 }) => {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const labelNames = ['method', 'route', 'status_code'] as const;
+  const duration = new Histogram({
+    name: 'whistle_http_request_duration_seconds',
+    help: 'API request latency by route pattern and status code',
+    labelNames,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const requests = new Counter({
+    name: 'whistle_http_requests_total',
+    help: 'API responses by route pattern and status code',
+    labelNames,
+    registers: [registry],
+  });
+
+  const caseload = caseloadReader(pool, cacheMs, (err) => app.log.warn({ err }, 'metrics: the read model did not answer; reporting the last counts'));
+  const byStatus = new Gauge({
+    name: 'whistle_whistles',
+    help: 'Whistles in the read model by status',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const c = await caseload();
+      if (!c) return;
+      for (const status of WHISTLE_STATUSES) this.set({ status }, c.byStatus.get(status) ?? 0);
+    },
+  });
+  void byStatus;
+  new Gauge({
+    name: 'whistle_whistles_overdue',
+    help: 'Open whistles (not resolved, closed or withdrawn) past a deadline',
+    registers: [registry],
+    async collect() {
+      const c = await caseload();
+      if (c) this.set(c.overdue);
+    },
+  });
+  new Gauge({
+    name: 'whistle_whistles_overdue_by_holder',
+    help: 'Open overdue whistles by the organisation that must act now',
+    labelNames: ['holder'],
+    registers: [registry],
+    async collect() {
+      const c = await caseload();
+      if (!c) return;
+      this.reset();
+      for (const [holder, n] of c.overdueByHolder) this.set({ holder }, n);
+    },
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = {
+      method: request.method,
+      // The route pattern, never the raw URL: ids and query strings would explode the series.
+      route: request.routeOptions.url ?? 'unmatched',
+      status_code: String(reply.statusCode),
+    };
+    duration.observe(labels, reply.elapsedTime / 1000);
+    requests.inc(labels);
+  });
+
+  app.get('/metrics', {
+    schema: {
+      tags: ['service'], operationId: 'getMetrics', ...publicRoute,
+      summary: 'Prometheus metrics: request latency and status per route, whistles by status, overdue counts',
+      description: 'No authentication: expose it to the Prometheus server only (block `/metrics` at the reverse proxy).',
+      response: {
+        200: {
+          description: 'Prometheus text exposition format (version 0.0.4), e.g. `whistle_whistles{status="escalated"} 3`',
+          content: { 'text/plain': { schema: Type.String() } },
+        },
+        ...errorsOnly('rate_limited'),
+      },
+    },
+  }, async (_request, reply) => {
+    const text = await registry.metrics();
+    return reply.type(registry.contentType).send(text);
+  });
+}, { name: 'metrics' });

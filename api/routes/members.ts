@@ -1,0 +1,16 @@
+/** Party members' records on the neighbour-help board: what they took, served, missed, and how it was rated. */
+import type { FastifyInstance } from 'fastify';
+import { authed, errors } from '../schemas/common';
+import { MemberIdParam, MemberRecord } from '../schemas/help';
+
+export default async function memberRoutes(app: FastifyInstance) {
+  app.addHook('onRequest', app.authenticate);
+
+  app.get('/:id/record', {
+    schema: {
+      tags: ['help'], summary: "A party member's record: services done, no-shows, ratings (the member, its community, the center)",
+      ...authed, params: MemberIdParam,
+      response: { 200: MemberRecord, ...errors('unauthenticated', 'forbidden', 'not_found') },
+    },
+  }, async (request) => app.services.help.memberRecord(request.account!, (request.params as { id: string }).id));
+}

@@ -1,0 +1,16 @@
+/** Notifications (反馈, 督办, 超时 …) for the caller's organisation: sent, or waiting in the outbox. */
+import type { FastifyInstance } from 'fastify';
+import { authed, errors } from '../schemas/common';
+import { NotificationPage, NotificationQuery } from '../schemas/supervision';
+
+export default async function notificationRoutes(app: FastifyInstance) {
+  app.get('/notifications', {
+    onRequest: app.authenticate,
+    schema: {
+      tags: ['supervision'],
+      summary: 'Notifications for the caller\'s organisation, newest first; deliveredAt is null while waiting',
+      ...authed, querystring: NotificationQuery,
+      response: { 200: NotificationPage, ...errors('unauthenticated') },
+    },
+  }, async (request) => app.services.notifications.list(request.account!, request.query as NotificationQuery));
+}

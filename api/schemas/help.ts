@@ -1,0 +1,131 @@
+/** Schemas of the neighbour-help routes (邻里搭把手) and of members' records. */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { HELP_STATUSES, MAX_RATING, MIN_RATING } from '../../workflows/help-messages';
+
+const OrgId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+const AccountId = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Instant = Type.String({ format: 'date-time' });
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '\\S' });
+/** Checked for zone, future and horizon by the service (400 validation_failed). */
+const ZonedTime = (description: string) => Type.String({ minLength: 1, maxLength: 40, description });
+
+export const PostHelpBody = Type.Object({
+  title: Text(200),
+  description: Text(5000),
+  communityId: OrgId,
+  neededBy: Type.Optional(ZonedTime('ISO 8601 with zone, in the future, within 90 days')),
+  place: Type.Optional(Text(500)),
+}, {
+  additionalProperties: false,
+  examples: [{
+    title: '独居老人需要陪同就医',
+    description: '西关社区江景花园3号楼王奶奶周五上午需要有人陪同去区医院复查。',
+    communityId: 'xiguan',
+    neededBy: '2026-05-08T12:00:00+08:00',
+    place: '江景花园3号楼一单元',
+  }],
+});
+export type PostHelpBody = Static<typeof PostHelpBody>;
+
+const TimelineEntry = Type.Object({
+  at: Instant,
+  type: Type.String({
+    description: 'posted, verification_reminder, verified, rejected, unclaimed_notice, claimed, no_show, checked_in, ' +
+      'completed, confirmed, confirmation_expired, cancelled',
+  }),
+  actor: Type.String({ description: 'account id, or "system" for timers' }),
+  note: Nullable(Type.String()),
+});
+
+export const HelpView = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  communityId: Type.String(),
+  streetId: Type.String(),
+  status: Type.String({ enum: [...HELP_STATUSES] }),
+  requester: Type.Object({ accountId: Type.String() }),
+  neededBy: Nullable(Instant),
+  place: Nullable(Type.String({ description: 'the agreed place once claimed, else the place the requester gave' })),
+  requestedPlace: Nullable(Type.String()),
+  claimer: Nullable(Type.Object({ accountId: Type.String(), role: Type.String({ enum: ['member', 'street'] }) })),
+  appointmentAt: Nullable(Instant),
+  appointmentPlace: Nullable(Type.String()),
+  postedAt: Instant,
+  verifiedAt: Nullable(Instant),
+  checkedInAt: Nullable(Instant),
+  completedAt: Nullable(Instant),
+  closedAt: Nullable(Instant),
+  reason: Nullable(Type.String({ description: 'why it was rejected or cancelled' })),
+  serviceNote: Nullable(Type.String({ description: "the claimer's note on completion" })),
+  rating: Nullable(Type.Integer({ minimum: MIN_RATING, maximum: MAX_RATING, description: 'stars, 1 to 5' })),
+  comment: Nullable(Type.String()),
+  noShows: Type.Array(Type.String(), { description: 'accounts that claimed it and did not check in' }),
+  timeline: Type.Array(TimelineEntry),
+});
+
+export const HelpPage = Type.Object({
+  items: Type.Array(HelpView),
+  nextCursor: Nullable(Type.String()),
+});
+
+export const HelpListQuery = Type.Object({
+  status: Type.Optional(Type.String({ enum: [...HELP_STATUSES] })),
+  communityId: Type.Optional(OrgId),
+  streetId: Type.Optional(OrgId),
+  claimerId: Type.Optional(AccountId),
+  requesterId: Type.Optional(AccountId),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+}, { additionalProperties: false });
+export type HelpListQuery = Static<typeof HelpListQuery>;
+
+const NoBody = Type.Object({}, { additionalProperties: false });
+
+/** The body of each action, as the contract gives it. */
+export const HELP_ACTION_BODIES = {
+  verify: Type.Object({
+    approve: Type.Boolean(),
+    reason: Type.Optional(Text(2000)),
+  }, { additionalProperties: false, examples: [{ approve: true }, { approve: false, reason: '需求不属实，已电话核实' }] }),
+  claim: Type.Object({
+    appointmentAt: ZonedTime('ISO 8601 with zone, in the future, within 90 days'),
+    place: Text(500),
+  }, { additionalProperties: false, examples: [{ appointmentAt: '2026-05-08T09:00:00+08:00', place: '江景花园3号楼一单元门口' }] }),
+  'check-in': NoBody,
+  complete: Type.Object({ note: Text(2000) }, { additionalProperties: false, examples: [{ note: '已陪同王奶奶复查并送回家' }] }),
+  confirm: Type.Object({
+    rating: Type.Integer({ minimum: MIN_RATING, maximum: MAX_RATING, description: 'stars, 1 to 5' }),
+    comment: Type.Optional(Type.String({ maxLength: 2000 })),
+  }, { additionalProperties: false, examples: [{ rating: 5, comment: '非常感谢党员同志' }] }),
+  cancel: Type.Object({ reason: Text(2000) }, { additionalProperties: false, examples: [{ reason: '家人已回来照顾' }] }),
+};
+
+export const MemberRecord = Type.Object({
+  memberId: Type.String(),
+  name: Type.String(),
+  communityId: Type.String(),
+  claims: Type.Integer({ description: 'requests taken (接单)' }),
+  servicesDone: Type.Integer({ description: 'requests completed (报到服务)' }),
+  noShows: Type.Integer({ description: 'claims without a check-in in time (未报到)' }),
+  active: Type.Integer({ description: 'requests taken and not yet completed' }),
+  ratings: Type.Object({
+    count: Type.Integer(),
+    average: Nullable(Type.Number()),
+    stars: Type.Object({
+      1: Type.Integer(), 2: Type.Integer(), 3: Type.Integer(), 4: Type.Integer(), 5: Type.Integer(),
+    }),
+  }),
+  recent: Type.Array(Type.Object({
+    helpId: Type.String(),
+    title: Type.String(),
+    communityId: Type.String(),
+    type: Type.String({ enum: ['claimed', 'completed', 'no_show', 'confirmed'] }),
+    at: Instant,
+    rating: Nullable(Type.Integer()),
+  }), { description: 'the latest 20 entries, newest first' }),
+});
+export type MemberRecord = Static<typeof MemberRecord>;
+
+export const MemberIdParam = Type.Object({ id: AccountId }, { additionalProperties: false });

@@ -1,0 +1,149 @@
+/**
+ * Schemas of closing the loop: the public notice board (公示栏), the quarterly assessment (验单),
+ * notifications (反馈, 督办) and statistics.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { LISTS, RATINGS, WHISTLE_STATUSES } from '../../workflows/messages';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Instant = Type.String({ format: 'date-time' });
+const Named = Type.Object({ id: Type.String(), name: Type.String() });
+const Limit = (max: number, fallback: number) => Type.Integer({ minimum: 1, maximum: max, default: fallback });
+const Cursor = Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page' });
+
+// ---- 公示栏 -------------------------------------------------------------------------------------
+
+export const CommunityParam = Type.Object({
+  communityId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+}, { additionalProperties: false });
+
+export const BoardQuery = Type.Object({
+  limit: Type.Optional(Limit(100, 20)),
+  cursor: Type.Optional(Cursor),
+}, { additionalProperties: false });
+export type BoardQuery = Static<typeof BoardQuery>;
+
+export const BoardItem = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  category: Type.String({ description: 'category id, see GET /v1/categories' }),
+  categoryName: Type.String({ description: 'its Chinese name' }),
+  list: Nullable(Type.String({ enum: [...LISTS] })),
+  listName: Nullable(Type.String({ description: '即办 / 阶段性 / 谅解' })),
+  status: Type.String({ enum: ['resolved', 'closed'] }),
+  street: Named,
+  departments: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), lead: Type.Boolean() }),
+    { description: 'the departments that handled it (the lead is 牵头单位); empty when the street resolved it' }),
+  filedAt: Instant,
+  resolvedAt: Nullable(Instant),
+  closedAt: Nullable(Instant),
+  result: Nullable(Type.String()),
+  outcome: Nullable(Type.String({ enum: ['solved', 'explained'] })),
+  rating: Nullable(Type.String({ enum: [...RATINGS] })),
+  ratingName: Nullable(Type.String({ description: '满意 / 基本满意 / 不满意' })),
+  reporter: Nullable(Type.Object({ name: Type.String({ description: 'first character and *: 李大爷 → 李*' }) })),
+});
+export type BoardItem = Static<typeof BoardItem>;
+
+export const BoardPage = Type.Object({
+  community: Type.Object({ id: Type.String(), name: Type.String(), street: Named }),
+  items: Type.Array(BoardItem),
+  nextCursor: Nullable(Type.String()),
+}, {
+  description: 'Newest resolution first (resolvedAt, then id); pages of `limit` (1..100, default 20) through `cursor`.',
+});
+export type BoardPage = Static<typeof BoardPage>;
+
+export const BoardPageQuery = Type.Object({
+  limit: Type.Optional(Limit(200, 50)),
+  cursor: Type.Optional(Cursor),
+}, { additionalProperties: false });
+
+// ---- 验单 ---------------------------------------------------------------------------------------
+
+export const AssessmentQuery = Type.Object({
+  quarter: Type.Optional(Type.String({
+    pattern: '^2[0-9]{3}-Q[1-4]$', description: 'YYYY-Qn in Asia/Shanghai; default the current quarter', examples: ['2026-Q4'],
+  })),
+  format: Type.Optional(Type.String({ enum: ['json', 'csv'], default: 'json' })),
+}, { additionalProperties: false });
+export type AssessmentQuery = Static<typeof AssessmentQuery>;
+
+const Count = Type.Integer({ minimum: 0 });
+const Rate = Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'null when its denominator is 0' }));
+
+export const AssessmentRow = Type.Object({
+  unitId: Type.String(),
+  unitName: Type.String(),
+  kind: Type.String({ enum: ['street', 'department'] }),
+  received: Count,
+  acceptedOnTime: Count,
+  resolved: Count,
+  resolvedOnTime: Count,
+  overdue: Count,
+  escalated: Count,
+  returned: Count,
+  urged: Count,
+  evaluated: Count,
+  satisfied: Count,
+  basicallySatisfied: Count,
+  unsatisfied: Count,
+  responseRate: Rate,
+  resolutionRate: Rate,
+  onTimeRate: Rate,
+  satisfactionRate: Rate,
+  score: Nullable(Type.Number({ minimum: 0, maximum: 100, description: '0..100; null when the unit received nothing' })),
+});
+export type AssessmentRow = Static<typeof AssessmentRow>;
+
+export const Assessment = Type.Object({
+  quarter: Type.String(),
+  from: Instant,
+  to: Instant,
+  weights: Type.Object({ response: Type.Number(), resolution: Type.Number(), onTime: Type.Number(), satisfaction: Type.Number() }),
+  items: Type.Array(AssessmentRow, { description: 'one row per street and department, streets first' }),
+}, { description: 'Formulas: docs/ASSESSMENT.md' });
+
+// ---- notifications --------------------------------------------------------------------------
+
+export const NotificationQuery = Type.Object({
+  limit: Type.Optional(Limit(100, 20)),
+  cursor: Type.Optional(Cursor),
+}, { additionalProperties: false });
+export type NotificationQuery = Static<typeof NotificationQuery>;
+
+export const NotificationPage = Type.Object({
+  items: Type.Array(Type.Object({
+    id: Type.String(),
+    kind: Type.String({ description: 'whistle_filed, whistle_to_center, whistle_dispatched, overdue, urged, progress_reminder, feedback, evaluated, withdrawn, …' }),
+    subjectType: Type.String(),
+    subjectId: Type.String(),
+    message: Type.String(),
+    createdAt: Instant,
+    deliveredAt: Nullable(Instant),
+  })),
+  nextCursor: Nullable(Type.String()),
+});
+
+// ---- statistics -----------------------------------------------------------------------------
+
+const Day = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD, a day in Asia/Shanghai (inclusive)' });
+
+export const StatsQuery = Type.Object({
+  from: Type.Optional(Day),
+  to: Type.Optional(Day),
+}, { additionalProperties: false });
+export type StatsQuery = Static<typeof StatsQuery>;
+
+export const Stats = Type.Object({
+  from: Nullable(Type.String()),
+  to: Nullable(Type.String()),
+  filed: Count,
+  mattersHandled: Type.Integer({ minimum: 0, description: 'resolved or closed' }),
+  byList: Type.Object({ immediate: Count, phased: Count, understanding: Count }),
+  byStatus: Type.Object(Object.fromEntries(WHISTLE_STATUSES.map((s) => [s, Count]))),
+  evaluations: Type.Object({ total: Count, satisfied: Count, basicallySatisfied: Count, unsatisfied: Count }),
+  satisfactionRate: Rate,
+  overdue: Count,
+  escalated: Count,
+}, { description: 'Every figure counts the whistles filed from `from` to `to` (Asia/Shanghai days); see docs/ASSESSMENT.md' });

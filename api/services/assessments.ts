@@ -1,0 +1,169 @@
+/**
+ * 定期验单: the quarterly assessment of every street and department, computed from the timeline
+ * (`whistle_events`) with SQL aggregates. The rules, in short (docs/ASSESSMENT.md has them all):
+ *
+ * - a receipt (接单) is one time a unit was given a whistle: a street at `filed`, a department at
+ *   `triaged` when it is among `data.departmentIds`; it counts in the quarter of that instant;
+ * - a receipt lasts until the whistle's next `triaged` (a new dispatch), or for good; what the
+ *   unit did in that span are the facts of the receipt (accepted on time, returned, escalated,
+ *   urged, overdue), and the whistle's resolution and evaluation in that span are credited to
+ *   every unit of the receipt (the street, or all departments of that dispatch: joint duty);
+ * - every count is a number of receipts, so no count exceeds `received`.
+ */
+import type { Pool } from 'pg';
+import { quarterOf, quarterRange } from '../../lib/calendar';
+import type { AssessmentWeights } from '../../lib/config';
+import type { AssessmentRow } from '../schemas/supervision';
+import type { Directory } from './directory';
+
+export interface Assessment {
+  quarter: string;
+  from: string;
+  to: string;
+  weights: AssessmentWeights;
+  items: AssessmentRow[];
+}
+
+type Counts = Pick<AssessmentRow, 'received' | 'acceptedOnTime' | 'resolved' | 'resolvedOnTime' | 'overdue' | 'escalated'
+  | 'returned' | 'urged' | 'evaluated' | 'satisfied' | 'basicallySatisfied' | 'unsatisfied'>;
+
+const COUNT_COLUMNS: Array<keyof Counts> = ['received', 'acceptedOnTime', 'resolved', 'resolvedOnTime', 'overdue', 'escalated',
+  'returned', 'urged', 'evaluated', 'satisfied', 'basicallySatisfied', 'unsatisfied'];
+
+/** Every column, in the order of the CSV and of each JSON row. */
+export const ASSESSMENT_COLUMNS: Array<keyof AssessmentRow> = ['unitId', 'unitName', 'kind', ...COUNT_COLUMNS,
+  'responseRate', 'resolutionRate', 'onTimeRate', 'satisfactionRate', 'score'];
+
+/**
+ * One row per (unit, receipt) with its facts, then one row per unit. `$1`/`$2` bound the quarter.
+ * Ordering within a whistle uses `seq`, never time, so entries of the same instant stay in order.
+ */
+const ASSESSMENT_SQL = `
+WITH receipts AS (
+  SELECT e.whistle_id, e.seq, e.unit_id
+    FROM whistle_events e
+   WHERE e.type = 'filed' AND e.at >= $1 AND e.at < $2 AND e.unit_id IS NOT NULL
+  UNION ALL
+  SELECT e.whistle_id, e.seq, d.unit_id
+    FROM whistle_events e
+   CROSS JOIN LATERAL jsonb_array_elements_text(
+     CASE WHEN jsonb_typeof(e.data->'departmentIds') = 'array' THEN e.data->'departmentIds' ELSE '[]'::jsonb END) AS d(unit_id)
+   WHERE e.type = 'triaged' AND e.at >= $1 AND e.at < $2
+),
+holdings AS (
+  SELECT r.whistle_id, r.seq, r.unit_id,
+         (SELECT min(t.seq) FROM whistle_events t
+           WHERE t.whistle_id = r.whistle_id AND t.seq > r.seq AND t.type = 'triaged') AS end_seq
+    FROM receipts r
+),
+facts AS (
+  SELECT h.unit_id,
+         bool_or(e.type = 'accepted' AND e.unit_id = h.unit_id AND e.data->>'onTime' = 'true') AS accepted_on_time,
+         bool_or(e.type = 'resolved') AS resolved,
+         bool_or(e.type = 'resolved' AND e.data->>'onTime' = 'true') AS resolved_on_time,
+         bool_or(e.type IN ('overdue', 'deadline_escalation') AND e.unit_id = h.unit_id) AS overdue,
+         bool_or(e.type IN ('escalated', 'deadline_escalation') AND e.unit_id = h.unit_id) AS escalated,
+         bool_or(e.type = 'returned' AND e.unit_id = h.unit_id) AS returned,
+         bool_or(e.type = 'urged' AND e.unit_id = h.unit_id) AS urged,
+         (array_agg(e.data->>'rating' ORDER BY e.seq DESC) FILTER (WHERE e.type = 'evaluated'))[1] AS rating
+    FROM holdings h
+    LEFT JOIN whistle_events e
+      ON e.whistle_id = h.whistle_id AND e.seq > h.seq AND (h.end_seq IS NULL OR e.seq < h.end_seq)
+   GROUP BY h.whistle_id, h.seq, h.unit_id
+)
+SELECT unit_id,
+       count(*)::int AS "received",
+       count(*) FILTER (WHERE accepted_on_time)::int AS "acceptedOnTime",
+       count(*) FILTER (WHERE resolved)::int AS "resolved",
+       count(*) FILTER (WHERE resolved_on_time)::int AS "resolvedOnTime",
+       count(*) FILTER (WHERE overdue)::int AS "overdue",
+       count(*) FILTER (WHERE escalated)::int AS "escalated",
+       count(*) FILTER (WHERE returned)::int AS "returned",
+       count(*) FILTER (WHERE urged)::int AS "urged",
+       count(*) FILTER (WHERE rating IS NOT NULL)::int AS "evaluated",
+       count(*) FILTER (WHERE rating = 'satisfied')::int AS "satisfied",
+       count(*) FILTER (WHERE rating = 'basically_satisfied')::int AS "basicallySatisfied",
+       count(*) FILTER (WHERE rating = 'unsatisfied')::int AS "unsatisfied"
+  FROM facts
+ GROUP BY unit_id`;
+
+/** part / whole, or null when there is nothing to divide by. */
+function rate(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+/** Rates are reported with 4 decimals (the score is computed before rounding). */
+function rounded(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 10_000) / 10_000;
+}
+
+/**
+ * 0..100: the weighted mean of the rates that exist (a rate without a denominator drops out and
+ * the remaining weights count in full); null when none exists or their weights are all 0.
+ */
+export function scoreOf(rates: Record<keyof AssessmentWeights, number | null>, weights: AssessmentWeights): number | null {
+  let sum = 0;
+  let weight = 0;
+  for (const key of Object.keys(weights) as Array<keyof AssessmentWeights>) {
+    const value = rates[key];
+    if (value === null || weights[key] === 0) continue;
+    sum += weights[key] * value;
+    weight += weights[key];
+  }
+  return weight > 0 ? Math.round((sum / weight) * 100 * 100) / 100 : null;
+}
+
+export function rowOf(unit: { id: string; name: string; kind: 'street' | 'department' }, c: Counts, weights: AssessmentWeights): AssessmentRow {
+  const rates = {
+    response: rate(c.acceptedOnTime, c.received),
+    resolution: rate(c.resolved, c.received),
+    onTime: rate(c.resolvedOnTime, c.resolved),
+    satisfaction: rate(c.satisfied + c.basicallySatisfied, c.evaluated),
+  };
+  return {
+    unitId: unit.id, unitName: unit.name, kind: unit.kind, ...c,
+    responseRate: rounded(rates.response), resolutionRate: rounded(rates.resolution),
+    onTimeRate: rounded(rates.onTime), satisfactionRate: rounded(rates.satisfaction),
+    score: scoreOf(rates, weights),
+  };
+}
+
+const ZERO: Counts = Object.fromEntries(COUNT_COLUMNS.map((k) => [k, 0])) as unknown as Counts;
+
+export class AssessmentService {
+  constructor(private readonly pool: Pool, private readonly directory: Directory, private readonly weights: AssessmentWeights) {}
+
+  /** The assessment of `quarter` ('2026-Q4', Asia/Shanghai); the current quarter when omitted. */
+  async quarter(quarter: string | undefined): Promise<Assessment> {
+    const q = quarter ?? quarterOf(new Date());
+    const { from, to } = quarterRange(q);
+    const { rows } = await this.pool.query<Counts & { unit_id: string }>(ASSESSMENT_SQL, [from, to]);
+    const counts = new Map(rows.map((r) => [r.unit_id, r]));
+    const orgs = await this.directory.listOrgs();
+    const units = [...orgs.filter((o) => o.kind === 'street'), ...orgs.filter((o) => o.kind === 'department')];
+    return {
+      quarter: q, from: from.toISOString(), to: to.toISOString(), weights: { ...this.weights },
+      items: units.map((o) => {
+        const found = counts.get(o.id);
+        const c = found ? Object.fromEntries(COUNT_COLUMNS.map((k) => [k, found[k]])) as unknown as Counts : ZERO;
+        return rowOf({ id: o.id, name: o.name, kind: o.kind as 'street' | 'department' }, c, this.weights);
+      }),
+    };
+  }
+}
+
+/** A CSV field (RFC 4180): quoted when it holds a comma, quote or line break; text that a
+ * spreadsheet would run as a formula (= + - @ at the start) is prefixed with an apostrophe. */
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The assessment as CSV: a BOM (so Excel reads UTF-8 Chinese names), a header row, CRLF lines. */
+export function assessmentCsv(a: Assessment): string {
+  const lines = [ASSESSMENT_COLUMNS.join(',')];
+  for (const row of a.items) lines.push(ASSESSMENT_COLUMNS.map((k) => csvField(row[k])).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,98 @@
+/**
+ * 公示栏: the public notice board of a community — its resolved and closed whistles with the
+ * handling units and results, for anyone to read. Only what a notice board shows leaves here:
+ * no description, address or comment, the reporter's name masked (李大爷 → 李*), and never a
+ * phone (the read model does not even hold one).
+ */
+import type { Pool } from 'pg';
+import { categoryName } from '../../lib/categories';
+import { invalid, notFound } from '../errors';
+import type { BoardItem, BoardPage } from '../schemas/supervision';
+import type { List, Rating } from '../../workflows/messages';
+import type { Directory } from './directory';
+
+export const LIST_NAMES: Record<List, string> = { immediate: '即办', phased: '阶段性', understanding: '谅解' };
+export const RATING_NAMES: Record<Rating, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' };
+
+/** The name as a notice board shows it: its first character and `*` (李大爷 → 李*); null for none. */
+export function maskName(name: string | null | undefined): string | null {
+  const first = Array.from((name ?? '').trim())[0];
+  return first ? `${first}*` : null;
+}
+
+interface Row {
+  id: string; status: 'resolved' | 'closed'; list: List | null; category: string; street_id: string;
+  filed_at: Date; resolved_at: Date | null; closed_at: Date | null; rating: Rating | null; reporter_name: string | null;
+  posted_at: Date; title: string; result: string | null; outcome: 'solved' | 'explained' | null;
+  departments: Array<{ id: string; lead: boolean; status: string }> | null;
+}
+
+function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at))) throw new Error('bad cursor');
+    return [at, id];
+  } catch {
+    throw invalid('cursor is not one this API gave out');
+  }
+}
+
+export class BoardService {
+  constructor(private readonly pool: Pool, private readonly directory: Directory) {}
+
+  /** One page of the board, newest resolution first. Unknown community: not_found. */
+  async page(communityId: string, q: { limit?: number; cursor?: string }): Promise<BoardPage> {
+    const community = await this.directory.org(communityId);
+    if (community?.kind !== 'community') throw notFound(`no community "${communityId}"`);
+    const orgs = await this.directory.orgMap();
+    const nameOf = (id: string) => orgs.get(id)?.name ?? id;
+    const limit = q.limit ?? 20;
+    const params: unknown[] = [communityId];
+    let after = '';
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor);
+      params.push(at, id);
+      after = 'AND (COALESCE(resolved_at, filed_at), id) < ($2::timestamptz, $3)';
+    }
+    params.push(limit + 1);
+    const { rows } = await this.pool.query<Row>(
+      `SELECT id, status, list, category, street_id, filed_at, resolved_at, closed_at, rating, reporter_name,
+              COALESCE(resolved_at, filed_at) AS posted_at, view->>'title' AS title, view->>'result' AS result,
+              view->>'outcome' AS outcome, view->'departments' AS departments
+         FROM whistles
+        WHERE community_id = $1 AND status IN ('resolved', 'closed') ${after}
+        ORDER BY COALESCE(resolved_at, filed_at) DESC, id DESC
+        LIMIT $${params.length}`, params);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const streetId = community.parentId ?? '';
+    return {
+      community: { id: community.id, name: community.name, street: { id: streetId, name: nameOf(streetId) } },
+      items: page.map((r): BoardItem => ({
+        id: r.id,
+        title: r.title,
+        category: r.category,
+        categoryName: categoryName(r.category),
+        list: r.list,
+        listName: r.list ? LIST_NAMES[r.list] ?? r.list : null,
+        status: r.status,
+        street: { id: r.street_id, name: nameOf(r.street_id) },
+        departments: (r.departments ?? []).filter((d) => d.status !== 'returned')
+          .map((d) => ({ id: d.id, name: nameOf(d.id), lead: d.lead })),
+        filedAt: r.filed_at.toISOString(),
+        resolvedAt: r.resolved_at?.toISOString() ?? null,
+        closedAt: r.closed_at?.toISOString() ?? null,
+        result: r.result,
+        outcome: r.outcome,
+        rating: r.rating,
+        ratingName: r.rating ? RATING_NAMES[r.rating] ?? r.rating : null,
+        reporter: r.reporter_name && maskName(r.reporter_name) ? { name: maskName(r.reporter_name)! } : null,
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.posted_at, last.id) : null,
+    };
+  }
+}
