@@ -43,6 +43,8 @@ export interface WebhookPayload {
   message: string;
   data: Record<string, unknown>;
   createdAt: string;
+  /** Feedback (反馈) only: whom the result goes back to, for an SMS or call gateway. */
+  reporter?: { name: string; phone: string };
   /** 1 for the first POST of this notification, then 2, 3 … */
   attempt: number;
   sentAt: string;
@@ -51,6 +53,7 @@ export interface WebhookPayload {
 interface PendingRow {
   id: string; event_key: string; recipient_org_id: string; kind: string; subject_type: string; subject_id: string;
   message: string; data: Record<string, unknown>; created_at: Date; attempts: number;
+  reporter_name: string | null; reporter_phone: string | null;
 }
 
 export function signBody(secret: string, body: string): string {
@@ -71,6 +74,7 @@ async function post(webhook: WebhookSettings, row: PendingRow, attempt: number):
     id: row.id, eventKey: row.event_key, recipientOrgId: row.recipient_org_id, kind: row.kind,
     subjectType: row.subject_type, subjectId: row.subject_id, message: row.message, data: row.data,
     createdAt: row.created_at.toISOString(), attempt, sentAt: sentAt.toISOString(),
+    ...(row.reporter_name && row.reporter_phone ? { reporter: { name: row.reporter_name, phone: row.reporter_phone } } : {}),
   };
   const body = JSON.stringify(payload);
   const res = await fetch(webhook.url, {
@@ -107,9 +111,12 @@ export function createOutboxActivities(pool: Pool, webhook: WebhookSettings | nu
         await client.query('BEGIN');
         open = true;
         const { rows } = await client.query<PendingRow>(
-          `SELECT id::text AS id, event_key, recipient_org_id, kind, subject_type, subject_id, message, data, created_at, attempts
-             FROM notifications WHERE delivered_at IS NULL
-            ORDER BY notifications.id LIMIT $1 FOR UPDATE SKIP LOCKED`, [size + 1]);
+          `SELECT n.id::text AS id, n.event_key, n.recipient_org_id, n.kind, n.subject_type, n.subject_id, n.message, n.data,
+                  n.created_at, n.attempts, r.name AS reporter_name, r.phone AS reporter_phone
+             FROM notifications n
+             LEFT JOIN whistle_reporters r ON n.kind = 'feedback' AND n.subject_type = 'whistle' AND r.whistle_id = n.subject_id
+            WHERE n.delivered_at IS NULL
+            ORDER BY n.id LIMIT $1 FOR UPDATE OF n SKIP LOCKED`, [size + 1]);
         let delivered = 0;
         let refusal: { id: string; error: string } | null = null;
         for (const row of rows.slice(0, size)) {

@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
-import { installErrorHandlers } from './errors';
+import { frameworkErrors, installErrorHandlers } from './errors';
 import { compileValidator } from './validation';
 import external from './plugins/external';
 import auth from './plugins/auth';
@@ -62,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     trustProxy: false,
+    frameworkErrors,
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(compileValidator);

@@ -3,6 +3,7 @@
  * mapping from Fastify, Temporal and PostgreSQL failures to it. Internal errors never leak.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DatabaseError } from 'pg';
 
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -44,6 +45,25 @@ export function isUnavailable(err: unknown, depth = 0): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|UNAVAILABLE|DEADLINE_EXCEEDED/.test(e?.message ?? '');
 }
 
+/**
+ * PostgreSQL refused a value (class 22, data exception: a NUL byte in text, a date out of
+ * range, a malformed literal): the request carried it, so it is bad input, not a fault.
+ */
+export function isDataException(err: unknown): boolean {
+  return err instanceof DatabaseError && typeof err.code === 'string' && err.code.startsWith('22');
+}
+
+/**
+ * Errors Fastify raises before any route or hook runs (a URL that does not decode, a path
+ * parameter longer than the router allows): the contract's shape instead of Fastify's own.
+ * Given to Fastify as its `frameworkErrors` option.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, 'validation_failed', 'a path parameter is too long');
+  if (err.code === 'FST_ERR_BAD_URL') return sendError(reply, 'validation_failed', 'the URL is not valid (bad percent-encoding)');
+  return sendError(reply, 'internal', 'internal error');
+}
+
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string) {
   return reply.code(ERROR_STATUS[code]).type('application/json; charset=utf-8').send({ error: { code, message } });
 }
@@ -72,6 +92,10 @@ export function installErrorHandlers(app: FastifyInstance) {
     if (err.code?.startsWith?.('FST_ERR_CTP') || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
       return sendError(reply, 'validation_failed', err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
         ? 'the body is not valid JSON' : err.message);
+    }
+    if (isDataException(err)) {
+      request.log.warn({ err }, 'PostgreSQL refused a value of the request');
+      return sendError(reply, 'validation_failed', 'a value of the request cannot be stored or compared (invalid text, date or number)');
     }
     if (isUnavailable(err)) {
       request.log.warn({ err }, 'dependency unavailable');

@@ -48,7 +48,7 @@ beforeAll(async () => {
   // The worker's activities read the webhook from the process's configuration.
   process.env.WEBHOOK_URL = `http://127.0.0.1:${port}/whistle-hook`;
   process.env.WEBHOOK_SECRET = SECRET;
-  stack = await startStack();
+  stack = await startStack({ env: { WEBHOOK_URL: process.env.WEBHOOK_URL!, WEBHOOK_SECRET: SECRET } });
   workflowId = `outbox-delivery-${stack.config.taskQueue}`;
   await ensureOutboxDelivery(stack.client, stack.config.taskQueue, { workflowId, input: { pauseSeconds: 0.3 } });
 }, 60_000);
@@ -79,6 +79,18 @@ async function notificationsOf(as: string, subjectId: string) {
 const posts = (notificationId: string) => received.filter((r) => r.payload.id === notificationId);
 
 describe('delivery to the webhook', () => {
+  test('the feedback (反馈) carries the reporter\'s contact to the webhook; no other notification does', async () => {
+    const res = await stack.call('zhenghe', 'POST', '/v1/whistles', filing({ title: '路灯不亮', reporter: { name: '郑阿姨', phone: '13911112222' } }));
+    const id = res.body.id as string;
+    await stack.call('wuhang', 'POST', `/v1/whistles/${id}/accept`);
+    await stack.call('wuhang', 'POST', `/v1/whistles/${id}/resolve`, { result: '已更换灯具' });
+    const feedback = await eventually(async () => received.find((r) => r.payload.subjectId === id && r.payload.kind === 'feedback'), 20_000, 'feedback delivery');
+    expect(feedback.payload.reporter).toEqual({ name: '郑阿姨', phone: '13911112222' });
+    const others = received.filter((r) => r.payload.subjectId === id && r.payload.kind !== 'feedback');
+    expect(others.length).toBeGreaterThan(0);
+    for (const other of others) expect(other.raw).not.toContain('13911112222');
+  });
+
   test('a notification is delivered once, signed with HMAC-SHA256 of the raw body, with a timestamp; delivered_at is set', async () => {
     const id = await file('zhenghe', '宝船小区消防通道被占');
     const row = await eventually(async () => {

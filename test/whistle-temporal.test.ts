@@ -73,3 +73,20 @@ test('the overdue flag is searchable', async () => {
   }, 15_000, 'overdue in visibility');
   expect(found).toBeDefined();
 });
+
+test('the reporter\'s phone never enters the workflow history; the name does', async () => {
+  const w = await fileWhistle(stack, 'xiguan', { reporter: { name: '林先生', phone: '13755556666' } });
+  const history = await stack.client.workflow.getHandle(`whistle-${w.id}`).fetchHistory();
+  // Payload bytes arrive base64-encoded (or as bytes): decode every one before searching.
+  const decoded: string[] = [];
+  JSON.stringify(history, (k, v) => {
+    if (k === 'data' && typeof v === 'string') decoded.push(Buffer.from(v, 'base64').toString('utf8'));
+    if (v instanceof Uint8Array) decoded.push(Buffer.from(v).toString('utf8'));
+    return v;
+  });
+  const text = decoded.join('\n');
+  expect(text).toContain('林先生');
+  expect(text).not.toContain('13755556666');
+  const kept = await stack.pool.query('SELECT phone FROM whistle_reporters WHERE whistle_id = $1', [w.id]);
+  expect(kept.rows[0].phone).toBe('13755556666');
+});

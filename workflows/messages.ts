@@ -36,7 +36,11 @@ export interface Location {
   lng?: number;
 }
 
-export interface Reporter { name: string; phone: string }
+/**
+ * The resident who raised the matter. Only the name travels with the workflow (masked on public
+ * pages); the phone stays in PostgreSQL (`whistle_reporters`) and reaches only the feedback.
+ */
+export interface Reporter { name: string; phone?: string }
 
 /** What the API hands the workflow when a community blows the whistle. */
 export interface Filing {

@@ -30,6 +30,7 @@ import * as attrs from './search-attributes';
 const { deadlineAfter, policyNumbers } = proxyLocalActivities<DeadlineActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumInterval: '30 seconds' },
+  summary: 'deadline from the policy and the working-day calendar',
 });
 
 const { projectWhistle } = proxyActivities<WhistleActivities>({
@@ -153,7 +154,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   /** An action's answer: waits until its change is published (or a short while), then the view. */
   async function answer(): Promise<WhistleView> {
     const mine = version;
-    await condition(() => published >= mine, PUBLISH_WAIT);
+    await condition(() => published >= mine, PUBLISH_WAIT, { summary: 'action waits for the read model' });
     return view();
   }
 
@@ -183,7 +184,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   record('filed', filing.filedBy, null, w.streetId, { urgent: filing.urgent });
 
   // ---- handlers ---------------------------------------------------------------------------
-  setHandler(viewQuery, () => view());
+  setHandler(viewQuery, () => view(), { description: 'The whistle view: status, holder, departments, deadlines, timeline' });
 
   setHandler(filedUpdate, () => answer());
 
@@ -233,7 +234,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     const by = typeof input?.by === 'string' && input.by ? input.by : 'operator';
     const reason = typeof input?.reason === 'string' && input.reason ? input.reason : 'escalated by a supervisor';
     escalateToCenter(by, 'escalated', reason);
-  });
+  }, { description: 'Supervisor escalation from the CLI or UI: {"by": "<account id>", "reason": "..."}' });
 
   setHandler(triageUpdate, (actor, body) => {
     const lead = body.leadDepartmentId ?? body.departmentIds[0];

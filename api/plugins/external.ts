@@ -10,6 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { createHash } from 'node:crypto';
 import type { Config } from '../../lib/config';
+import { HttpError } from '../errors';
 import { ErrorBody } from '../schemas/common';
 import { WhistleView } from '../schemas/whistles';
 
@@ -66,7 +67,38 @@ function completeOperation({ schema, url, route }: { schema: Record<string, unkn
   };
 }
 
+/** NUL (PostgreSQL text cannot hold it) or a lone surrogate (not Unicode text at all). */
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Where in a parsed request part a string (or a key) holds text no store can keep, or null.
+ * Such text passes JSON and the schemas but would stop the read model's projection for good.
+ */
+export function unstorableTextAt(value: unknown, part: string): string | null {
+  const stack: Array<[unknown, string]> = [[value, part]];
+  for (let seen = 0; stack.length && seen < 100_000; seen++) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (UNSTORABLE_TEXT.test(v)) return path;
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, inner] of Object.entries(v)) {
+        if (UNSTORABLE_TEXT.test(k)) return path;
+        stack.push([inner, `${path}.${k}`]);
+      }
+    }
+  }
+  return null;
+}
+
 export default fp<{ config: Config }>(async (app, { config }) => {
+  // Text must be Unicode without NUL, in every body, query string and path of every route.
+  app.addHook('preValidation', async (request) => {
+    const parts: Array<[string, unknown]> = [['body', request.body], ['querystring', request.query], ['params', request.params]];
+    for (const [part, value] of parts) {
+      const at = unstorableTextAt(value, part);
+      if (at) throw new HttpError('validation_failed', `${at}: text must be valid Unicode without NUL characters`);
+    }
+  });
   await app.register(helmet, {
     // The docs page and the public board load their own inline styles/scripts.
     contentSecurityPolicy: {

@@ -80,7 +80,7 @@ export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs =
   });
 
   const caseload = caseloadReader(pool, cacheMs, (err) => app.log.warn({ err }, 'metrics: the read model did not answer; reporting the last counts'));
-  const byStatus = new Gauge({
+  new Gauge({
     name: 'whistle_whistles',
     help: 'Whistles in the read model by status',
     labelNames: ['status'],
@@ -91,7 +91,6 @@ export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs =
       for (const status of WHISTLE_STATUSES) this.set({ status }, c.byStatus.get(status) ?? 0);
     },
   });
-  void byStatus;
   new Gauge({
     name: 'whistle_whistles_overdue',
     help: 'Open whistles (not resolved, closed or withdrawn) past a deadline',

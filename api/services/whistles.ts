@@ -49,7 +49,10 @@ function encodeCursor(filedAt: string, id: string): string {
 function decodeCursor(cursor: string): [string, string] {
   try {
     const [filedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof filedAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(filedAt))) throw new Error();
+    // Only what encodeCursor writes: an ISO instant (toISOString) and a whistle id. Anything else
+    // (Date.parse accepts "1"; PostgreSQL does not) would reach SQL as a bad literal.
+    if (typeof filedAt !== 'string' || typeof id !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(filedAt)
+      || Number.isNaN(Date.parse(filedAt)) || !/^[A-Za-z0-9_-]{1,100}$/.test(id)) throw new Error();
     return [filedAt, id];
   } catch {
     throw invalid('cursor is not one this API gave out');
@@ -98,12 +101,19 @@ export class WhistleService {
       category: body.category,
       urgent: body.urgent ?? false,
       location: { ...body.location, communityId },
-      reporter: body.reporter,
+      // The phone stays in PostgreSQL; the workflow (and so Temporal's history) gets the name only.
+      reporter: body.reporter ? { name: body.reporter.name } : undefined,
       filerOrgId: account.orgId,
       filedBy: account.id,
       communityId,
       streetId,
     };
+    if (body.reporter) {
+      // Written before the start, so a retried filing finds the contact already kept.
+      await this.pool.query(
+        'INSERT INTO whistle_reporters (whistle_id, name, phone) VALUES ($1, $2, $3) ON CONFLICT (whistle_id) DO NOTHING',
+        [id, body.reporter.name, body.reporter.phone]);
+    }
     const workflowId = whistleWorkflowId(id);
     const start = new WithStartWorkflowOperation<typeof whistle>('whistle', {
       workflowId,
