@@ -197,6 +197,24 @@ describe('the street answers first (镇街优先报到)', () => {
   });
 });
 
+describe('retrying an action', () => {
+  test('an action retried with the same Idempotency-Key is applied once and answered again', async () => {
+    const w = await fileWhistle(stack);
+    const key = { 'idempotency-key': `accept-${w.id}` };
+    const first = await stack.call('wuhang', 'POST', `/v1/whistles/${w.id}/accept`, undefined, key);
+    const again = await stack.call('wuhang', 'POST', `/v1/whistles/${w.id}/accept`, undefined, key);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    const note = { 'idempotency-key': `progress-${w.id}` };
+    await stack.call('wuhang', 'POST', `/v1/whistles/${w.id}/progress`, { note: '已到现场' }, note);
+    const retried = await stack.call('wuhang', 'POST', `/v1/whistles/${w.id}/progress`, { note: '已到现场' }, note);
+    expect(retried.status).toBe(200);
+    const view = (await stack.call('wuhang', 'GET', `/v1/whistles/${w.id}`)).body;
+    expect(types(view)).toEqual(['filed', 'accepted', 'progress']);
+    // Without a key the second accept is refused as usual.
+    expect((await act(stack, 'wuhang', w.id, 'accept')).status).toBe(409);
+  });
+});
+
 describe('the center sorts into three lists (三单) and dispatches (精准派单)', () => {
   test('triage dispatches several departments with a lead; the lead holds it; due date follows the list', async () => {
     const id = await escalatedWhistle(stack);

@@ -80,6 +80,7 @@ export default async function whistleRoutes(app: FastifyInstance) {
     app.post(`/:id/${action}`, {
       schema: {
         tags: ['whistles'], operationId: `${action}Whistle`, summary: ACTION_SUMMARIES[action], ...authed, params: IdParam,
+        headers: IdempotencyHeaders,
         ...(action === 'accept' ? {} : { body }),
         response: {
           200: WhistleResponse(`The whistle after \`${action}\``),
@@ -95,7 +96,8 @@ export default async function whistleRoutes(app: FastifyInstance) {
         err.validationContext = 'body';
         throw err;
       }
-      const view = await app.services.whistles.act(request.account!, id, action, (request.body ?? {}) as Record<string, unknown>);
+      const key = request.headers['idempotency-key'] as string | undefined;
+      const view = await app.services.whistles.act(request.account!, id, action, (request.body ?? {}) as Record<string, unknown>, key);
       request.log.info({ action, status: view.status }, 'whistle action');
       return view;
     });

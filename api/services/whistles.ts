@@ -144,12 +144,19 @@ export class WhistleService {
     }
   }
 
-  async act(account: Account, id: string, action: WhistleAction, body: Record<string, unknown>): Promise<WhistleView> {
+  /**
+   * An action as a workflow update. With an Idempotency-Key the update id is derived from
+   * (account, key), so a client retrying after a lost answer gets the first outcome, not a second action.
+   */
+  async act(account: Account, id: string, action: WhistleAction, body: Record<string, unknown>, idempotencyKey?: string): Promise<WhistleView> {
     if (action === 'triage') await this.checkDepartments(body);
     const handle = this.temporal.workflow.getHandle(whistleWorkflowId(id));
     try {
       return await this.withinDeadline(() =>
-        handle.executeUpdate<WhistleView, [Actor, unknown]>(UPDATES[action].name, { args: [actorOf(account), body] }));
+        handle.executeUpdate<WhistleView, [Actor, unknown]>(UPDATES[action].name, {
+          args: [actorOf(account), body],
+          ...(idempotencyKey ? { updateId: `${action}-${whistleIdFor(account.id, idempotencyKey)}` } : {}),
+        }));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || isCompletedError(err)) {
         // Ended (closed or withdrawn) or never existed: 409 for those who may see it, else 404.
