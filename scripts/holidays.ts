@@ -183,6 +183,12 @@ function parseArgs(args: string[]): Command {
   }
 }
 
+// `npm run holidays -- list | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 async function main(args: string[]): Promise<number> {
   let command: Command;
   try {
