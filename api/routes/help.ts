@@ -30,9 +30,9 @@ export default async function helpRoutes(app: FastifyInstance) {
 
   app.post('', {
     schema: {
-      tags: ['help'], summary: '居民点单: any account posts a need for a community (waits for its verification)', ...authed,
+      tags: ['help'], operationId: 'postHelpRequest', summary: '居民点单: any account posts a need for a community (waits for its verification)', ...authed,
       headers: IdempotencyHeaders, body: PostHelpBody,
-      response: { 201: HelpView, ...errors('unauthenticated') },
+      response: { 201: { ...HelpView, description: 'The new help request, pending verification' }, ...errors('unauthenticated') },
     },
   }, async (request, reply) => {
     const key = request.headers['idempotency-key'] as string | undefined;
@@ -43,15 +43,15 @@ export default async function helpRoutes(app: FastifyInstance) {
 
   app.get('', {
     schema: {
-      tags: ['help'], summary: 'The board: help requests, newest first', ...authed, querystring: HelpListQuery,
-      response: { 200: HelpPage, ...errors('unauthenticated') },
+      tags: ['help'], operationId: 'listHelpRequests', summary: 'The board: help requests, newest first', ...authed, querystring: HelpListQuery,
+      response: { 200: { ...HelpPage, description: 'A page of help requests and the cursor of the next' }, ...errors('unauthenticated') },
     },
   }, async (request) => app.services.help.list(request.query as HelpListQuery));
 
   app.get('/:id', {
     schema: {
-      tags: ['help'], summary: 'One help request with its timeline', ...authed, params: IdParam,
-      response: { 200: HelpView, ...errors('unauthenticated', 'not_found') },
+      tags: ['help'], operationId: 'getHelpRequest', summary: 'One help request with its timeline', ...authed, params: IdParam,
+      response: { 200: { ...HelpView, description: 'The help request' }, ...errors('unauthenticated', 'not_found') },
     },
   }, async (request) => app.services.help.view((request.params as { id: string }).id));
 
@@ -59,9 +59,9 @@ export default async function helpRoutes(app: FastifyInstance) {
     const noBody = action === 'check-in';
     app.post(`/:id/${action}`, {
       schema: {
-        tags: ['help'], summary: ACTION_SUMMARIES[action], ...authed, params: IdParam,
+        tags: ['help'], operationId: `${action.replace(/-(\w)/g, (_m: string, c: string) => c.toUpperCase())}HelpRequest`, summary: ACTION_SUMMARIES[action], ...authed, params: IdParam,
         ...(noBody ? {} : { body: HELP_ACTION_BODIES[action] }),
-        response: { 200: HelpView, ...errors('unauthenticated', 'forbidden', 'not_found', 'invalid_state') },
+        response: { 200: { ...HelpView, description: `The help request after \`${action}\`` }, ...errors('unauthenticated', 'forbidden', 'not_found', 'invalid_state') },
       },
     }, async (request) => {
       const { id } = request.params as { id: string };

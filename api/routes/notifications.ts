@@ -7,10 +7,10 @@ export default async function notificationRoutes(app: FastifyInstance) {
   app.get('/notifications', {
     onRequest: app.authenticate,
     schema: {
-      tags: ['supervision'],
+      tags: ['supervision'], operationId: 'listNotifications',
       summary: 'Notifications for the caller\'s organisation, newest first; deliveredAt is null while waiting',
       ...authed, querystring: NotificationQuery,
-      response: { 200: NotificationPage, ...errors('unauthenticated') },
+      response: { 200: { ...NotificationPage, description: 'Notifications sent to or waiting for the caller\'s organisation' }, ...errors('unauthenticated') },
     },
   }, async (request) => app.services.notifications.list(request.account!, request.query as NotificationQuery));
 }
