@@ -6,10 +6,11 @@
  */
 import type { Pool } from 'pg';
 import { categoryName } from '../../lib/categories';
-import { invalid, notFound } from '../errors';
+import { notFound } from '../errors';
 import type { BoardItem, BoardPage } from '../schemas/supervision';
 import type { List, Rating } from '../../workflows/messages';
 import type { Directory } from './directory';
+import { decodeCursor, encodeCursor } from './cursor';
 
 export const LIST_NAMES: Record<List, string> = { immediate: '即办', phased: '阶段性', understanding: '谅解' };
 export const RATING_NAMES: Record<Rating, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' };
@@ -27,19 +28,7 @@ interface Row {
   departments: Array<{ id: string; lead: boolean; status: string }> | null;
 }
 
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-}
 
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at))) throw new Error('bad cursor');
-    return [at, id];
-  } catch {
-    throw invalid('cursor is not one this API gave out');
-  }
-}
 
 export class BoardService {
   constructor(private readonly pool: Pool, private readonly directory: Directory) {}

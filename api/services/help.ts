@@ -20,6 +20,7 @@ import type { help } from '../../workflows/help';
 import * as attrs from '../../workflows/search-attributes';
 import { actorOf, type Account, type Directory } from './directory';
 import type { HelpListQuery, MemberRecord, PostHelpBody } from '../schemas/help';
+import { decodeCursor, encodeCursor } from './cursor';
 
 const UPDATES = {
   verify: verifyUpdate, claim: claimUpdate, 'check-in': checkInUpdate, complete: completeUpdate,
@@ -45,19 +46,7 @@ export function helpIdFor(accountId: string, idempotencyKey?: string): string {
   return createHash('sha256').update(['help', accountId, idempotencyKey].join('\u0000')).digest('hex').slice(0, 16);
 }
 
-function encodeCursor(postedAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([postedAt, id])).toString('base64url');
-}
 
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [postedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof postedAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(postedAt))) throw new Error();
-    return [postedAt, id];
-  } catch {
-    throw invalid('cursor is not one this API gave out');
-  }
-}
 
 function ruleStateOf(view: HelpView): HelpRuleState {
   return {

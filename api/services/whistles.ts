@@ -21,6 +21,7 @@ import * as attrs from '../../workflows/search-attributes';
 import type { whistle } from '../../workflows/whistle';
 import { actorOf, type Account, type Directory } from './directory';
 import type { FileWhistleBody, ListQuery } from '../schemas/whistles';
+import { decodeCursor, encodeCursor } from './cursor';
 
 const UPDATES = {
   accept: acceptUpdate, progress: progressUpdate, resolve: resolveUpdate, escalate: escalateUpdate, triage: triageUpdate,
@@ -42,22 +43,7 @@ export function whistleIdFor(accountId: string, idempotencyKey?: string): string
   return createHash('sha256').update(`${accountId}\u0000${idempotencyKey}`).digest('hex').slice(0, 16);
 }
 
-function encodeCursor(filedAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([filedAt, id])).toString('base64url');
-}
 
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [filedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // Only what encodeCursor writes: an ISO instant (toISOString) and a whistle id. Anything else
-    // (Date.parse accepts "1"; PostgreSQL does not) would reach SQL as a bad literal.
-    if (typeof filedAt !== 'string' || typeof id !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(filedAt)
-      || Number.isNaN(Date.parse(filedAt)) || !/^[A-Za-z0-9_-]{1,100}$/.test(id)) throw new Error();
-    return [filedAt, id];
-  } catch {
-    throw invalid('cursor is not one this API gave out');
-  }
-}
 
 function mapUpdateFailure(err: unknown): never {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
