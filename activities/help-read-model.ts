@@ -6,6 +6,7 @@
 import type { Pool } from 'pg';
 import type { HelpView } from '../workflows/help-messages';
 import type { HelpEvent, HelpProjection } from './types';
+import { enqueueNotification } from './notifications';
 
 export interface PlannedHelpNotification { recipientOrgId: string; kind: string; message: string }
 
@@ -81,12 +82,8 @@ export async function projectHelp(pool: Pool, p: HelpProjection): Promise<void> 
     const fresh = new Set(inserted.rows.map((r) => r.seq));
     for (const event of p.events.filter((e) => fresh.has(e.seq))) {
       for (const n of helpNotificationsFor(event, v, p)) {
-        await client.query(
-          `INSERT INTO notifications (event_key, recipient_org_id, kind, subject_type, subject_id, message, data)
-           VALUES ($1, $2, $3, 'help', $4, $5, $6) ON CONFLICT (event_key, recipient_org_id) DO NOTHING`,
-          [`help:${v.id}:${event.seq}`, n.recipientOrgId, n.kind, v.id, n.message,
-            JSON.stringify({ eventType: event.type, at: event.at, status: v.status, subject: event.subject })],
-        );
+        await enqueueNotification(client, { type: 'help', id: v.id, seq: event.seq }, n,
+          { eventType: event.type, at: event.at, status: v.status, subject: event.subject });
       }
     }
     await client.query('COMMIT');

@@ -2,6 +2,7 @@
  * Which timeline entries cause notifications, and to whom. Lives outside the workflow so that
  * who is told can change without touching running whistles.
  */
+import type { PoolClient } from 'pg';
 import type { WhistleEvent } from './types';
 import type { WhistleView } from '../workflows/messages';
 
@@ -51,4 +52,19 @@ export function notificationsFor(event: WhistleEvent, view: WhistleView, to: Rec
       break;
   }
   return out;
+}
+
+/**
+ * Puts one notification in the outbox, inside the projection's transaction. The event key
+ * (`<subject type>:<id>:<timeline seq>`) and the recipient make it unique: written once, ever.
+ */
+export async function enqueueNotification(
+  client: PoolClient, subject: { type: 'whistle' | 'help'; id: string; seq: number },
+  n: PlannedNotification, data: Record<string, unknown>,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO notifications (event_key, recipient_org_id, kind, subject_type, subject_id, message, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_key, recipient_org_id) DO NOTHING`,
+    [`${subject.type}:${subject.id}:${subject.seq}`, n.recipientOrgId, n.kind, subject.type, subject.id, n.message, JSON.stringify(data)],
+  );
 }

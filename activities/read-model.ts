@@ -4,7 +4,7 @@
  * entries cause — all in one transaction, so a retried activity changes nothing twice.
  */
 import type { Pool } from 'pg';
-import { notificationsFor, type Recipients } from './notifications';
+import { enqueueNotification, notificationsFor, type Recipients } from './notifications';
 import type { WhistleProjection } from './types';
 
 async function recipients(pool: Pool): Promise<Recipients> {
@@ -40,6 +40,13 @@ export async function projectWhistle(pool: Pool, projection: WhistleProjection):
   const v = p.view;
   const to = await recipients(pool);
   const client = await pool.connect();
+  // A connection lost between two statements (PostgreSQL restarted, a network cut) arrives as an
+  // 'error' event on the checked-out client; unheard, it would end the worker process. The
+  // transaction's next statement fails instead, the activity is retried, and the broken
+  // connection is destroyed, not returned to the pool.
+  let lost: Error | undefined;
+  const onLost = (err: Error) => { lost = err; };
+  client.on('error', onLost);
   try {
     await client.query('BEGIN');
     await client.query(
@@ -67,12 +74,8 @@ export async function projectWhistle(pool: Pool, projection: WhistleProjection):
     const fresh = new Set(inserted.rows.map((r) => r.seq));
     for (const event of p.events.filter((e) => fresh.has(e.seq))) {
       for (const n of notificationsFor(event, v, to)) {
-        await client.query(
-          `INSERT INTO notifications (event_key, recipient_org_id, kind, subject_type, subject_id, message, data)
-           VALUES ($1, $2, $3, 'whistle', $4, $5, $6) ON CONFLICT (event_key, recipient_org_id) DO NOTHING`,
-          [`whistle:${v.id}:${event.seq}`, n.recipientOrgId, n.kind, v.id, n.message,
-            JSON.stringify({ eventType: event.type, at: event.at, status: v.status })],
-        );
+        await enqueueNotification(client, { type: 'whistle', id: v.id, seq: event.seq }, n,
+          { eventType: event.type, at: event.at, status: v.status });
       }
     }
     await client.query('COMMIT');
@@ -80,6 +83,7 @@ export async function projectWhistle(pool: Pool, projection: WhistleProjection):
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.off('error', onLost);
+    client.release(lost);
   }
 }
