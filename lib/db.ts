@@ -11,8 +11,10 @@ export const MIGRATIONS_DIR = path.join(__dirname, '..', 'migrations');
 
 export function createPool(databaseUrl: string, max = 10): Pool {
   const pool = new Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5000 });
-  // An idle client losing its connection (PostgreSQL restarted) must not crash the process.
+  // A client losing its connection (PostgreSQL restarted), idle or between two statements, must
+  // not crash the process: the query in flight fails and the caller retries.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -34,7 +34,9 @@ const { deadlineAfter, policyNumbers } = proxyLocalActivities<DeadlineActivities
 });
 
 const { projectWhistle } = proxyActivities<WhistleActivities>({
-  startToCloseTimeout: '30 seconds',
+  // A projection takes milliseconds; a short timeout means a worker killed mid-activity delays
+  // this whistle's deadlines by seconds, not half a minute.
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   summary: 'project whistle to read model and notify',
 });
@@ -313,7 +315,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     },
     {
       at: handleDue, summary: 'street handling deadline',
-      onMiss: () => escalateToCenter(SYSTEM, 'deadline_escalation', 'the street handling deadline passed'),
+      onMiss: () => { if (withStreet()) escalateToCenter(SYSTEM, 'deadline_escalation', 'the street handling deadline passed'); },
     },
   ]);
 
@@ -326,7 +328,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
       version++;
       await hold(() => w.status === 'escalated', [{
         at: triageDue, summary: 'center triage deadline',
-        onMiss: () => markOverdue('center', 'center.triage', 'the center has not triaged in time'),
+        onMiss: () => { if (w.status === 'escalated') markOverdue('center', 'center.triage', 'the center has not triaged in time'); },
       }]);
     } else if (w.status === 'dispatched' || w.status === 'department_handling') {
       await departmentsHandle();
@@ -337,7 +339,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
       version++;
       await hold(() => w.status === 'resolved', [{
         at: windowEnds, summary: 'evaluation window',
-        onMiss: () => close('evaluation_expired', SYSTEM, 'no evaluation within the window'),
+        onMiss: () => { if (w.status === 'resolved') close('evaluation_expired', SYSTEM, 'no evaluation within the window'); },
       }]);
     }
   }
@@ -367,7 +369,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
         at: finishBy, summary: `${list} list deadline`,
         onMiss: () => {
           const lead = w.departments.find((d) => d.lead)!;
-          markOverdue(lead.id, `lists.${list}`, `the ${list} list deadline passed`);
+          if (handling()) markOverdue(lead.id, `lists.${list}`, `the ${list} list deadline passed`);
         },
       },
     ];
