@@ -1,0 +1,95 @@
+/** The goals of issue 9 checked against one run's results, and the table the bench prints. */
+import type { Results } from './run';
+
+export interface Goal { section: string; measure: string; value: string; goal: string; met: boolean | null; detail?: string }
+
+const fmt = (x: number | null | undefined, unit = '') => (x === null || x === undefined || Number.isNaN(x) ? '—' : `${x}${unit}`);
+
+export function goalsOf(r: Results): Goal[] {
+  const goals: Goal[] = [];
+  for (const level of r.filing ?? []) {
+    goals.push({
+      section: '1 filing', measure: `c=${level.concurrency}: API / raw start`, value: fmt(level.ratio), goal: '≥ 0.8',
+      met: level.ratio === null ? null : level.ratio >= 0.8,
+      detail: `API ${level.api.perSecond}/s, raw ${level.raw.perSecond}/s acknowledged; raw incl. worker ${level.rawDrainedPerSecond}/s → API / that ${fmt(level.ratioDrained)}`,
+    });
+  }
+  for (const level of r.actions?.levels ?? []) {
+    for (const [action, a] of Object.entries(level.actions)) {
+      goals.push({
+        section: '2 actions', measure: `c=${level.concurrency} ${action}: p99 API / trivial`, value: fmt(a.p99Ratio), goal: '≤ 1.5',
+        met: a.p99Ratio === null ? null : a.p99Ratio <= 1.5,
+        detail: `API p50 ${a.api.p50} / p99 ${a.api.p99} ms; trivial update p50 ${a.trivial.p50} / p99 ${a.trivial.p99} ms; direct update p99 ${a.direct.p99} ms`,
+      });
+    }
+  }
+  const rm = r.readModel;
+  if (rm) {
+    const rows: Array<[string, 'centerList' | 'streetList' | 'view']> = [['center list (status+street)', 'centerList'], ['street list (status)', 'streetList'], ['single whistle', 'view']];
+    for (const [name, key] of rows) {
+      goals.push({
+        section: '3 read model', measure: `${name}: p99 ${rm.large.whistles} / ${rm.small.whistles}`, value: fmt(rm.p99Ratio[key]), goal: '≤ 1.5',
+        met: rm.p99Ratio[key] === null ? null : rm.p99Ratio[key]! <= 1.5,
+        detail: `p99 ${rm.small[key].p99} ms → ${rm.large[key].p99} ms`,
+      });
+    }
+    const a = rm.large.assessment;
+    goals.push('absent' in a
+      ? { section: '3 read model', measure: 'assessment', value: 'absent', goal: '< 2 s', met: null, detail: a.absent }
+      : {
+        section: '3 read model', measure: `assessment ${rm.quarter}, ${rm.large.whistles} whistles (median run)`, value: `${a.p50} ms`, goal: '< 2000 ms',
+        met: a.p50 < 2000, detail: `runs ${a.runsMs.join(' / ')} ms, ${a.received} receipts`,
+      });
+  }
+  const oc = r.openCases;
+  if (oc) {
+    goals.push({ section: '4 open cases', measure: `worker RSS peak, ${oc.whistles} open`, value: `${oc.peakMb} MB`, goal: '≤ 512 MB', met: oc.peakMb <= 512,
+      detail: `idle ${oc.idleMb} MB, final ${oc.finalMb} MB; ${oc.byWhistles.map((b) => `${b.whistles}: ${b.rssMb}`).join(', ')}` });
+    goals.push({ section: '4 open cases', measure: `RSS growth after ${oc.cacheLimit} cached`, value: `${fmt(oc.slopeAfterCacheMbPer1000)} MB / 1000`,
+      goal: 'flat (≤ 2 MB / 1000)', met: oc.slopeAfterCacheMbPer1000 === null ? null : oc.slopeAfterCacheMbPer1000 <= 2 });
+  }
+  const d = r.deadlines;
+  if (d) {
+    goals.push({ section: '5 deadlines', measure: `p99 lateness, ${d.deadlines} due within ${d.dueSpreadSeconds} s`, value: `${d.lateness.p99} ms`, goal: '≤ 2000 ms',
+      met: d.escalated >= d.deadlines ? d.lateness.p99 <= 2000 : false,
+      detail: `${d.escalated}/${d.deadlines} escalated; p50 ${d.lateness.p50} ms, max ${d.lateness.max} ms; 90% due within ${d.dueSpread90Seconds} s` });
+  }
+  return goals;
+}
+
+export function formatTable(r: Results): string {
+  const header = ['section', 'measure', 'value', 'goal', 'met'];
+  const rows = r.goals.map((g) => [g.section, g.measure, g.value, g.goal, g.met === null ? '—' : g.met ? 'yes' : 'NO']);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  out.push('');
+  for (const g of r.goals) if (g.detail) out.push(`${g.section} · ${g.measure}: ${g.detail}`);
+  const e = r.experiments;
+  if (e || r.profile || r.readModel?.assessmentExperiments) out.push('', 'experiments (not goals: evidence for the proposals in docs/PERFORMANCE.md)');
+  if (e?.localProjection && 'levels' in e.localProjection) {
+    for (const level of e.localProjection.levels) {
+      for (const [action, a] of Object.entries(level.actions)) {
+        out.push(`  projection as a local activity · c=${level.concurrency} ${action}: API p50 ${a.api.p50} / p99 ${a.api.p99} ms; ` +
+          `trivial p50 ${a.trivial.p50} / p99 ${a.trivial.p99} ms → p99 ratio ${fmt(a.p99Ratio)}`);
+      }
+    }
+  } else if (e?.localProjection) {
+    out.push(`  projection as a local activity: skipped (${(e.localProjection as { skipped: string }).skipped})`);
+  }
+  for (const f of e?.localProjectionFiling ?? []) {
+    out.push(`  projection as a local activity · filing c=${f.concurrency}: API ${f.api.perSecond}/s, raw ${f.raw.perSecond}/s acknowledged, ${f.rawDrainedPerSecond}/s drained`);
+  }
+  for (const o of e?.openCases ?? []) {
+    out.push(`  open cases, ${o.name}: ${o.whistles} open, RSS idle ${o.idleMb} / peak ${o.peakMb} / final ${o.finalMb} MB; ${o.byWhistles.map((b) => `${b.whistles}: ${b.rssMb}`).join(', ')}`);
+  }
+  for (const a of r.readModel?.assessmentExperiments ?? []) out.push(`  assessment, ${a.name}: ${a.ms ?? '—'} ms${a.note ? ` (${a.note})` : ''}`);
+  if (r.profile && 'byPackage' in r.profile) {
+    out.push(`  API CPU profile under filing load (${r.profile.seconds} s, ${r.profile.idlePercent}% idle); busy time by package: ` +
+      r.profile.byPackage.slice(0, 8).map((p) => `${p.name} ${p.percent}%`).join(', '));
+  }
+  const m = r.machine;
+  out.push('', `machine: ${m.nproc} CPUs, ${m.memoryGb} GB, node ${m.node}, PostgreSQL ${m.postgres}; ` +
+    `load (1 min) ${m.load.atStart} at start, mean ${m.load.mean}, max ${m.load.max}`);
+  return out.join('\n');
+}

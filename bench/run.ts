@@ -1,0 +1,279 @@
+/**
+ * `npm run bench`: Whistle against Temporal itself, side by side, in one run on one machine.
+ *
+ *   1. filing throughput: API vs raw client.workflow.start, concurrency sweep;
+ *   2. action latency: accept / resolve / evaluate through the API vs a trivial workflow update;
+ *   3. read model scale: lists, single view and the quarterly assessment at a small and a large size;
+ *   4. open cases: worker memory with many whistles waiting on timers;
+ *   5. deadline accuracy: lateness of many street deadlines falling due together;
+ *   plus a CPU profile of the API under load, and experiments that back the report's proposals.
+ *
+ * Starts its own Temporal dev server (in memory, free ports), its own throwaway databases and
+ * processes, and removes them all at the end. BENCH_SCALE=small for a quick check; see
+ * bench/scale.ts for the other settings. Prints a table, writes bench/results/<time>.json and
+ * bench/results/latest.json.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { createPool } from '../lib/db';
+import { WORKFLOWS_PATH } from '../worker/worker';
+import { readScale, readSections, type Scale, type Section } from './scale';
+import {
+  benchDir, cleanupAll, createDatabase, onCleanup, PG_BASE, ROOT, serviceEnv, spawnService, startApi, startTemporal, startWorker,
+  waitForPoller, type Temporal,
+} from './stack';
+import { benchFiling, type FilingLevel } from './filing';
+import { benchActions, type ActionsResult } from './actions';
+import { benchReadModel, type ReadModelResult } from './read-model';
+import { benchOpenCases, type OpenCasesResult } from './open-cases';
+import { benchDeadlines, type DeadlinesResult } from './deadlines';
+import { newestProfile, summarizeProfile, type ProfileSummary } from './profile';
+import { LOCAL_PROJECTION, VARIANTS_DIR, writeVariant } from './variants';
+import { runLoad } from './measure';
+import { filerOf, filingBody } from './filings';
+import { call } from './stack';
+import { formatTable, goalsOf, type Goal } from './report';
+
+const TASK_QUEUE = 'bench-whistle';
+const QUIET = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
+
+export interface Machine {
+  nproc: number; cpuModel: string; memoryGb: number; node: string; platform: string; postgres: string; temporal: string;
+  /** 1-minute load averages sampled during the run: others' work on a shared machine shows here. */
+  load: { atStart: number; max: number; mean: number; atEnd: number };
+}
+
+export interface Results {
+  startedAt: string;
+  finishedAt: string;
+  scale: Scale;
+  sections: Section[];
+  machine: Machine;
+  filing?: FilingLevel[];
+  actions?: ActionsResult;
+  readModel?: ReadModelResult;
+  openCases?: OpenCasesResult;
+  deadlines?: DeadlinesResult;
+  profile?: ProfileSummary | { skipped: string };
+  experiments?: {
+    localProjection?: ActionsResult | { skipped: string };
+    localProjectionFiling?: FilingLevel[];
+    openCases?: Array<OpenCasesResult & { name: string }>;
+  };
+  goals: Goal[];
+}
+
+function log(line: string) {
+  console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+function machine(): Omit<Machine, 'load'> {
+  let postgres = '?';
+  try {
+    postgres = execFileSync('psql', [PG_BASE, '-Atc', 'SHOW server_version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch { /* psql missing: the version stays unknown */ }
+  let temporal = '?';
+  try {
+    temporal = execFileSync('bash', [path.join(ROOT, 'scripts', 'ensure-temporal.sh')], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split('\n').pop()!;
+    temporal = execFileSync(temporal, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch { /* unknown */ }
+  return {
+    nproc: os.availableParallelism?.() ?? os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '?',
+    memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    postgres,
+    temporal,
+  };
+}
+
+/** The worker's cache limit as worker/worker.ts sets it. */
+function cacheLimit(): number {
+  const text = fs.readFileSync(path.join(ROOT, 'worker', 'worker.ts'), 'utf8');
+  const m = /maxCachedWorkflows:\s*([\d_]+)/.exec(text);
+  return m ? Number(m[1].replace(/_/g, '')) : 10_000; // the SDK's default when unset
+}
+
+/** The live stack of sections 1 and 2: one database, one whistle worker, one API, all processes. */
+async function liveStack(dir: string, temporal: Temporal) {
+  const db = await createDatabase('live');
+  const worker = await startWorker(dir, 'worker', temporal, db.url, TASK_QUEUE);
+  const api = await startApi(dir, 'api', temporal, db.url, TASK_QUEUE);
+  const pool = createPool(db.url, 2);
+  onCleanup(() => pool.end());
+  log(`live stack: worker pid ${worker.pid}, API pid ${api.pid} at ${api.url}`);
+  return { db, worker, api, pool };
+}
+
+async function main() {
+  const scale = readScale();
+  const sections = readSections();
+  const experiments = process.env.BENCH_EXPERIMENTS !== '0';
+  const profile = process.env.BENCH_PROFILE !== '0';
+  const startedAt = new Date().toISOString();
+  const loads: number[] = [os.loadavg()[0]];
+  const loadTimer = setInterval(() => loads.push(os.loadavg()[0]), 10_000);
+  const info = machine();
+  log(`whistle bench, scale ${scale.name}: ${sections.join(', ')}${experiments ? ' + experiments' : ''}${profile ? ' + API profile' : ''}`);
+  log(`machine: ${info.nproc} CPUs (${info.cpuModel}), ${info.memoryGb} GB, node ${info.node}, PostgreSQL ${info.postgres}; load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+
+  const dir = benchDir();
+  // Undone last: the logs and profiles stay when the run failed, or when BENCH_KEEP=1.
+  onCleanup(async () => {
+    if (finished && process.env.BENCH_KEEP !== '1') fs.rmSync(dir, { recursive: true, force: true });
+  });
+  log(`work directory (logs, profiles; removed at the end unless BENCH_KEEP=1 or the run fails): ${dir}`);
+  const temporal = await startTemporal(dir);
+  log(`Temporal dev server at ${temporal.address}`);
+  const results: Partial<Results> = { startedAt, scale, sections };
+
+  const needLive = sections.includes('filing') || sections.includes('actions');
+  const live = needLive ? await liveStack(dir, temporal) : undefined;
+
+  if (sections.includes('filing') && live) {
+    log('1. filing throughput');
+    results.filing = await benchFiling({
+      temporal, apiUrl: live.api.url, pool: live.pool, taskQueue: TASK_QUEUE, levels: scale.filingLevels, phaseMs: scale.filingPhaseMs, log,
+    });
+  }
+  if (sections.includes('actions') && live) {
+    log('2. action latency');
+    results.actions = await benchActions({
+      temporal, apiUrl: live.api.url, pool: live.pool, taskQueue: TASK_QUEUE, dir, samples: scale.actionSamples, levels: scale.actionLevels, log,
+    });
+  }
+  if (live && profile) {
+    // A second API process, profiled, under the same kinds of load (the figures above are unprofiled).
+    log('profile: the API under filing load, with node --cpu-prof');
+    const profDir = path.join(dir, 'profile');
+    const spawnedAt = Date.now();
+    const api = await startApi(dir, 'api-profiled', temporal, live.db.url, TASK_QUEUE, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
+    let n = 1_000_000;
+    const file0 = () => { const i = n++; return call(api.url, filerOf(i).id, 'POST', '/v1/whistles', filingBody(i), 201).then(() => undefined); };
+    await runLoad({ concurrency: 4, count: 20, task: file0 }); // warm: first requests compile schemas
+    const loadAt = Date.now();
+    const load = await runLoad({ concurrency: 32, count: 1e9, ms: scale.filingPhaseMs * 2, task: file0 });
+    log(`profile: ${load.perSecond} filings/s through the profiled API`);
+    await api.stop();
+    const file = newestProfile(profDir);
+    // Only the load: start-up and warm-up (module loading, schema compilation) are left out.
+    results.profile = file ? summarizeProfile(file, 15, (loadAt - spawnedAt) / 1000) : { skipped: `no profile written in ${profDir}` };
+    if (file) log(`profile: ${file}`);
+  }
+  if (live && experiments && sections.includes('actions')) {
+    log('experiment: the projection as a local activity (workflows/whistle.ts unchanged; a patched copy on its own task queue)');
+    const variant = writeVariant(LOCAL_PROJECTION);
+    onCleanup(async () => fs.rmSync(VARIANTS_DIR, { recursive: true, force: true }));
+    results.experiments = {};
+    if ('skipped' in variant) {
+      results.experiments.localProjection = { skipped: variant.skipped };
+      log(`  skipped: ${variant.skipped}`);
+    } else {
+      const queue = 'bench-variant-local-projection';
+      const worker = spawnService({
+        name: 'worker-local-projection', script: 'bench/variant-worker.ts', dir,
+        env: { ...serviceEnv(temporal.address, live.db.url, queue), VARIANT_WORKFLOWS: variant.path },
+      });
+      await waitForPoller(temporal.client, queue, worker);
+      const api = await startApi(dir, 'api-local-projection', temporal, live.db.url, queue);
+      results.experiments.localProjection = await benchActions({
+        temporal, apiUrl: api.url, pool: live.pool, taskQueue: queue, dir, samples: scale.actionSamples, levels: scale.actionLevels,
+        log: (l) => log(`  [local projection] ${l.trim()}`),
+      });
+      if (sections.includes('filing')) {
+        results.experiments.localProjectionFiling = await benchFiling({
+          temporal, apiUrl: api.url, pool: live.pool, taskQueue: queue, levels: [scale.filingLevels[scale.filingLevels.length - 1]],
+          phaseMs: scale.filingPhaseMs, log: (l) => log(`  [local projection] ${l.trim()}`),
+        });
+      }
+      await api.stop();
+      await worker.stop();
+    }
+  }
+  if (live) {
+    await live.api.stop();
+    await live.worker.stop();
+  }
+
+  if (sections.includes('readmodel')) {
+    log('3. read model scale');
+    results.readModel = await benchReadModel({
+      temporal, dir, small: scale.readSmall, large: scale.readLarge, samples: scale.readSamples, assessmentRuns: scale.assessmentRuns,
+      experiments, log,
+    });
+  }
+  if (sections.includes('opencases')) {
+    log('4. open cases: worker memory');
+    results.openCases = await benchOpenCases({ temporal, dir, whistles: scale.openCases, cacheLimit: cacheLimit(), log });
+    if (experiments) {
+      // The same workflows and activities with other worker settings, on a quarter of the whistles.
+      const bundleFile = path.join(dir, 'workflow-bundle.js');
+      const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: QUIET });
+      fs.writeFileSync(bundleFile, bundle.code);
+      const settings: Array<{ name: string; env: Record<string, string>; cache: number }> = [
+        { name: 'maxCachedWorkflows 500', env: { VARIANT_MAX_CACHED: '500' }, cache: 500 },
+        { name: 'prebuilt bundle, maxCachedWorkflows 1000', env: { VARIANT_BUNDLE: bundleFile, VARIANT_MAX_CACHED: '1000' }, cache: 1000 },
+      ];
+      results.experiments = { ...results.experiments, openCases: [] };
+      for (const s of settings) {
+        log(`experiment: open cases with ${s.name}`);
+        const r = await benchOpenCases({
+          temporal, dir, whistles: Math.ceil(scale.openCases / 4), cacheLimit: s.cache, log: (l) => log(`  [${s.name}] ${l.trim()}`),
+          worker: { name: `worker-${s.name.replace(/[^a-z0-9]+/gi, '-')}`, script: 'bench/variant-worker.ts', env: s.env },
+        });
+        results.experiments.openCases!.push({ name: s.name, ...r });
+      }
+    }
+  }
+  if (sections.includes('deadlines')) {
+    log('5. deadline accuracy');
+    results.deadlines = await benchDeadlines({ temporal, dir, deadlines: scale.deadlines, log });
+  }
+
+  clearInterval(loadTimer);
+  loads.push(os.loadavg()[0]);
+  results.machine = {
+    ...info,
+    load: {
+      atStart: Math.round(loads[0] * 10) / 10, max: Math.round(Math.max(...loads) * 10) / 10,
+      mean: Math.round((loads.reduce((a, b) => a + b, 0) / loads.length) * 10) / 10, atEnd: Math.round(loads[loads.length - 1] * 10) / 10,
+    },
+  };
+  results.finishedAt = new Date().toISOString();
+  results.goals = goalsOf(results as Results);
+
+  console.log('');
+  console.log(formatTable(results as Results));
+  const out = path.join(ROOT, 'bench', 'results');
+  fs.mkdirSync(out, { recursive: true });
+  const stamp = startedAt.replace(/[:.]/g, '-');
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  fs.writeFileSync(path.join(out, `${stamp}-${scale.name}.json`), json);
+  fs.writeFileSync(path.join(out, 'latest.json'), json);
+  log(`results: bench/results/${stamp}-${scale.name}.json and bench/results/latest.json`);
+  finished = true;
+}
+
+let finished = false;
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.error(`${signal}: cleaning up`);
+  void cleanupAll().finally(() => process.exit(130));
+};
+process.once('SIGINT', () => stop('SIGINT'));
+process.once('SIGTERM', () => stop('SIGTERM'));
+
+main()
+  .then(() => cleanupAll())
+  .catch(async (err) => {
+    console.error(err);
+    await cleanupAll();
+    process.exitCode = 1;
+  });

@@ -1,0 +1,28 @@
+/**
+ * The worker of bench/trivial-workflow.ts, started by the bench as its own process
+ * (TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE), with the same worker settings as the whistle worker
+ * that matter for a round trip (SDK defaults otherwise).
+ */
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const worker = await Worker.create({
+    connection,
+    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'bench-trivial',
+    workflowsPath: require.resolve('./trivial-workflow'),
+    maxCachedWorkflows: 2000,
+  });
+  const stop = () => worker.shutdown();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await worker.run();
+  await connection.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
