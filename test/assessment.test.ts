@@ -6,9 +6,8 @@
 import { quarterOf } from '../lib/calendar';
 import { ConfigError, readConfig } from '../lib/config';
 import { assessmentCsv, scoreOf, type Assessment } from '../api/services/assessments';
-import { eventually, filing, startStack, type Stack } from './support/stack';
+import { eventually, filing, startStack, type Stack, quietPolicy } from './support/stack';
 
-const LONG = { seconds: 900 };
 let stack: Stack;
 
 type Ev = [seq: number, at: string, type: string, unit: string | null, data?: Record<string, unknown>];
@@ -125,14 +124,7 @@ const EXPECTED: Record<string, Record<string, unknown>> = {
 };
 
 beforeAll(async () => {
-  stack = await startStack({
-    policy: {
-      street: { acceptWithin: LONG, acceptWithinUrgent: LONG, handleWithin: LONG },
-      center: { triageWithin: LONG }, department: { acceptWithin: LONG },
-      lists: { immediate: LONG, phased: LONG, understanding: LONG }, phased: { progressEvery: LONG },
-      evaluation: { window: LONG },
-    },
-  });
+  stack = await startStack({ policy: quietPolicy(900) });
   for (const [whistleId, events] of Object.entries(HAND_BUILT)) {
     for (const [seq, at, type, unit, data] of events) {
       await stack.pool.query(

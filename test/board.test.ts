@@ -6,9 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { renderBoardPage } from '../api/board-page';
-import { filing, startStack, type Stack } from './support/stack';
+import { filing, startStack, type Stack, quietPolicy } from './support/stack';
 
-const LONG = { seconds: 900 };
 const PHONE = '13800000000';
 let stack: Stack;
 let baseUrl: string;
@@ -42,14 +41,7 @@ async function resolvedByDepartments(community: string, street: string, body: Re
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  stack = await startStack({
-    policy: {
-      street: { acceptWithin: LONG, acceptWithinUrgent: LONG, handleWithin: LONG },
-      center: { triageWithin: LONG }, department: { acceptWithin: LONG },
-      lists: { immediate: LONG, phased: LONG, understanding: LONG }, phased: { progressEvery: LONG },
-      evaluation: { window: LONG },
-    },
-  });
+  stack = await startStack({ policy: quietPolicy(900) });
   // 长安社区 (营前街道): four matters handled in different ways, one still open.
   ids.lights = await resolvedByStreet('changan', 'yingqian', {
     title: '航景路夜间路灯不亮', description: '航景路北段路灯连续一周不亮，老人夜间出行不便。', category: 'roads',

@@ -7,7 +7,7 @@
  * Zero unauthorized successes; zero existence leaks: what an actor may not see answers exactly
  * like a whistle that does not exist (same status, same body), on GET, in lists and on actions.
  */
-import { startStack, type Stack } from './support/stack';
+import { startStack, type Stack, quietPolicy } from './support/stack';
 import { act, escalatedWhistle, fileWhistle, must, resolvedWhistle } from './support/whistles';
 import { writeFigures } from './chaos/fleet';
 
@@ -89,14 +89,7 @@ const READERS: ActorKey[] = ['community/own', 'street/own', 'center', 'superviso
 let stack: Stack;
 beforeAll(async () => {
   // Deadlines far away: only the matrix's requests may change a fixture.
-  const long = { seconds: 3600 };
-  stack = await startStack({
-    policy: {
-      street: { acceptWithin: long, acceptWithinUrgent: long, handleWithin: long }, center: { triageWithin: long },
-      department: { acceptWithin: long }, lists: { immediate: long, phased: long, understanding: long },
-      phased: { progressEvery: long }, evaluation: { window: long },
-    },
-  });
+  stack = await startStack({ policy: quietPolicy(3600) });
 }, 60_000);
 afterAll(async () => { await stack?.stop(); });
 

@@ -16,7 +16,7 @@ import {
   anyBody, authorization, extraHeaders, garbageBody, garbageId, operationsOf, queryString, validFiling, type Operation, type RawBody,
 } from './chaos/hostile-input';
 import { writeFigures } from './chaos/fleet';
-import { eventually, startStack, type Stack } from './support/stack';
+import { eventually, startStack, type Stack, quietPolicy } from './support/stack';
 import { dispatchedWhistle, escalatedWhistle, fileWhistle, must, resolvedWhistle } from './support/whistles';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 5000);
@@ -47,14 +47,7 @@ async function snapshot(): Promise<Record<string, Snapshot>> {
 
 beforeAll(async () => {
   // Long deadlines: nothing changes the seeded whistles by itself while the fuzzer runs.
-  const long = { seconds: 3600 };
-  stack = await startStack({
-    policy: {
-      street: { acceptWithin: long, acceptWithinUrgent: long, handleWithin: long }, center: { triageWithin: long },
-      department: { acceptWithin: long }, lists: { immediate: long, phased: long, understanding: long },
-      phased: { progressEvery: long }, evaluation: { window: long },
-    },
-  });
+  stack = await startStack({ policy: quietPolicy(3600) });
   doc = (await stack.call(null, 'GET', '/openapi.json')).body;
   operations = operationsOf(doc);
   // Whistles at every status, for the fuzzer to aim garbage at.

@@ -124,3 +124,13 @@ export function filing(overrides: Record<string, unknown> = {}): Record<string, 
     ...overrides,
   };
 }
+
+/** A policy where every whistle deadline is `seconds` away: nothing moves a whistle but the test's own requests. */
+export function quietPolicy(seconds = 600): Record<string, unknown> {
+  const d = { seconds };
+  return {
+    street: { acceptWithin: d, acceptWithinUrgent: d, handleWithin: d },
+    center: { triageWithin: d }, department: { acceptWithin: d },
+    lists: { immediate: d, phased: d, understanding: d }, phased: { progressEvery: d }, evaluation: { window: d },
+  };
+}
