@@ -54,17 +54,44 @@ export function notificationsFor(event: WhistleEvent, view: WhistleView, to: Rec
   return out;
 }
 
+/** One notification to put in the outbox: what it is about, to whom, and the data it carries. */
+export interface OutboxEntry {
+  subject: { type: 'whistle' | 'help'; id: string; seq: number };
+  notification: PlannedNotification;
+  data: Record<string, unknown>;
+}
+
 /**
- * Puts one notification in the outbox, inside the projection's transaction. The event key
- * (`<subject type>:<id>:<timeline seq>`) and the recipient make it unique: written once, ever.
+ * Puts notifications in the outbox, inside the projection's transaction, in one statement. The
+ * event key (`<subject type>:<id>:<timeline seq>`) and the recipient make each one unique:
+ * written once, ever (a retried projection or a repeated entry changes nothing). Rows get their
+ * ids in the order given, which is the order the outbox delivers them in.
  */
+export async function enqueueNotifications(client: PoolClient, entries: OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await client.query(
+    `INSERT INTO notifications (event_key, recipient_org_id, kind, subject_type, subject_id, message, data)
+     SELECT n.event_key, n.recipient_org_id, n.kind, n.subject_type, n.subject_id, n.message, n.data
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[])
+              WITH ORDINALITY AS n(event_key, recipient_org_id, kind, subject_type, subject_id, message, data, i)
+      ORDER BY n.i
+     ON CONFLICT (event_key, recipient_org_id) DO NOTHING`,
+    [
+      entries.map((e) => `${e.subject.type}:${e.subject.id}:${e.subject.seq}`),
+      entries.map((e) => e.notification.recipientOrgId),
+      entries.map((e) => e.notification.kind),
+      entries.map((e) => e.subject.type),
+      entries.map((e) => e.subject.id),
+      entries.map((e) => e.notification.message),
+      entries.map((e) => JSON.stringify(e.data)),
+    ],
+  );
+}
+
+/** Puts one notification in the outbox (see enqueueNotifications). */
 export async function enqueueNotification(
   client: PoolClient, subject: { type: 'whistle' | 'help'; id: string; seq: number },
   n: PlannedNotification, data: Record<string, unknown>,
 ): Promise<void> {
-  await client.query(
-    `INSERT INTO notifications (event_key, recipient_org_id, kind, subject_type, subject_id, message, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_key, recipient_org_id) DO NOTHING`,
-    [`${subject.type}:${subject.id}:${subject.seq}`, n.recipientOrgId, n.kind, subject.type, subject.id, n.message, JSON.stringify(data)],
-  );
+  await enqueueNotifications(client, [{ subject, notification: n, data }]);
 }

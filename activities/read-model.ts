@@ -1,19 +1,36 @@
 /**
- * Projection of whistle workflows into PostgreSQL: one row per whistle (only ever moved
- * forward by version), one row per timeline entry, and the outbox of notifications those
- * entries cause — all in one transaction, so a retried activity changes nothing twice.
+ * Projection of whistle workflows into PostgreSQL: one row per whistle (never moved back to an
+ * older version), one row per timeline entry, the 验单 receipts those entries make, and the
+ * outbox of notifications they cause — all in one transaction, so a retried activity changes
+ * nothing twice.
  */
 import type { Pool } from 'pg';
-import { enqueueNotification, notificationsFor, type Recipients } from './notifications';
+import { enqueueNotifications, notificationsFor, type OutboxEntry, type Recipients } from './notifications';
 import type { WhistleProjection } from './types';
 
-async function recipients(pool: Pool): Promise<Recipients> {
-  const { rows } = await pool.query<{ id: string; kind: string }>(
-    "SELECT id, kind FROM orgs WHERE kind IN ('supervision', 'center') ORDER BY id");
-  return {
+/**
+ * How long the supervision and center organisations are reused before they are read again.
+ * Organisations change rarely (an operator adds one); a notification for supervisors or the
+ * center may miss an office created less than 30 s ago, which is acceptable. Each pool (one per
+ * database) has its own entry.
+ */
+const RECIPIENTS_TTL_MS = 30_000;
+const recipientsCache = new WeakMap<Pool, { at: number; value: Promise<Recipients> }>();
+
+function recipients(pool: Pool): Promise<Recipients> {
+  const cached = recipientsCache.get(pool);
+  if (cached && Date.now() - cached.at < RECIPIENTS_TTL_MS) return cached.value;
+  const value = pool.query<{ id: string; kind: string }>(
+    "SELECT id, kind FROM orgs WHERE kind IN ('supervision', 'center') ORDER BY id",
+  ).then(({ rows }) => ({
     supervisors: rows.filter((r) => r.kind === 'supervision').map((r) => r.id),
     centers: rows.filter((r) => r.kind === 'center').map((r) => r.id),
-  };
+  }));
+  const entry = { at: Date.now(), value };
+  recipientsCache.set(pool, entry);
+  // A failed read is not kept: the next projection (the activity's retry) reads again.
+  value.catch(() => { if (recipientsCache.get(pool) === entry) recipientsCache.delete(pool); });
+  return value;
 }
 
 /** NUL, and surrogates that are not part of a pair: text PostgreSQL refuses (text or jsonb). */
@@ -49,7 +66,11 @@ export async function projectWhistle(pool: Pool, projection: WhistleProjection):
   client.on('error', onLost);
   try {
     await client.query('BEGIN');
-    await client.query(
+    // The projection runs inside the workflow task that made the change (a local activity). When
+    // that task never completes (its worker killed), the task runs again and projects the same
+    // version once more, with its own instants: the later projection of a version is the one the
+    // workflow's history keeps, so the same version overwrites, an older one never does.
+    const applied = await client.query(
       `INSERT INTO whistles (id, version, status, list, category, urgent, filer_org_id, community_id, street_id, holder,
          department_ids, seen_by_departments, due_at, overdue, filed_at, resolved_at, closed_at, rating, reporter_name, view, updated_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20, now())
@@ -58,26 +79,44 @@ export async function projectWhistle(pool: Pool, projection: WhistleProjection):
          department_ids = EXCLUDED.department_ids, seen_by_departments = EXCLUDED.seen_by_departments,
          due_at = EXCLUDED.due_at, overdue = EXCLUDED.overdue, resolved_at = EXCLUDED.resolved_at,
          closed_at = EXCLUDED.closed_at, rating = EXCLUDED.rating, view = EXCLUDED.view, updated_at = now()
-       WHERE whistles.version < EXCLUDED.version`,
+       WHERE whistles.version <= EXCLUDED.version
+       RETURNING version`,
       [v.id, p.version, v.status, v.list, v.category, v.urgent, v.filerOrgId, v.communityId, v.streetId, v.holder,
         v.departments.map((d) => d.id), p.seenByDepartments, v.dueAt, v.overdue, v.filedAt, v.resolvedAt, v.closedAt,
         v.evaluation?.rating ?? null, p.reporterName, JSON.stringify(v)],
     );
+    const current = (applied.rowCount ?? 0) > 0;
     const inserted = await client.query<{ seq: number }>(
       `INSERT INTO whistle_events (whistle_id, seq, at, type, actor, unit_id, note, data)
        SELECT $1, e.seq, e.at, e.type, e.actor, e.unit_id, e.note, e.data
          FROM jsonb_to_recordset($2::jsonb) AS e(seq int, at timestamptz, type text, actor text, unit_id text, note text, data jsonb)
-       ON CONFLICT (whistle_id, seq) DO NOTHING
+       ON CONFLICT (whistle_id, seq) DO UPDATE SET
+         at = EXCLUDED.at, type = EXCLUDED.type, actor = EXCLUDED.actor, unit_id = EXCLUDED.unit_id,
+         note = EXCLUDED.note, data = EXCLUDED.data
+       WHERE $3::boolean
+         AND (whistle_events.at, whistle_events.type, whistle_events.actor, whistle_events.unit_id, whistle_events.note,
+              whistle_events.data)
+             IS DISTINCT FROM (EXCLUDED.at, EXCLUDED.type, EXCLUDED.actor, EXCLUDED.unit_id, EXCLUDED.note, EXCLUDED.data)
        RETURNING seq`,
-      [v.id, JSON.stringify(p.events.map((e) => ({ ...e, unit_id: e.unit })))],
+      [v.id, JSON.stringify(p.events.map((e) => ({ ...e, unit_id: e.unit }))), current],
     );
+    if (current) {
+      // Entries past this version's timeline can only come from a task that never completed.
+      await client.query('DELETE FROM whistle_events WHERE whistle_id = $1 AND seq > $2', [v.id, p.events.length]);
+    }
+    // The 验单 receipts of the whistle (table whistle_receipts) are brought up to date by the
+    // trigger on whistle_events, within these statements and so within this transaction, from
+    // the entries they wrote: nothing to do here, and nothing happens when they wrote none.
+    // Notifications are keyed by entry and recipient: an entry written again notifies no one twice.
     const fresh = new Set(inserted.rows.map((r) => r.seq));
+    const outbox: OutboxEntry[] = [];
     for (const event of p.events.filter((e) => fresh.has(e.seq))) {
       for (const n of notificationsFor(event, v, to)) {
-        await enqueueNotification(client, { type: 'whistle', id: v.id, seq: event.seq }, n,
-          { eventType: event.type, at: event.at, status: v.status });
+        outbox.push({ subject: { type: 'whistle', id: v.id, seq: event.seq }, notification: n,
+          data: { eventType: event.type, at: event.at, status: v.status } });
       }
     }
+    await enqueueNotifications(client, outbox);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

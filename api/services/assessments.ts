@@ -1,6 +1,6 @@
 /**
- * 定期验单: the quarterly assessment of every street and department, computed from the timeline
- * (`whistle_events`) with SQL aggregates. The rules, in short (docs/ASSESSMENT.md has them all):
+ * 定期验单: the quarterly assessment of every street and department, counted with one SQL
+ * aggregate over the receipts of the quarter. The rules, in short (docs/ASSESSMENT.md has them all):
  *
  * - a receipt (接单) is one time a unit was given a whistle: a street at `filed`, a department at
  *   `triaged` when it is among `data.departmentIds`; it counts in the quarter of that instant;
@@ -9,6 +9,12 @@
  *   urged, overdue), and the whistle's resolution and evaluation in that span are credited to
  *   every unit of the receipt (the street, or all departments of that dispatch: joint duty);
  * - every count is a number of receipts, so no count exceeds `received`.
+ *
+ * Those rules live in one place, the SQL function `whistle_receipt_facts(whistle_id)` of
+ * migrations/006_whistle_receipts.sql, which derives a whistle's receipts and their facts from its
+ * timeline (`whistle_events`). A trigger on `whistle_events` keeps the table `whistle_receipts`
+ * equal to it in the transaction that writes the timeline (the projection), so this service only
+ * counts rows: one index range on `received_at`, not a walk over the timeline of every whistle.
  */
 import type { Pool } from 'pg';
 import { quarterOf, quarterRange } from '../../lib/calendar';
@@ -35,44 +41,11 @@ export const ASSESSMENT_COLUMNS: Array<keyof AssessmentRow> = ['unitId', 'unitNa
   'responseRate', 'resolutionRate', 'onTimeRate', 'satisfactionRate', 'score'];
 
 /**
- * One row per (unit, receipt) with its facts, then one row per unit. `$1`/`$2` bound the quarter.
- * Ordering within a whistle uses `seq`, never time, so entries of the same instant stay in order.
+ * One row per unit: the receipts of the quarter (`$1` ≤ received_at < `$2`) counted by their facts.
+ * Each receipt's facts are kept in `whistle_receipts` (migrations/006_whistle_receipts.sql), so
+ * the work is one range of the `received_at` index, whatever the size of the timeline.
  */
 const ASSESSMENT_SQL = `
-WITH receipts AS (
-  SELECT e.whistle_id, e.seq, e.unit_id
-    FROM whistle_events e
-   WHERE e.type = 'filed' AND e.at >= $1 AND e.at < $2 AND e.unit_id IS NOT NULL
-  UNION ALL
-  SELECT e.whistle_id, e.seq, d.unit_id
-    FROM whistle_events e
-   CROSS JOIN LATERAL jsonb_array_elements_text(
-     CASE WHEN jsonb_typeof(e.data->'departmentIds') = 'array' THEN e.data->'departmentIds' ELSE '[]'::jsonb END) AS d(unit_id)
-   WHERE e.type = 'triaged' AND e.at >= $1 AND e.at < $2
-),
--- MATERIALIZED: computed once per receipt; inlined, PostgreSQL re-ran the subquery for every joined
--- timeline row (bench at 1M whistles: 60 s → 36 s with JIT off; see docs/PERFORMANCE.md).
-holdings AS MATERIALIZED (
-  SELECT r.whistle_id, r.seq, r.unit_id,
-         (SELECT min(t.seq) FROM whistle_events t
-           WHERE t.whistle_id = r.whistle_id AND t.seq > r.seq AND t.type = 'triaged') AS end_seq
-    FROM receipts r
-),
-facts AS (
-  SELECT h.unit_id,
-         bool_or(e.type = 'accepted' AND e.unit_id = h.unit_id AND e.data->>'onTime' = 'true') AS accepted_on_time,
-         bool_or(e.type = 'resolved') AS resolved,
-         bool_or(e.type = 'resolved' AND e.data->>'onTime' = 'true') AS resolved_on_time,
-         bool_or(e.type IN ('overdue', 'deadline_escalation') AND e.unit_id = h.unit_id) AS overdue,
-         bool_or(e.type IN ('escalated', 'deadline_escalation') AND e.unit_id = h.unit_id) AS escalated,
-         bool_or(e.type = 'returned' AND e.unit_id = h.unit_id) AS returned,
-         bool_or(e.type = 'urged' AND e.unit_id = h.unit_id) AS urged,
-         (array_agg(e.data->>'rating' ORDER BY e.seq DESC) FILTER (WHERE e.type = 'evaluated'))[1] AS rating
-    FROM holdings h
-    LEFT JOIN whistle_events e
-      ON e.whistle_id = h.whistle_id AND e.seq > h.seq AND (h.end_seq IS NULL OR e.seq < h.end_seq)
-   GROUP BY h.whistle_id, h.seq, h.unit_id
-)
 SELECT unit_id,
        count(*)::int AS "received",
        count(*) FILTER (WHERE accepted_on_time)::int AS "acceptedOnTime",
@@ -86,7 +59,8 @@ SELECT unit_id,
        count(*) FILTER (WHERE rating = 'satisfied')::int AS "satisfied",
        count(*) FILTER (WHERE rating = 'basically_satisfied')::int AS "basicallySatisfied",
        count(*) FILTER (WHERE rating = 'unsatisfied')::int AS "unsatisfied"
-  FROM facts
+  FROM whistle_receipts
+ WHERE received_at >= $1 AND received_at < $2
  GROUP BY unit_id`;
 
 /** part / whole, or null when there is nothing to divide by. */
