@@ -16,7 +16,11 @@ export function createActivities(deps: { pool: Pool; policy: Policy; webhook?: W
   return {
     ...createOutboxActivities(deps.pool, deps.webhook !== undefined ? deps.webhook : webhookFromConfig()),
     ...createDeadlineActivities(deps.policy, deps.pool),
-    projectWhistle: (p: WhistleProjection) => projectWhistle(deps.pool, p),
+    projectWhistle: async (p: WhistleProjection) => {
+      const started = performance.now();
+      await projectWhistle(deps.pool, p);
+      return Math.ceil(performance.now() - started);
+    },
     projectHelp: (p: HelpProjection) => projectHelp(deps.pool, p),
   };
 }

@@ -38,8 +38,12 @@ export interface DeadlineActivities {
 }
 
 export interface WhistleActivities {
-  /** Writes the whistle's read model, its new events and the notifications they cause. */
-  projectWhistle(projection: WhistleProjection): Promise<void>;
+  /**
+   * Writes the whistle's read model, its new events and the notifications they cause; answers
+   * how long that took in ms (the workflow's clock stands still during a workflow task, and a
+   * deadline's timer is counted from the end of the task that starts it).
+   */
+  projectWhistle(projection: WhistleProjection): Promise<number>;
 }
 
 /** One timeline entry of a neighbour-help request, with the account and unit it concerns. */

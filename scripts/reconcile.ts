@@ -9,24 +9,22 @@
  * its worker writes this read model. A whistle that differs is checked again after `--settle`
  * seconds (default 5): a change that is being published at that moment is not a difference.
  *
- * `--repair` re-runs the projection of each drifted whistle: it reads the input of the last
- * `projectWhistle` activity from the workflow's history (version, view, timeline with units and
- * facts) and applies it with the same code as the worker (the row is rewritten from it; timeline
+ * `--repair` re-runs the projection of each drifted whistle: it asks the workflow for what its
+ * projection writes (the `projection` query: version, view, timeline with units and facts) and
+ * applies it with the same code as the worker (the row is rewritten from it; timeline
  * rows are inserted where missing; notifications are written only for timeline entries that were
- * missing, each at most once by its key). A whistle whose workflow has changes it has not
- * published yet keeps differing until its own next publish, which the worker does by itself.
+ * missing, each at most once by its key).
  *
  * Exit code: 0 no difference, 1 differences (after repair, if asked), 2 the check could not run.
  */
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { readConfig } from '../lib/config';
 import { createPool } from '../lib/db';
 import { projectWhistle, storable } from '../activities/read-model';
 import type { WhistleProjection } from '../activities/types';
-import { viewQuery, whistleWorkflowId, type WhistleView } from '../workflows/messages';
+import { projectionQuery, viewQuery, whistleWorkflowId, type WhistleView } from '../workflows/messages';
 
 export type DifferenceKind =
   /** The workflow exists, the read model has no row for it. */
@@ -140,17 +138,9 @@ export async function checkWhistle(client: Client, pool: Pool, id: string): Prom
   return out;
 }
 
-/** The input of the last `projectWhistle` activity the workflow scheduled, from its history. */
-export async function lastProjection(client: Client, id: string): Promise<WhistleProjection | null> {
-  const history = await client.workflow.getHandle(whistleWorkflowId(id)).fetchHistory();
-  let last: WhistleProjection | null = null;
-  for (const event of history.events ?? []) {
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    if (scheduled?.activityType?.name !== 'projectWhistle') continue;
-    const payload = scheduled.input?.payloads?.[0];
-    if (payload) last = defaultPayloadConverter.fromPayload<WhistleProjection>(payload);
-  }
-  return last;
+/** What the workflow's projection writes for its current state (its `projection` query). */
+export async function currentProjection(client: Client, id: string): Promise<WhistleProjection> {
+  return client.workflow.getHandle(whistleWorkflowId(id)).query(projectionQuery);
 }
 
 async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -191,8 +181,7 @@ export async function reconcile(deps: { client: Client; pool: Pool }, options: R
   if (options.repair && differences.length) {
     const drifted = [...new Set(differences.filter((d) => d.kind !== 'orphan_row' && d.kind !== 'query_failed').map((d) => d.id))];
     await inBatches(drifted, concurrency, async (id) => {
-      const projection = await lastProjection(client, id);
-      if (!projection) return;
+      const projection = await currentProjection(client, id);
       // The row may claim this version (or a later one) while holding something else (edited by
       // hand, restored from a backup): step it just below, so the projection applies. A newer
       // projection by the worker meanwhile still wins, by version, as always.

@@ -11,6 +11,13 @@ import { startStack, type Stack } from './support/stack';
 import { fileWhistle, must } from './support/whistles';
 
 const run = promisify(execFile);
+/**
+ * Appended to the file names. Give each deliberate change of the workflow's commands a new
+ * suffix, so that the histories recorded before it stay and keep being replayed.
+ * Generations: (none) projection as an activity; `local-projection` since the patch
+ * `projection-as-local-activity`.
+ */
+const GENERATION = 'local-projection';
 let stack: Stack;
 beforeAll(async () => { stack = await startStack({ policy: { street: { acceptWithin: { seconds: 1 } }, evaluation: { window: { seconds: 1 } } } }); });
 afterAll(async () => { await stack.stop(); });
@@ -48,6 +55,6 @@ test('records whistle histories for the replay test', async () => {
     // The CLI's JSON form is what `Worker.runReplayHistory` and the Temporal UI read.
     const { stdout } = await run(process.env.WHISTLE_TEST_TEMPORAL_CLI!, ['workflow', 'show', '--workflow-id', `whistle-${id}`,
       '--output', 'json', '--address', process.env.WHISTLE_TEST_TEMPORAL!, '--namespace', 'default'], { maxBuffer: 64 * 1024 * 1024 });
-    fs.writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(JSON.parse(stdout), null, 1)}\n`);
+    fs.writeFileSync(path.join(dir, `${name}.${GENERATION}.json`), `${JSON.stringify(JSON.parse(stdout), null, 1)}\n`);
   }
 });

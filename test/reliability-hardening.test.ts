@@ -13,7 +13,7 @@ import { Directory } from '../api/services/directory';
 import { whistleIdFor } from '../api/services/whistles';
 import { hashKey } from '../lib/keys';
 import { escalateSignal } from '../workflows/messages';
-import { checkWhistle, lastProjection } from '../scripts/reconcile';
+import { checkWhistle, currentProjection } from '../scripts/reconcile';
 import { projectWhistle } from '../activities/read-model';
 import { TEST_PEPPER } from './support/constants';
 import { eventually, filing, startStack, type Stack } from './support/stack';
@@ -228,7 +228,7 @@ describe('URLs and cursors that do not decode', () => {
 describe('connection loss inside the projection', () => {
   test('a connection lost between two statements is heard and the connection discarded: the attempt fails and is retried, the worker lives on', async () => {
     const w = await fileWhistle(stack);
-    const projection = (await lastProjection(stack.client, w.id))!;
+    const projection = await currentProjection(stack.client, w.id);
     let listened = -1;
     let destroyed = false;
     // A pool whose client reports a lost connection (as pg does: an 'error' event) after BEGIN.

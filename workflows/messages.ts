@@ -3,6 +3,7 @@
  * the API and operators' tools call them by the same definitions and names.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { WhistleProjection } from '../activities/types';
 
 export type Role = 'community' | 'street' | 'center' | 'department' | 'supervisor' | 'member' | 'resident';
 
@@ -56,6 +57,11 @@ export interface Filing {
   filedBy: string;
   communityId: string;
   streetId: string;
+  /**
+   * When the API accepted the filing (ISO 8601). The street's deadlines count from it, also when
+   * no worker ran for a while; histories from before it was passed use the first task's time.
+   */
+  filedAt?: string;
 }
 
 export interface TimelineEntry { at: string; type: string; actor: string; note: string | null }
@@ -118,6 +124,9 @@ export const filedUpdate = defineUpdate<WhistleView, [Actor]>('filed');
 export const escalateSignal = defineSignal<[{ by: string; reason: string }]>('escalate');
 
 export const viewQuery = defineQuery<WhistleView>('view');
+
+/** What the projection writes to the read model for the current state (`npm run reconcile -- --repair`). */
+export const projectionQuery = defineQuery<WhistleProjection>('projection');
 
 export const WHISTLE_ACTIONS = ['accept', 'progress', 'resolve', 'escalate', 'triage', 'return', 'urge', 'evaluate', 'withdraw'] as const;
 export type WhistleAction = (typeof WHISTLE_ACTIONS)[number];

@@ -9,18 +9,18 @@
  *   4. the filing community evaluates (群众评单); "unsatisfied" reopens it, silence closes it.
  *
  * Actions arrive as updates whose validators refuse before any state changes. Every change is
- * published by the main loop: read model and notifications (activity), search attributes and
- * the Temporal UI's current details.
+ * published by the main loop: read model and notifications (local activity), search attributes
+ * and the Temporal UI's current details.
  */
 import {
-  ApplicationFailure, condition, log, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler,
+  ApplicationFailure, condition, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler,
   upsertSearchAttributes, allHandlersFinished,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { DeadlineActivities, PolicyKeyName, WhistleActivities, WhistleEvent } from '../activities/types';
+import type { DeadlineActivities, PolicyKeyName, WhistleActivities, WhistleEvent, WhistleProjection } from '../activities/types';
 import {
   acceptUpdate, escalateSignal, escalateUpdate, evaluateUpdate, filedUpdate, progressUpdate, resolveUpdate, returnUpdate,
-  triageUpdate, urgeUpdate, viewQuery, withdrawUpdate,
+  projectionQuery, triageUpdate, urgeUpdate, viewQuery, withdrawUpdate,
   type Actor, type DepartmentStatus, type Filing, type List, type Outcome, type Rating, type WhistleAction,
   type WhistleStatus, type WhistleView,
 } from './messages';
@@ -33,19 +33,37 @@ const { deadlineAfter, policyNumbers } = proxyLocalActivities<DeadlineActivities
   summary: 'deadline from the policy and the working-day calendar',
 });
 
-const { projectWhistle } = proxyActivities<WhistleActivities>({
-  // A projection takes milliseconds; a short timeout means a worker killed mid-activity delays
-  // this whistle's deadlines by seconds, not half a minute.
+/**
+ * The projection (read model, timeline, notifications). A projection takes milliseconds; a short
+ * timeout means a worker killed mid-projection delays this whistle by seconds, not half a minute.
+ */
+const PROJECTION = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   summary: 'project whistle to read model and notify',
-});
+} as const;
+
+/**
+ * Since `projection-as-local-activity`, the projection runs as a local activity: inside the
+ * workflow task that made the change, on the same worker, with no trip through the server's
+ * task queues (an action's answer took 90–130 ms, about 45 ms now; docs/PERFORMANCE.md).
+ * Whistles whose histories scheduled it as an activity keep doing so on replay.
+ */
+const { projectWhistle: projectWhistleLocally } = proxyLocalActivities<WhistleActivities>(PROJECTION);
+const { projectWhistle: projectWhistleAsActivity } = proxyActivities<WhistleActivities>(PROJECTION);
+const PROJECTION_AS_LOCAL_ACTIVITY = 'projection-as-local-activity';
 
 const SYSTEM = 'system';
 /** How long an action waits for its change to reach the read model before answering anyway. */
 const PUBLISH_WAIT = '10 seconds';
 
 interface Deadline { at: number; summary: string; onMiss: () => void | Promise<void> }
+
+/** The filing's instant as the API recorded it, never later than now; else this first task's time. */
+function filingInstant(filing: Filing): number {
+  const at = typeof filing.filedAt === 'string' ? Date.parse(filing.filedAt) : NaN;
+  return Number.isFinite(at) ? Math.min(at, Date.now()) : Date.now();
+}
 
 export async function whistle(filing: Filing): Promise<WhistleView> {
   // ---- state -------------------------------------------------------------------------------
@@ -66,7 +84,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     dueAt: null,
     overdue: false,
     reopenCount: 0,
-    filedAt: Date.now(),
+    filedAt: filingInstant(filing),
     resolvedAt: null,
     closedAt: null,
     result: null,
@@ -85,8 +103,25 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
 
   const iso = (ms: number) => new Date(ms).toISOString();
 
-  function record(type: string, actor: string, note: string | null, unit: string | null, data: Record<string, unknown> = {}) {
-    events.push({ seq: events.length + 1, at: iso(Date.now()), type, actor, note, unit, data });
+  // Workflow time stands still during a workflow task, and a timer starts when the task ends:
+  // after a projection (a local activity, in the same task) a timer counted from workflow time
+  // would fire late by the projection's duration. `now()` adds the time this task's projections
+  // took, as they measured it (never a clock of their own, so no clock skew can make a
+  // deadline fire early).
+  let taskAt = 0;
+  let spentInTask = 0;
+  function now(): number {
+    return Date.now() === taskAt ? Date.now() + spentInTask : Date.now();
+  }
+  function spent(ms: unknown): void {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) return;
+    if (Date.now() !== taskAt) { taskAt = Date.now(); spentInTask = 0; }
+    spentInTask += ms;
+  }
+
+  function record(type: string, actor: string, note: string | null, unit: string | null, data: Record<string, unknown> = {},
+    at = Date.now()) {
+    events.push({ seq: events.length + 1, at: iso(at), type, actor, note, unit, data });
     version++;
   }
 
@@ -104,14 +139,21 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     };
   }
 
+  /** The read model's rows for the current state: the whistle, its timeline and its facts. */
+  function projection(): WhistleProjection {
+    return {
+      version, view: view(), seenByDepartments: [...w.seenByDepartments],
+      reporterName: filing.reporter?.name ?? null, events: [...events],
+    };
+  }
+
   async function deadline(key: PolicyKeyName, from: number): Promise<number> {
     return Date.parse(await deadlineAfter(key, iso(from)));
   }
 
   // ---- publishing: read model, notifications, search attributes, UI details ---------------
   async function publish(): Promise<void> {
-    const target = version;
-    const v = view();
+    const target = projection();
     const pairs: SearchAttributeUpdatePair[] = [
       { key: attrs.WhistleStatus, value: w.status },
       { key: attrs.WhistleList, value: w.list },
@@ -122,15 +164,14 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     upsertSearchAttributes(pairs);
     setCurrentDetails(
       `**Status:** ${w.status}${w.list ? ` · **List:** ${w.list}` : ''}  \n` +
-      `**Holder:** ${w.holder ?? '—'} · **Due:** ${v.dueAt ?? '—'} · **Overdue:** ${w.overdue ? 'yes' : 'no'}  \n` +
+      `**Holder:** ${w.holder ?? '—'} · **Due:** ${target.view.dueAt ?? '—'} · **Overdue:** ${w.overdue ? 'yes' : 'no'}  \n` +
       `**Departments:** ${w.departments.map((d) => `${d.id}${d.lead ? ' (lead)' : ''}: ${d.status}`).join(', ') || '—'}` +
       ` · **Reopened:** ${w.reopenCount}`,
     );
-    await projectWhistle({
-      version: target, view: v, seenByDepartments: [...w.seenByDepartments],
-      reporterName: filing.reporter?.name ?? null, events: [...events],
-    });
-    published = Math.max(published, target);
+    const local = patched(PROJECTION_AS_LOCAL_ACTIVITY);
+    const took = await (local ? projectWhistleLocally : projectWhistleAsActivity)(target);
+    if (local) spent(took);
+    published = Math.max(published, target.version);
   }
 
   /**
@@ -145,7 +186,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
       const next = deadlines[0];
       const changed = () => !stillHere() || version > published;
       if (!next) { await condition(changed); continue; }
-      const woke = await condition(changed, Math.max(next.at - Date.now(), 1), { summary: next.summary });
+      const woke = await condition(changed, Math.max(next.at - now(), 1), { summary: next.summary });
       if (!woke) {
         deadlines.shift();
         await next.onMiss();
@@ -183,10 +224,11 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   }
 
   // Recorded before any handler can run, so the timeline always starts with the filing.
-  record('filed', filing.filedBy, null, w.streetId, { urgent: filing.urgent });
+  record('filed', filing.filedBy, null, w.streetId, { urgent: filing.urgent }, w.filedAt);
 
   // ---- handlers ---------------------------------------------------------------------------
   setHandler(viewQuery, () => view(), { description: 'The whistle view: status, holder, departments, deadlines, timeline' });
+  setHandler(projectionQuery, () => projection(), { description: 'What the read model holds for the current state (reconcile --repair)' });
 
   setHandler(filedUpdate, () => answer());
 

@@ -93,6 +93,7 @@ export class WhistleService {
       filedBy: account.id,
       communityId,
       streetId,
+      filedAt: new Date().toISOString(),
     };
     if (body.reporter) {
       // Written before the start, so a retried filing finds the contact already kept.
