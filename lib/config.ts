@@ -28,6 +28,13 @@ export interface Config {
   corsOrigins: string[];
   /** Port of the worker's Prometheus endpoint (Temporal SDK metrics) on HOST; 0 turns it off. */
   workerMetricsPort: number;
+  /**
+   * Whistles and help requests the worker keeps in memory between their tasks (WORKER_CACHED_WORKFLOWS).
+   * One evicted from the cache is replayed from its history when its next task comes.
+   */
+  workerCachedWorkflows: number;
+  /** A workflow bundle built beforehand (WORKFLOW_BUNDLE, a file); otherwise the worker bundles at start. */
+  workflowBundle: string | undefined;
   /** 验单: weights of the four rates in a unit's quarterly score (ASSESSMENT_WEIGHTS, JSON). */
   assessmentWeights: AssessmentWeights;
 }
@@ -136,6 +143,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
+    workerCachedWorkflows: integer(env, 'WORKER_CACHED_WORKFLOWS', 1000, 2, 100_000),
+    workflowBundle: env.WORKFLOW_BUNDLE || undefined,
     assessmentWeights: assessmentWeights(env),
   };
 }
