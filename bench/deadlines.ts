@@ -1,29 +1,77 @@
 /**
- * 5. Deadline accuracy: many street handling deadlines falling due together, and how late the
- * resulting `deadline_escalation` entries are. A worker of its own runs with a POLICY_FILE whose
- * `street.handleWithin` is a few seconds; the whistles are started raw with a start delay that
- * makes their first workflow tasks all become due at one instant, so their deadlines (filing +
- * handleWithin) are as close together as the worker can file them. Lateness is the escalation's
- * timeline time minus its due instant (the `filed` entry's time + handleWithin), both from
- * `whistle_events`.
+ * 5. Deadline accuracy: many street handling deadlines falling due within the same 10 seconds,
+ * and how late the resulting `deadline_escalation` entries are. A worker of its own runs with a
+ * POLICY_FILE whose `street.handleWithin` is a few minutes. The whistles are started raw, each
+ * with a filing instant (`Filing.filedAt`, as the API passes it) spread evenly over 10 seconds,
+ * so their deadlines fall due within 10 seconds too, once the worker has taken them all in (as
+ * on a Monday morning when the weekend's whistles reach their deadline together). Lateness is
+ * the escalation's timeline time minus its due instant (the `filed` entry's time +
+ * handleWithin), both from `whistle_events`.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createPool } from '../lib/db';
-import { createDatabase, startWorker, type Temporal } from './stack';
+import { createDatabase, spawnService, startWorker, waitForPoller, type Temporal } from './stack';
+import { DEFAULT_CACHED_WORKFLOWS } from '../worker/worker';
 import { startRaw } from './filings';
-import { latencyOf, runLoad, sleep, type Latency } from './measure';
+import { latencyOf, ratio, runLoad, sleep, type Latency } from './measure';
 
 export interface DeadlinesResult {
   deadlines: number;
   handleWithinSeconds: number;
+  /** Whether every whistle was in the read model before the first deadline, and when it was. */
+  allInBeforeDue: boolean;
+  ingestSeconds: number;
   /** Seconds between the first and the last due instant (the burst), and 90% of them. */
   dueSpreadSeconds: number;
   dueSpread90Seconds: number;
   escalated: number;
   /** Lateness of the escalations in ms. */
   lateness: Latency;
+  /** The yardstick: as many plain durable timers due within the same 10 s, on a trivial workflow. */
+  rawTimers: { lateness: Latency } | { failed: string };
+  /** p99 lateness of the escalations / of the plain timers. */
+  p99Ratio: number | null;
+}
+
+/**
+ * The same number of plain durable timers (bench/trivial-workflow.ts `timerAt`) on their own
+ * worker process with the same cache size, due evenly within 10 s once all are started: how late
+ * Temporal itself wakes a workflow on this machine, under the same kind of burst.
+ */
+async function rawTimers(temporal: Temporal, dir: string, count: number, burstMs: number,
+  log: (line: string) => void): Promise<DeadlinesResult['rawTimers']> {
+  const taskQueue = `bench-timers-${randomBytes(3).toString('hex')}`;
+  const worker = spawnService({
+    name: 'trivial-worker-timers', script: 'bench/trivial-worker.ts', dir,
+    env: { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, TRIVIAL_MAX_CACHED: String(DEFAULT_CACHED_WORKFLOWS) },
+  });
+  try {
+    await waitForPoller(temporal.client, taskQueue, worker);
+    // Starts go at 100+ a second: the burst begins once they are all in.
+    const firstDue = Date.now() + Math.ceil(count / 100) * 1000 + 20_000;
+    const ids = Array.from({ length: count }, (_, i) => `timer-${taskQueue}-${i}`);
+    const started = await runLoad({
+      concurrency: 32, count,
+      task: (i) => temporal.client.workflow.start('timerAt', {
+        taskQueue, workflowId: ids[i], args: [firstDue + Math.floor((i * burstMs) / count)],
+      }).then(() => undefined),
+    });
+    if (started.failed) return { failed: `${started.failed} of ${count} starts failed: ${started.firstError}` };
+    log(`  raw timers: ${count} started (${started.perSecond}/s), due within ${burstMs / 1000} s from +${Math.round((firstDue - Date.now()) / 1000)} s`);
+    const late: number[] = [];
+    const collected = await runLoad({
+      concurrency: 32, count,
+      task: (i) => temporal.client.workflow.getHandle(ids[i]).result().then((ms: number) => { late.push(ms); }),
+    });
+    if (collected.failed) return { failed: `${collected.failed} of ${count} timers failed: ${collected.firstError}` };
+    const lateness = latencyOf(late);
+    log(`  raw timers: lateness p50 ${lateness.p50} ms, p99 ${lateness.p99} ms, max ${lateness.max} ms`);
+    return { lateness };
+  } finally {
+    await worker.stop();
+  }
 }
 
 export async function benchDeadlines(options: {
@@ -32,23 +80,37 @@ export async function benchDeadlines(options: {
   const { temporal, log } = options;
   const database = await createDatabase('deadlines');
   const taskQueue = `bench-deadlines-${randomBytes(3).toString('hex')}`;
-  // Starts go at a few hundred a second here; give them time, then the filings happen together.
-  const startSeconds = Math.ceil(options.deadlines / 100) + 5;
-  const handleWithinSeconds = Math.ceil(options.deadlines / 50) + 30;
+  // The worker takes in a few dozen whistles a second here: the deadlines must come after that.
+  const handleWithinSeconds = Math.ceil(options.deadlines / 20) + 30;
+  const burstMs = 10_000;
   const policyFile = path.join(options.dir, 'deadlines-policy.json');
   fs.writeFileSync(policyFile, JSON.stringify({ street: { handleWithin: { seconds: handleWithinSeconds } } }));
   const worker = await startWorker(options.dir, 'worker-deadlines', temporal, database.url, taskQueue, { POLICY_FILE: policyFile });
   const pool = createPool(database.url, 2);
   try {
-    const releaseAt = Date.now() + startSeconds * 1000;
+    const firstFiling = Date.now() - burstMs;
     const load = await runLoad({
       concurrency: 32, count: options.deadlines,
-      task: (i) => startRaw(temporal.client, taskQueue, i, undefined, { startDelay: releaseAt - Date.now() }).then(() => undefined),
+      task: (i) => startRaw(temporal.client, taskQueue, i, undefined,
+        { filedAt: new Date(firstFiling + Math.floor((i * burstMs) / options.deadlines)) }).then(() => undefined),
     });
     if (load.failed) throw new Error(`${load.failed} of ${options.deadlines} starts failed: ${load.firstError}`);
-    log(`  deadlines: ${load.ok} whistles started (${load.perSecond}/s), released together at +${startSeconds} s, due ${handleWithinSeconds} s after filing`);
+    const firstDue = firstFiling + handleWithinSeconds * 1000;
+    log(`  deadlines: ${load.ok} whistles started (${load.perSecond}/s), filed within ${burstMs / 1000} s, ` +
+      `due ${handleWithinSeconds} s after filing (in ${Math.round((firstDue - Date.now()) / 1000)} s)`);
+    // Every whistle must be in before the first deadline, or the burst is not what is measured.
+    let takenIn = 0;
+    while (Date.now() < firstDue) {
+      const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM whistle_events WHERE type = 'filed'");
+      takenIn = rows[0].n;
+      if (takenIn >= load.ok) break;
+      await sleep(1000);
+    }
+    const ingestSeconds = Math.round((Date.now() - firstFiling - burstMs) / 100) / 10;
+    log(`  deadlines: ${takenIn} of ${load.ok} whistles in the read model after ${ingestSeconds} s` +
+      (takenIn < load.ok ? ' — NOT all in before the first deadline: the burst overlaps the intake' : ''));
 
-    const deadline = Date.now() + (startSeconds + handleWithinSeconds) * 1000 + 20 * 60_000;
+    const deadline = firstDue + burstMs + 20 * 60_000;
     let escalated = 0;
     while (Date.now() < deadline) {
       const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM whistle_events WHERE type = 'deadline_escalation'");
@@ -66,13 +128,18 @@ export async function benchDeadlines(options: {
     const spread = dues.length ? (dues[dues.length - 1] - dues[0]) / 1000 : NaN;
     const p5 = dues[Math.floor(dues.length * 0.05)];
     const p95 = dues[Math.min(dues.length - 1, Math.floor(dues.length * 0.95))];
+    await worker.stop();
+    const raw = await rawTimers(temporal, options.dir, load.ok, burstMs, log);
     const result: DeadlinesResult = {
-      deadlines: load.ok, handleWithinSeconds,
+      deadlines: load.ok, handleWithinSeconds, allInBeforeDue: takenIn >= load.ok, ingestSeconds,
       dueSpreadSeconds: Math.round(spread * 10) / 10,
       dueSpread90Seconds: Math.round(((p95 - p5) / 1000) * 10) / 10,
       escalated,
       lateness: latencyOf(rows.map((r) => Number(r.late))),
+      rawTimers: raw,
+      p99Ratio: null,
     };
+    if ('lateness' in raw) result.p99Ratio = ratio(result.lateness.p99, raw.lateness.p99);
     log(`  deadlines: ${escalated} escalated; due within ${result.dueSpreadSeconds} s (90% within ${result.dueSpread90Seconds} s); ` +
       `lateness p50 ${result.lateness.p50} ms, p99 ${result.lateness.p99} ms, max ${result.lateness.max} ms`);
     return result;

@@ -46,7 +46,7 @@ export function filerOf(i: number): { id: string; streetId: string; name: string
 
 /** Starts the i-th whistle straight on Temporal; resolves once the server has recorded the start. */
 export async function startRaw(client: Client, taskQueue: string, i: number, id = `${randomBytes(8).toString('hex')}`,
-  extra: { startDelay?: number } = {}): Promise<string> {
+  extra: { startDelay?: number; filedAt?: Date } = {}): Promise<string> {
   const body = filingBody(i) as { title: string; description: string; category: string; urgent: boolean; location: Record<string, unknown>; reporter: { name: string; phone: string } };
   const filer = filerOf(i);
   const filing: Filing = {
@@ -55,6 +55,7 @@ export async function startRaw(client: Client, taskQueue: string, i: number, id 
     // As the API hands it over: the name only (the phone stays in PostgreSQL, which raw starts skip).
     reporter: { name: body.reporter.name },
     filerOrgId: filer.id, filedBy: filer.id, communityId: filer.id, streetId: filer.streetId,
+    filedAt: (extra.filedAt ?? new Date()).toISOString(),
   };
   await client.workflow.start('whistle', {
     workflowId: whistleWorkflowId(id),

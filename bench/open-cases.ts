@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createPool } from '../lib/db';
-import { createDatabase, serviceEnv, spawnService, startWorker, waitForPoller, type Temporal } from './stack';
+import { createDatabase, startWorker, type Temporal } from './stack';
 import { startRaw } from './filings';
 import { rssMb, runLoad, sleep } from './measure';
 
@@ -27,16 +27,14 @@ export interface OpenCasesResult {
 
 export async function benchOpenCases(options: {
   temporal: Temporal; dir: string; whistles: number; cacheLimit: number; log: (line: string) => void;
-  /** Another worker to measure (an experiment): its script and extra environment. */
-  worker?: { name: string; script: string; env: Record<string, string> };
+  /** The worker with other settings (an experiment): extra environment, other node options. */
+  worker?: { name: string; env: Record<string, string>; nodeArgs?: string[] };
 }): Promise<OpenCasesResult> {
   const { temporal, log } = options;
   const database = await createDatabase('opencases');
   const taskQueue = `bench-open-${randomBytes(3).toString('hex')}`;
-  const worker = options.worker
-    ? spawnService({ name: options.worker.name, script: options.worker.script, dir: options.dir, env: { ...serviceEnv(temporal.address, database.url, taskQueue), ...options.worker.env } })
-    : await startWorker(options.dir, 'worker-opencases', temporal, database.url, taskQueue);
-  if (options.worker) await waitForPoller(temporal.client, taskQueue, worker);
+  const worker = await startWorker(options.dir, options.worker?.name ?? 'worker-opencases', temporal, database.url, taskQueue,
+    options.worker?.env ?? {}, options.worker?.nodeArgs);
   const pool = createPool(database.url, 2);
   try {
     await sleep(3000);

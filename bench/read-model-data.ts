@@ -10,7 +10,10 @@
  * - 5 to 8 timeline entries per whistle (6 on average), written both as `whistle_events` rows and
  *   as the `view` jsonb's timeline, with the `data` the assessment reads (onTime, list,
  *   departmentIds, rating);
- * - every whistle filed within one quarter (`from`..`to`), so that quarter's assessment covers all.
+ * - every whistle filed within one quarter (`from`..`to`), so that quarter's assessment covers all;
+ * - `whistle_receipts` (the assessment's per-receipt facts) is filled the way it is in production:
+ *   by the trigger on `whistle_events` (migrations/006_whistle_receipts.sql), from each batch's
+ *   inserted entries, inside the batch's transaction.
  */
 import type { PoolClient } from 'pg';
 
@@ -177,13 +180,23 @@ export async function generate(db: PoolClient, first: number, last: number, from
   return added;
 }
 
-/** Secondary indexes of the two tables, to drop before a bulk load and build again after. */
+/**
+ * Rebuilds every receipt from the timeline, as migrations/006_whistle_receipts.sql backfills them
+ * (for the bench's timing of a full rebuild; the generator does not need it).
+ */
+export const RECEIPTS_BACKFILL = `
+INSERT INTO whistle_receipts
+SELECT f.*
+  FROM (SELECT DISTINCT e.whistle_id FROM whistle_events e WHERE e.type IN ('filed', 'triaged')) w
+ CROSS JOIN LATERAL whistle_receipt_facts(w.whistle_id) f`;
+
+/** Secondary indexes of the generated tables, to drop before a bulk load and build again after. */
 export async function secondaryIndexes(db: PoolClient): Promise<Array<{ name: string; def: string }>> {
   const { rows } = await db.query<{ name: string; def: string }>(
     `SELECT i.indexname AS name, i.indexdef AS def
        FROM pg_indexes i
        JOIN pg_class c ON c.relname = i.indexname
        JOIN pg_index x ON x.indexrelid = c.oid
-      WHERE i.schemaname = 'public' AND i.tablename IN ('whistles', 'whistle_events') AND NOT x.indisprimary AND NOT x.indisunique`);
+      WHERE i.schemaname = 'public' AND i.tablename IN ('whistles', 'whistle_events', 'whistle_receipts') AND NOT x.indisprimary AND NOT x.indisunique`);
   return rows;
 }

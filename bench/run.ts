@@ -19,11 +19,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createPool } from '../lib/db';
-import { WORKFLOWS_PATH } from '../worker/worker';
+import { DEFAULT_CACHED_WORKFLOWS, WORKFLOWS_PATH } from '../worker/worker';
 import { readScale, readSections, type Scale, type Section } from './scale';
 import {
-  benchDir, cleanupAll, createDatabase, onCleanup, PG_BASE, ROOT, serviceEnv, spawnService, startApi, startTemporal, startWorker,
-  waitForPoller, type Temporal,
+  benchDir, cleanupAll, createDatabase, onCleanup, PG_BASE, ROOT, startApi, startTemporal, startWorker, type Temporal,
 } from './stack';
 import { benchFiling, type FilingLevel } from './filing';
 import { benchActions, type ActionsResult } from './actions';
@@ -31,7 +30,6 @@ import { benchReadModel, type ReadModelResult } from './read-model';
 import { benchOpenCases, type OpenCasesResult } from './open-cases';
 import { benchDeadlines, type DeadlinesResult } from './deadlines';
 import { newestProfile, summarizeProfile, type ProfileSummary } from './profile';
-import { LOCAL_PROJECTION, VARIANTS_DIR, writeVariant } from './variants';
 import { runLoad } from './measure';
 import { filerOf, filingBody } from './filings';
 import { call } from './stack';
@@ -59,8 +57,6 @@ export interface Results {
   deadlines?: DeadlinesResult;
   profile?: ProfileSummary | { skipped: string };
   experiments?: {
-    localProjection?: ActionsResult | { skipped: string };
-    localProjectionFiling?: FilingLevel[];
     openCases?: Array<OpenCasesResult & { name: string }>;
   };
   goals: Goal[];
@@ -91,11 +87,10 @@ function machine(): Omit<Machine, 'load'> {
   };
 }
 
-/** The worker's cache limit as worker/worker.ts sets it. */
+/** The worker's cache limit: WORKER_CACHED_WORKFLOWS as the bench's environment sets it, or the default. */
 function cacheLimit(): number {
-  const text = fs.readFileSync(path.join(ROOT, 'worker', 'worker.ts'), 'utf8');
-  const m = /maxCachedWorkflows:\s*([\d_]+)/.exec(text);
-  return m ? Number(m[1].replace(/_/g, '')) : 10_000; // the SDK's default when unset
+  const set = process.env.WORKER_CACHED_WORKFLOWS;
+  return set ? Number(set) : DEFAULT_CACHED_WORKFLOWS;
 }
 
 /** The live stack of sections 1 and 2: one database, one whistle worker, one API, all processes. */
@@ -164,36 +159,6 @@ async function main() {
     results.profile = file ? summarizeProfile(file, 15, (loadAt - spawnedAt) / 1000) : { skipped: `no profile written in ${profDir}` };
     if (file) log(`profile: ${file}`);
   }
-  if (live && experiments && sections.includes('actions')) {
-    log('experiment: the projection as a local activity (workflows/whistle.ts unchanged; a patched copy on its own task queue)');
-    const variant = writeVariant(LOCAL_PROJECTION);
-    onCleanup(async () => fs.rmSync(VARIANTS_DIR, { recursive: true, force: true }));
-    results.experiments = {};
-    if ('skipped' in variant) {
-      results.experiments.localProjection = { skipped: variant.skipped };
-      log(`  skipped: ${variant.skipped}`);
-    } else {
-      const queue = 'bench-variant-local-projection';
-      const worker = spawnService({
-        name: 'worker-local-projection', script: 'bench/variant-worker.ts', dir,
-        env: { ...serviceEnv(temporal.address, live.db.url, queue), VARIANT_WORKFLOWS: variant.path },
-      });
-      await waitForPoller(temporal.client, queue, worker);
-      const api = await startApi(dir, 'api-local-projection', temporal, live.db.url, queue);
-      results.experiments.localProjection = await benchActions({
-        temporal, apiUrl: api.url, pool: live.pool, taskQueue: queue, dir, samples: scale.actionSamples, levels: scale.actionLevels,
-        log: (l) => log(`  [local projection] ${l.trim()}`),
-      });
-      if (sections.includes('filing')) {
-        results.experiments.localProjectionFiling = await benchFiling({
-          temporal, apiUrl: api.url, pool: live.pool, taskQueue: queue, levels: [scale.filingLevels[scale.filingLevels.length - 1]],
-          phaseMs: scale.filingPhaseMs, log: (l) => log(`  [local projection] ${l.trim()}`),
-        });
-      }
-      await api.stop();
-      await worker.stop();
-    }
-  }
   if (live) {
     await live.api.stop();
     await live.worker.stop();
@@ -214,16 +179,18 @@ async function main() {
       const bundleFile = path.join(dir, 'workflow-bundle.js');
       const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: QUIET });
       fs.writeFileSync(bundleFile, bundle.code);
-      const settings: Array<{ name: string; env: Record<string, string>; cache: number }> = [
-        { name: 'maxCachedWorkflows 500', env: { VARIANT_MAX_CACHED: '500' }, cache: 500 },
-        { name: 'prebuilt bundle, maxCachedWorkflows 1000', env: { VARIANT_BUNDLE: bundleFile, VARIANT_MAX_CACHED: '1000' }, cache: 1000 },
+      const settings: Array<{ name: string; env: Record<string, string>; nodeArgs?: string[]; cache: number }> = [
+        { name: 'no heap limit (node without --max-old-space-size)', env: {}, nodeArgs: [], cache: DEFAULT_CACHED_WORKFLOWS },
+        { name: 'WORKER_CACHED_WORKFLOWS 500', env: { WORKER_CACHED_WORKFLOWS: '500' }, cache: 500 },
+        { name: 'WORKER_CACHED_WORKFLOWS 2000', env: { WORKER_CACHED_WORKFLOWS: '2000' }, cache: 2000 },
+        { name: 'prebuilt bundle (WORKFLOW_BUNDLE)', env: { WORKFLOW_BUNDLE: bundleFile }, cache: DEFAULT_CACHED_WORKFLOWS },
       ];
       results.experiments = { ...results.experiments, openCases: [] };
       for (const s of settings) {
         log(`experiment: open cases with ${s.name}`);
         const r = await benchOpenCases({
           temporal, dir, whistles: Math.ceil(scale.openCases / 4), cacheLimit: s.cache, log: (l) => log(`  [${s.name}] ${l.trim()}`),
-          worker: { name: `worker-${s.name.replace(/[^a-z0-9]+/gi, '-')}`, script: 'bench/variant-worker.ts', env: s.env },
+          worker: { name: `worker-${s.name.replace(/[^a-z0-9]+/gi, '-')}`, env: s.env, nodeArgs: s.nodeArgs },
         });
         results.experiments.openCases!.push({ name: s.name, ...r });
       }

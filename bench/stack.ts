@@ -150,6 +150,16 @@ export function spawnService(options: {
   return service;
 }
 
+/**
+ * The node options `npm run worker` starts the worker with (package.json), so the bench measures
+ * the worker as it runs in production: `--max-old-space-size` bounds its memory.
+ */
+export function workerNodeArgs(): string[] {
+  const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  const words = scripts.worker.split(/\s+/);
+  return words[0] === 'node' ? words.slice(1, words.indexOf('--import')).filter((w) => w.startsWith('--')) : [];
+}
+
 /** The environment of a worker or API process of this bench. */
 export function serviceEnv(temporalAddress: string, databaseUrl: string, taskQueue: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -166,9 +176,12 @@ export function serviceEnv(temporalAddress: string, databaseUrl: string, taskQue
   };
 }
 
+/** A worker process as `npm run worker` starts it; `nodeArgs` replaces its node options. */
 export async function startWorker(dir: string, name: string, temporal: Temporal, databaseUrl: string, taskQueue: string,
-  extra: Record<string, string> = {}): Promise<Service> {
-  const worker = spawnService({ name, script: 'worker/main.ts', dir, env: serviceEnv(temporal.address, databaseUrl, taskQueue, extra) });
+  extra: Record<string, string> = {}, nodeArgs = workerNodeArgs()): Promise<Service> {
+  const worker = spawnService({
+    name, script: 'worker/main.ts', dir, env: serviceEnv(temporal.address, databaseUrl, taskQueue, extra), nodeArgs,
+  });
   await waitForPoller(temporal.client, taskQueue, worker);
   return worker;
 }

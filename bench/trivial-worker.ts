@@ -1,7 +1,7 @@
 /**
  * The worker of bench/trivial-workflow.ts, started by the bench as its own process
- * (TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE), with the same worker settings as the whistle worker
- * that matter for a round trip (SDK defaults otherwise).
+ * (TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE, TRIVIAL_MAX_CACHED: its cache size), with the same
+ * worker settings as the whistle worker that matter (SDK defaults otherwise).
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 
@@ -13,7 +13,7 @@ async function main() {
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'bench-trivial',
     workflowsPath: require.resolve('./trivial-workflow'),
-    maxCachedWorkflows: 2000,
+    maxCachedWorkflows: Number(process.env.TRIVIAL_MAX_CACHED ?? 2000),
   });
   const stop = () => worker.shutdown();
   process.once('SIGTERM', stop);
