@@ -76,6 +76,9 @@ async function rawTimers(temporal: Temporal, dir: string, count: number, burstMs
 
 export async function benchDeadlines(options: {
   temporal: Temporal; dir: string; deadlines: number; log: (line: string) => void;
+  /** The worker with other settings (an experiment): extra environment; and whether to run the plain timers too. */
+  worker?: { name: string; env: Record<string, string> };
+  rawTimers?: boolean;
 }): Promise<DeadlinesResult> {
   const { temporal, log } = options;
   const database = await createDatabase('deadlines');
@@ -85,7 +88,8 @@ export async function benchDeadlines(options: {
   const burstMs = 10_000;
   const policyFile = path.join(options.dir, 'deadlines-policy.json');
   fs.writeFileSync(policyFile, JSON.stringify({ street: { handleWithin: { seconds: handleWithinSeconds } } }));
-  const worker = await startWorker(options.dir, 'worker-deadlines', temporal, database.url, taskQueue, { POLICY_FILE: policyFile });
+  const worker = await startWorker(options.dir, options.worker?.name ?? 'worker-deadlines', temporal, database.url, taskQueue,
+    { POLICY_FILE: policyFile, ...options.worker?.env });
   const pool = createPool(database.url, 2);
   try {
     const firstFiling = Date.now() - burstMs;
@@ -129,7 +133,8 @@ export async function benchDeadlines(options: {
     const p5 = dues[Math.floor(dues.length * 0.05)];
     const p95 = dues[Math.min(dues.length - 1, Math.floor(dues.length * 0.95))];
     await worker.stop();
-    const raw = await rawTimers(temporal, options.dir, load.ok, burstMs, log);
+    const raw: DeadlinesResult['rawTimers'] = options.rawTimers === false
+      ? { failed: 'not run with this setting' } : await rawTimers(temporal, options.dir, load.ok, burstMs, log);
     const result: DeadlinesResult = {
       deadlines: load.ok, handleWithinSeconds, allInBeforeDue: takenIn >= load.ok, ingestSeconds,
       dueSpreadSeconds: Math.round(spread * 10) / 10,

@@ -74,6 +74,9 @@ export function formatTable(r: Results): string {
   for (const o of e?.openCases ?? []) {
     out.push(`  open cases, ${o.name}: ${o.whistles} open, RSS idle ${o.idleMb} / peak ${o.peakMb} / final ${o.finalMb} MB; ${o.byWhistles.map((b) => `${b.whistles}: ${b.rssMb}`).join(', ')}`);
   }
+  for (const d of e?.deadlines ?? []) {
+    out.push(`  deadlines, ${d.name}: ${d.escalated}/${d.deadlines} escalated; lateness p50 ${d.lateness.p50} / p99 ${d.lateness.p99} / max ${d.lateness.max} ms`);
+  }
   for (const a of r.readModel?.assessmentExperiments ?? []) out.push(`  assessment, ${a.name}: ${a.ms ?? '—'} ms${a.note ? ` (${a.note})` : ''}`);
   if (r.profile && 'byPackage' in r.profile) {
     out.push(`  API CPU profile under filing load (${r.profile.seconds} s, ${r.profile.idlePercent}% idle); busy time by package: ` +

@@ -58,6 +58,7 @@ export interface Results {
   profile?: ProfileSummary | { skipped: string };
   experiments?: {
     openCases?: Array<OpenCasesResult & { name: string }>;
+    deadlines?: Array<DeadlinesResult & { name: string }>;
   };
   goals: Goal[];
 }
@@ -199,6 +200,16 @@ async function main() {
   if (sections.includes('deadlines')) {
     log('5. deadline accuracy');
     results.deadlines = await benchDeadlines({ temporal, dir, deadlines: scale.deadlines, log });
+    if (experiments) {
+      // Every whistle of the burst in the worker's cache: no replay when its timer fires.
+      const cache = String(Math.max(scale.deadlines, DEFAULT_CACHED_WORKFLOWS));
+      log(`experiment: deadlines with WORKER_CACHED_WORKFLOWS ${cache}`);
+      const r = await benchDeadlines({
+        temporal, dir, deadlines: scale.deadlines, log: (l) => log(`  [cache ${cache}] ${l.trim()}`), rawTimers: false,
+        worker: { name: 'worker-deadlines-cached', env: { WORKER_CACHED_WORKFLOWS: cache } },
+      });
+      results.experiments = { ...results.experiments, deadlines: [{ name: `WORKER_CACHED_WORKFLOWS ${cache}`, ...r }] };
+    }
   }
 
   clearInterval(loadTimer);
