@@ -46,6 +46,13 @@ export const DEFAULT_ASSESSMENT_WEIGHTS: Readonly<AssessmentWeights> = Object.fr
   response: 0.2, resolution: 0.3, onTime: 0.2, satisfaction: 0.3,
 });
 
+/**
+ * Workflows a worker keeps cached when WORKER_CACHED_WORKFLOWS does not say. Each costs about
+ * 0.3 MB of RSS: with `--max-old-space-size=256` (npm run worker) a worker stays under 512 MB
+ * with any number of open whistles (docs/PERFORMANCE.md, section 4).
+ */
+export const DEFAULT_CACHED_WORKFLOWS = 750;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export class ConfigError extends Error {}
@@ -143,7 +150,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
-    workerCachedWorkflows: integer(env, 'WORKER_CACHED_WORKFLOWS', 1000, 2, 100_000),
+    workerCachedWorkflows: integer(env, 'WORKER_CACHED_WORKFLOWS', DEFAULT_CACHED_WORKFLOWS, 2, 100_000),
     workflowBundle: env.WORKFLOW_BUNDLE || undefined,
     assessmentWeights: assessmentWeights(env),
   };
