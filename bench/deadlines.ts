@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Pool } from 'pg';
 import { createPool } from '../lib/db';
 import { createDatabase, spawnService, startWorker, waitForPoller, type Temporal } from './stack';
 import { DEFAULT_CACHED_WORKFLOWS } from '../worker/worker';
@@ -74,10 +75,19 @@ async function rawTimers(temporal: Temporal, dir: string, count: number, burstMs
   }
 }
 
+/** Timeline entries of one type in the read model, polled each second until there are `want` or `until` passes. */
+async function countEntries(pool: Pool, type: string, want: number, until: number): Promise<number> {
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM whistle_events WHERE type = $1', [type]);
+    if (rows[0].n >= want || Date.now() >= until) return rows[0].n;
+    await sleep(1000);
+  }
+}
+
 export async function benchDeadlines(options: {
   temporal: Temporal; dir: string; deadlines: number; log: (line: string) => void;
   /** The worker with other settings (an experiment): extra environment; and whether to run the plain timers too. */
-  worker?: { name: string; env: Record<string, string> };
+  worker?: { name: string; env: Record<string, string>; nodeArgs?: string[] };
   rawTimers?: boolean;
 }): Promise<DeadlinesResult> {
   const { temporal, log } = options;
@@ -89,7 +99,7 @@ export async function benchDeadlines(options: {
   const policyFile = path.join(options.dir, 'deadlines-policy.json');
   fs.writeFileSync(policyFile, JSON.stringify({ street: { handleWithin: { seconds: handleWithinSeconds } } }));
   const worker = await startWorker(options.dir, options.worker?.name ?? 'worker-deadlines', temporal, database.url, taskQueue,
-    { POLICY_FILE: policyFile, ...options.worker?.env });
+    { POLICY_FILE: policyFile, ...options.worker?.env }, options.worker?.nodeArgs);
   const pool = createPool(database.url, 2);
   try {
     const firstFiling = Date.now() - burstMs;
@@ -103,25 +113,13 @@ export async function benchDeadlines(options: {
     log(`  deadlines: ${load.ok} whistles started (${load.perSecond}/s), filed within ${burstMs / 1000} s, ` +
       `due ${handleWithinSeconds} s after filing (in ${Math.round((firstDue - Date.now()) / 1000)} s)`);
     // Every whistle must be in before the first deadline, or the burst is not what is measured.
-    let takenIn = 0;
-    while (Date.now() < firstDue) {
-      const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM whistle_events WHERE type = 'filed'");
-      takenIn = rows[0].n;
-      if (takenIn >= load.ok) break;
-      await sleep(1000);
-    }
+    const takenIn = await countEntries(pool, 'filed', load.ok, firstDue);
     const ingestSeconds = Math.round((Date.now() - firstFiling - burstMs) / 100) / 10;
     log(`  deadlines: ${takenIn} of ${load.ok} whistles in the read model after ${ingestSeconds} s` +
       (takenIn < load.ok ? ' — NOT all in before the first deadline: the burst overlaps the intake' : ''));
 
     const deadline = firstDue + burstMs + 20 * 60_000;
-    let escalated = 0;
-    while (Date.now() < deadline) {
-      const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM whistle_events WHERE type = 'deadline_escalation'");
-      escalated = rows[0].n;
-      if (escalated >= load.ok) break;
-      await sleep(1000);
-    }
+    const escalated = await countEntries(pool, 'deadline_escalation', load.ok, deadline);
     const { rows } = await pool.query<{ due: number; late: number }>(
       `SELECT extract(epoch FROM f.at) * 1000 + $1::int * 1000 AS due,
               extract(epoch FROM (d.at - f.at)) * 1000 - $1::int * 1000 AS late

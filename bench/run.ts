@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createPool } from '../lib/db';
-import { DEFAULT_CACHED_WORKFLOWS, WORKFLOWS_PATH } from '../worker/worker';
+import { DEFAULT_CACHED_WORKFLOWS, heapNeededMb, WORKFLOWS_PATH } from '../worker/worker';
 import { readScale, readSections, type Scale, type Section } from './scale';
 import {
   benchDir, cleanupAll, createDatabase, onCleanup, PG_BASE, ROOT, startApi, startTemporal, startWorker, type Temporal,
@@ -206,7 +206,8 @@ async function main() {
       log(`experiment: deadlines with WORKER_CACHED_WORKFLOWS ${cache}`);
       const r = await benchDeadlines({
         temporal, dir, deadlines: scale.deadlines, log: (l) => log(`  [cache ${cache}] ${l.trim()}`), rawTimers: false,
-        worker: { name: 'worker-deadlines-cached', env: { WORKER_CACHED_WORKFLOWS: cache } },
+        // A heap big enough for that cache (the worker refuses to start without one).
+        worker: { name: 'worker-deadlines-cached', env: { WORKER_CACHED_WORKFLOWS: cache }, nodeArgs: [`--max-old-space-size=${heapNeededMb(Number(cache))}`] },
       });
       results.experiments = { ...results.experiments, deadlines: [{ name: `WORKER_CACHED_WORKFLOWS ${cache}`, ...r }] };
     }
