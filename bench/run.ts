@@ -207,7 +207,7 @@ async function main() {
       const r = await benchDeadlines({
         temporal, dir, deadlines: scale.deadlines, log: (l) => log(`  [cache ${cache}] ${l.trim()}`), rawTimers: false,
         // A heap big enough for that cache (the worker refuses to start without one).
-        worker: { name: 'worker-deadlines-cached', env: { WORKER_CACHED_WORKFLOWS: cache }, nodeArgs: [`--max-old-space-size=${heapNeededMb(Number(cache))}`] },
+        worker: { name: 'worker-deadlines-cached', env: { WORKER_CACHED_WORKFLOWS: cache }, nodeArgs: [`--max-old-space-size=${Math.max(256, heapNeededMb(Number(cache)))}`] },
       });
       results.experiments = { ...results.experiments, deadlines: [{ name: `WORKER_CACHED_WORKFLOWS ${cache}`, ...r }] };
     }
