@@ -46,7 +46,7 @@ const PROJECTION = {
 /**
  * Since `projection-as-local-activity`, the projection runs as a local activity: inside the
  * workflow task that made the change, on the same worker, with no trip through the server's
- * task queues (an action's answer took 90–130 ms, about 45 ms now; docs/PERFORMANCE.md).
+ * task queues (an action answered in 89–130 ms at p50, now in 33–39 ms; docs/PERFORMANCE.md).
  * Whistles whose histories scheduled it as an activity keep doing so on replay.
  */
 const { projectWhistle: projectWhistleLocally } = proxyLocalActivities<WhistleActivities>(PROJECTION);
