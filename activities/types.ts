@@ -28,7 +28,7 @@ export type PolicyKeyName =
   | 'street.acceptWithin' | 'street.acceptWithinUrgent' | 'street.handleWithin' | 'center.triageWithin'
   | 'department.acceptWithin' | 'lists.immediate' | 'lists.phased' | 'lists.understanding'
   | 'phased.progressEvery' | 'evaluation.window'
-  | 'help.verifyWithin' | 'help.claimWithin' | 'help.checkInGrace' | 'help.confirmWithin';
+  | 'help.verifyWithin' | 'help.claimWithin' | 'help.checkInGrace' | 'help.confirmWithin' | 'warnBefore';
 
 export interface DeadlineActivities {
   /** The instant (ISO) at which the policy duration `key` counted from `from` ends. */

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   invalid_state: 409,
   payload_too_large: 413,
+  idempotency_conflict: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
@@ -19,8 +20,12 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * An error the API answers on purpose. `messageZh` is the same refusal as a Chinese sentence for
+ * people (the console shows it); the error body carries it when given.
+ */
 export class HttpError extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(readonly code: ErrorCode, message: string, readonly messageZh?: string) {
     super(message);
   }
   get status(): number {
@@ -28,9 +33,9 @@ export class HttpError extends Error {
   }
 }
 
-export const notFound = (what = 'not found') => new HttpError('not_found', what);
-export const forbidden = (why: string) => new HttpError('forbidden', why);
-export const invalid = (why: string) => new HttpError('validation_failed', why);
+export const notFound = (what = 'not found', zh?: string) => new HttpError('not_found', what, zh);
+export const forbidden = (why: string, zh?: string) => new HttpError('forbidden', why, zh);
+export const invalid = (why: string, zh?: string) => new HttpError('validation_failed', why, zh);
 
 /** PostgreSQL or Temporal cannot be reached: the request may be retried later. */
 export function isUnavailable(err: unknown, depth = 0): boolean {
@@ -64,8 +69,9 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
   return sendError(reply, 'internal', 'internal error');
 }
 
-export function sendError(reply: FastifyReply, code: ErrorCode, message: string) {
-  return reply.code(ERROR_STATUS[code]).type('application/json; charset=utf-8').send({ error: { code, message } });
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string, messageZh?: string) {
+  const error = messageZh ? { code, message, messageZh } : { code, message };
+  return reply.code(ERROR_STATUS[code]).type('application/json; charset=utf-8').send({ error });
 }
 
 function validationMessage(err: FastifyError): string {
@@ -80,7 +86,7 @@ function validationMessage(err: FastifyError): string {
 
 export function installErrorHandlers(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (err instanceof HttpError) return sendError(reply, err.code, err.message);
+    if (err instanceof HttpError) return sendError(reply, err.code, err.message, err.messageZh);
     if (err.validation) return sendError(reply, 'validation_failed', validationMessage(err));
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
       return sendError(reply, 'payload_too_large', 'the request body is too large');

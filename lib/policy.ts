@@ -51,6 +51,21 @@ export interface Policy {
   };
   /** How many times an unsatisfied evaluation may reopen a whistle. */
   maxReopens: number;
+  /**
+   * 临期预警: the holder is warned this long before a handling deadline (but never before the
+   * stage's midpoint). Hours or seconds: a warning is clock time, not working days.
+   */
+  warnBefore: Duration;
+  /** 延期申请: how far past its deadline a unit may ask, and how many approvals a stage may have. */
+  extension: { maxWorkingDays: number; maxCount: number };
+  /** 退单: after this many returns (over the whistle's whole life) the center's dispatch is final (终审). */
+  maxReturns: number;
+  /** 重复件: open whistles of the same street and category within this distance and these calendar days. */
+  duplicates: { radiusMeters: number; withinDays: number };
+  /** Personal data: the reporter's name and phone are erased this many calendar days after the end. */
+  retention: { reporterDays: number };
+  /** 定期验单: a quarter's assessment is published this many calendar days after the quarter ends. */
+  assessment: { publishAfterDays: number };
 }
 
 /** Every duration of the policy, by its dotted name. */
@@ -69,6 +84,7 @@ export const POLICY_KEYS = [
   'help.claimWithin',
   'help.checkInGrace',
   'help.confirmWithin',
+  'warnBefore',
 ] as const;
 
 export type PolicyKey = (typeof POLICY_KEYS)[number];
@@ -111,6 +127,12 @@ export const DEFAULT_POLICY: Policy = deepFreeze({
     confirmWithin: { workingDays: 5 },
   },
   maxReopens: 1,
+  warnBefore: { hours: 24 },
+  extension: { maxWorkingDays: 10, maxCount: 1 },
+  maxReturns: 2,
+  duplicates: { radiusMeters: 200, withinDays: 30 },
+  retention: { reporterDays: 180 },
+  assessment: { publishAfterDays: 10 },
 });
 
 /**
@@ -139,6 +161,12 @@ export const FAST_POLICY: Policy = deepFreeze({
     confirmWithin: { seconds: 5 },
   },
   maxReopens: 1,
+  warnBefore: { seconds: 2 },
+  extension: { maxWorkingDays: 10, maxCount: 1 },
+  maxReturns: 2,
+  duplicates: { radiusMeters: 200, withinDays: 30 },
+  retention: { reporterDays: 180 },
+  assessment: { publishAfterDays: 10 },
 });
 
 const DURATION_SHAPE = 'expected {"workingDays": n} or {"hours": n} or {"seconds": n}';
@@ -181,6 +209,30 @@ function parseGroup<G extends Record<string, Duration>>(value: unknown, group: s
   return merged as G;
 }
 
+/** A whole number >= `min` of a policy file; `key` is its dotted name for the error message. */
+function parseCount(value: unknown, key: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new PolicyError(`${key}: expected a whole number >= ${min}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** Merges one group of numbers of a policy file (`extension`, `duplicates` …) over `base`; `min` per key. */
+function parseNumbers<G extends Record<string, number>>(value: unknown, group: string, base: G, min: Partial<Record<keyof G, number>> = {}): G {
+  if (!isPlainObject(value)) throw new PolicyError(`${group}: expected an object of numbers`);
+  const merged: Record<string, number> = { ...base };
+  for (const [name, n] of Object.entries(value)) {
+    if (!(name in base)) {
+      throw new PolicyError(`${group}.${name}: unknown key (known: ${Object.keys(base).join(', ')})`);
+    }
+    merged[name] = parseCount(n, `${group}.${name}`, min[name as keyof G] ?? 0);
+  }
+  return merged as G;
+}
+
+const TOP_LEVEL_KEYS = 'street, center, department, lists, phased, evaluation, help, maxReopens, warnBefore, extension, ' +
+  'maxReturns, duplicates, retention, assessment';
+
 /**
  * Reads a policy given as parsed JSON: keys that are present replace those of `base` (the
  * built-in defaults unless told), the others are kept. Throws PolicyError naming the dotted key
@@ -197,6 +249,12 @@ export function parsePolicy(json: unknown, base: Policy = DEFAULT_POLICY): Polic
     evaluation: { ...base.evaluation },
     help: { ...base.help },
     maxReopens: base.maxReopens,
+    warnBefore: base.warnBefore,
+    extension: { ...base.extension },
+    maxReturns: base.maxReturns,
+    duplicates: { ...base.duplicates },
+    retention: { ...base.retention },
+    assessment: { ...base.assessment },
   };
   for (const [key, value] of Object.entries(json)) {
     switch (key) {
@@ -222,15 +280,31 @@ export function parsePolicy(json: unknown, base: Policy = DEFAULT_POLICY): Polic
         policy.help = parseGroup(value, key, base.help);
         break;
       case 'maxReopens':
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-          throw new PolicyError(`maxReopens: expected a whole number >= 0, got ${JSON.stringify(value)}`);
-        }
-        policy.maxReopens = value;
+        policy.maxReopens = parseCount(value, key, 0);
+        break;
+      case 'warnBefore': {
+        const duration = parseDuration(value, key);
+        if ('workingDays' in duration) throw new PolicyError('warnBefore: expected {"hours": n} or {"seconds": n} (a warning is clock time)');
+        policy.warnBefore = duration;
+        break;
+      }
+      case 'extension':
+        policy.extension = parseNumbers(value, key, base.extension, { maxCount: 1 });
+        break;
+      case 'maxReturns':
+        policy.maxReturns = parseCount(value, key, 1);
+        break;
+      case 'duplicates':
+        policy.duplicates = parseNumbers(value, key, base.duplicates);
+        break;
+      case 'retention':
+        policy.retention = parseNumbers(value, key, base.retention);
+        break;
+      case 'assessment':
+        policy.assessment = parseNumbers(value, key, base.assessment);
         break;
       default:
-        throw new PolicyError(
-          `${key}: unknown key (known: street, center, department, lists, phased, evaluation, help, maxReopens)`,
-        );
+        throw new PolicyError(`${key}: unknown key (known: ${TOP_LEVEL_KEYS})`);
     }
   }
   return deepFreeze(policy);
@@ -291,6 +365,8 @@ export function durationOf(policy: Policy, key: PolicyKey): Duration {
       return policy.help.checkInGrace;
     case 'help.confirmWithin':
       return policy.help.confirmWithin;
+    case 'warnBefore':
+      return policy.warnBefore;
   }
 }
 

@@ -48,6 +48,12 @@ describe('built-in policy', () => {
         confirmWithin: { workingDays: 5 },
       },
       maxReopens: 1,
+      warnBefore: { hours: 24 },
+      extension: { maxWorkingDays: 10, maxCount: 1 },
+      maxReturns: 2,
+      duplicates: { radiusMeters: 200, withinDays: 30 },
+      retention: { reporterDays: 180 },
+      assessment: { publishAfterDays: 10 },
     });
   });
 
@@ -149,6 +155,32 @@ describe('a POLICY_FILE is refused, naming the key at fault', () => {
       expectPolicyError({ maxReopens: value }, 'maxReopens: expected a whole number >= 0');
     }
   });
+
+  test('for second-round numbers out of range: maxReturns and extension.maxCount are at least 1', () => {
+    expectPolicyError({ maxReturns: 0 }, 'maxReturns: expected a whole number >= 1');
+    expectPolicyError({ extension: { maxCount: 0 } }, 'extension.maxCount: expected a whole number >= 1');
+    expectPolicyError({ extension: { maxWorkingDays: -1 } }, 'extension.maxWorkingDays: expected a whole number >= 0');
+    expectPolicyError({ duplicates: { radiusMeters: 2.5 } }, 'duplicates.radiusMeters: expected a whole number >= 0');
+    expectPolicyError({ retention: { reporterDays: '180' } }, 'retention.reporterDays: expected a whole number >= 0');
+    expectPolicyError({ assessment: { days: 3 } }, 'assessment.days: unknown key (known: publishAfterDays)');
+    expectPolicyError({ extension: 3 }, 'extension: expected an object of numbers');
+  });
+
+  test('for a warning given in working days', () => {
+    expectPolicyError({ warnBefore: { workingDays: 1 } }, 'warnBefore: expected {"hours": n} or {"seconds": n}');
+  });
+});
+
+describe('second-round policy keys', () => {
+  test('are merged over the defaults one by one', () => {
+    const policy = parsePolicy({ warnBefore: { hours: 4 }, extension: { maxCount: 2 }, maxReturns: 3, duplicates: { radiusMeters: 50 } });
+    expect(policy.warnBefore).toEqual({ hours: 4 });
+    expect(policy.extension).toEqual({ maxWorkingDays: 10, maxCount: 2 });
+    expect(policy.maxReturns).toBe(3);
+    expect(policy.duplicates).toEqual({ radiusMeters: 50, withinDays: 30 });
+    expect(policy.retention).toEqual(DEFAULT_POLICY.retention);
+    expect(durationOf(policy, 'warnBefore')).toEqual({ hours: 4 });
+  });
 });
 
 describe('loading POLICY_FILE', () => {
@@ -199,10 +231,11 @@ describe('deadlines from the policy', () => {
   const fridayEvening = new Date('2026-11-27T20:00:00+08:00');
 
   test('each dotted key reads its own duration', () => {
-    const file: Record<string, Record<string, unknown>> = {};
+    const file: Record<string, unknown> = {};
     POLICY_KEYS.forEach((key, i) => {
       const [group, name] = key.split('.');
-      file[group] = { ...file[group], [name]: { seconds: i + 1 } };
+      if (name === undefined) file[group] = { seconds: i + 1 };
+      else file[group] = { ...(file[group] as object), [name]: { seconds: i + 1 } };
     });
     const policy = parsePolicy(file);
     POLICY_KEYS.forEach((key, i) => {

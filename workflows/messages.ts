@@ -125,6 +125,14 @@ export const escalateSignal = defineSignal<[{ by: string; reason: string }]>('es
 
 export const viewQuery = defineQuery<WhistleView>('view');
 
+/**
+ * The working-day calendar changed (`npm run holidays -- import`): every open whistle and help
+ * request recomputes its pending working-day deadlines. `changeId` names the import; a case that
+ * has already applied that change ignores it when it comes again.
+ */
+export interface CalendarChange { changeId: string }
+export const calendarChangedSignal = defineSignal<[CalendarChange]>('calendarChanged');
+
 /** What the projection writes to the read model for the current state (`npm run reconcile -- --repair`). */
 export const projectionQuery = defineQuery<WhistleProjection>('projection');
 

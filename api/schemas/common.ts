@@ -6,6 +6,7 @@ export const ErrorBody = Type.Object({
   error: Type.Object({
     code: Type.String({ enum: Object.keys(ERROR_STATUS) }),
     message: Type.String(),
+    messageZh: Type.Optional(Type.String({ description: 'The same refusal as a Chinese sentence for people (shown by the console)' })),
   }),
 }, { $id: 'Error', description: 'Every error has this shape', examples: [{ error: { code: 'invalid_state', message: 'cannot triage a whistle that is filed' } }] });
 
@@ -15,6 +16,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorCode, string> = {
   forbidden: 'The role or organisation may not do this (forbidden)',
   not_found: 'No such thing, or the caller may not see it (not_found)',
   invalid_state: 'Not allowed in the current status (invalid_state)',
+  idempotency_conflict: 'The Idempotency-Key was used before with another request (idempotency_conflict)',
   payload_too_large: 'Body too large (payload_too_large)',
   rate_limited: 'Too many requests (rate_limited)',
   internal: 'A fault of the service, never bad input (internal)',
