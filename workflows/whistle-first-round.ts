@@ -1,4 +1,9 @@
 /**
+ * FROZEN: the whistle workflow as the first round ran it. Whistles whose history has no
+ * `second-round` marker (every whistle filed before the second round) replay and finish on
+ * this code; new whistles run `whistle.ts`. Change nothing here that changes the commands it
+ * issues (timers, activities, search attributes): recorded histories in test/histories/ replay it.
+ *
  * The whistle (吹哨报到) as one durable workflow, in the order the process runs:
  *
  *   1. the community blows the whistle; its street office must answer first (镇街优先报到):
@@ -13,19 +18,41 @@
  * and the Temporal UI's current details.
  */
 import {
-  ApplicationFailure, condition, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler,
+  ApplicationFailure, condition, defineUpdate, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler,
   upsertSearchAttributes, allHandlersFinished,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { DeadlineActivities, PolicyKeyName, WhistleActivities, WhistleEvent, WhistleProjection } from '../activities/types';
 import {
-  acceptUpdate, escalateSignal, escalateUpdate, evaluateUpdate, filedUpdate, progressUpdate, resolveUpdate, returnUpdate,
-  projectionQuery, triageUpdate, urgeUpdate, viewQuery, withdrawUpdate,
-  type Actor, type DepartmentStatus, type Filing, type List, type Outcome, type Rating, type WhistleAction,
-  type WhistleStatus, type WhistleView,
+  escalateSignal, projectionQuery, viewQuery,
+  type Actor, type DepartmentStatus, type EvaluateBody, type Filing, type List, type NoteBody, type Outcome, type Rating,
+  type ReasonBody, type ResolveBody, type TriageBody, type WhistleAction, type WhistleStatus, type WhistleView,
 } from './messages';
 import { bodyRefusal, FINAL_STATUSES, refusal, type RuleState } from './rules';
 import * as attrs from './search-attributes';
+
+// The first round's updates: each answered the whole view once the read model had it.
+const acceptUpdate = defineUpdate<WhistleView, [Actor]>('accept');
+const progressUpdate = defineUpdate<WhistleView, [Actor, NoteBody]>('progress');
+const resolveUpdate = defineUpdate<WhistleView, [Actor, ResolveBody]>('resolve');
+const escalateUpdate = defineUpdate<WhistleView, [Actor, ReasonBody]>('escalate');
+const triageUpdate = defineUpdate<WhistleView, [Actor, TriageBody]>('triage');
+const returnUpdate = defineUpdate<WhistleView, [Actor, ReasonBody]>('return');
+const urgeUpdate = defineUpdate<WhistleView, [Actor, NoteBody]>('urge');
+const evaluateUpdate = defineUpdate<WhistleView, [Actor, EvaluateBody]>('evaluate');
+const withdrawUpdate = defineUpdate<WhistleView, [Actor, ReasonBody]>('withdraw');
+const filedUpdate = defineUpdate<WhistleView, [Actor]>('filed');
+
+/** The second round's fields, as a whistle of the first round shows them. */
+function secondRoundFields(events: WhistleEvent[]): Omit<WhistleView, keyof FirstRoundView> {
+  return {
+    dueSoon: false, extension: null, returns: events.filter((e) => e.type === 'returned').length, finalDispatch: false,
+    duplicateOf: null, duplicates: [], reports: 1, allowedActions: [], possibleDuplicates: [], suggestion: null,
+  };
+}
+type FirstRoundView = Pick<WhistleView, 'id' | 'title' | 'description' | 'category' | 'urgent' | 'location' | 'status' | 'list'
+  | 'communityId' | 'streetId' | 'filerOrgId' | 'holder' | 'departments' | 'dueAt' | 'overdue' | 'reopenCount' | 'filedAt'
+  | 'resolvedAt' | 'closedAt' | 'result' | 'outcome' | 'evaluation' | 'timeline'>;
 
 const { deadlineAfter, policyNumbers } = proxyLocalActivities<DeadlineActivities>({
   startToCloseTimeout: '10 seconds',
@@ -65,7 +92,7 @@ function filingInstant(filing: Filing): number {
   return Number.isFinite(at) ? Math.min(at, Date.now()) : Date.now();
 }
 
-export async function whistle(filing: Filing): Promise<WhistleView> {
+export async function firstRoundWhistle(filing: Filing): Promise<WhistleView> {
   // ---- state -------------------------------------------------------------------------------
   const w: RuleState & {
     list: List | null; holder: string | null; dueAt: number | null; overdue: boolean; reopenCount: number;
@@ -136,6 +163,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
       closedAt: w.closedAt === null ? null : iso(w.closedAt), result: w.result, outcome: w.outcome,
       evaluation: w.evaluation,
       timeline: events.map(({ at, type, actor, note }) => ({ at, type, actor, note })),
+      ...secondRoundFields(events),
     };
   }
 
