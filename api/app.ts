@@ -21,6 +21,7 @@ import { BoardService } from './services/board';
 import { AssessmentService } from './services/assessments';
 import { NotificationService } from './services/notifications';
 import { StatsService } from './services/stats';
+import { CalendarService } from './services/calendar';
 import systemRoutes from './routes/system';
 import directoryRoutes from './routes/directory';
 import whistleRoutes from './routes/whistles';
@@ -30,6 +31,7 @@ import boardRoutes from './routes/board';
 import assessmentRoutes from './routes/assessments';
 import notificationRoutes from './routes/notifications';
 import statsRoutes from './routes/stats';
+import calendarRoutes from './routes/calendar';
 
 export interface AppDeps {
   config: Config;
@@ -46,6 +48,7 @@ export interface Services {
   assessments: AssessmentService;
   notifications: NotificationService;
   stats: StatsService;
+  calendar: CalendarService;
 }
 
 declare module 'fastify' {
@@ -90,12 +93,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     assessments: new AssessmentService(deps.pool, directory, deps.config.assessmentWeights),
     notifications: new NotificationService(deps.pool),
     stats: new StatsService(deps.pool),
+    calendar: new CalendarService(deps.pool),
   };
   app.decorate('services', services);
   app.decorate('deps', deps);
 
   await app.register(external, { config: deps.config });
-  await app.register(metrics, { pool: deps.pool });
+  await app.register(metrics, { pool: deps.pool, calendarCoverage: () => services.calendar.coverage() });
   await app.register(auth, { directory });
   await app.register(systemRoutes);
   await app.register(directoryRoutes, { prefix: '/v1' });
@@ -106,5 +110,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(assessmentRoutes, { prefix: '/v1' });
   await app.register(notificationRoutes, { prefix: '/v1' });
   await app.register(statsRoutes, { prefix: '/v1' });
+  await app.register(calendarRoutes, { prefix: '/v1' });
   return app;
 }

@@ -290,3 +290,12 @@ export async function loadCalendarDays(pool: Pick<Pool, 'query'>, from: string, 
       WHERE day BETWEEN $1::date AND $2::date ORDER BY day`, [from, to]);
   return result.rows;
 }
+
+/** At start (API and worker): a warning while fewer than 60 days ahead are covered, else one info line. */
+export function logCalendarCoverage(
+  logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void }, coverage: CalendarCoverage,
+): void {
+  const calendar = { coveredThrough: coverage.coveredThrough, daysAhead: coverage.daysAhead };
+  if (coverage.warning) logger.warn({ calendar }, coverage.warning);
+  else logger.info({ calendar }, `holiday calendar: official schedule known through ${coverage.coveredThrough}`);
+}
