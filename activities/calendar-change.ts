@@ -20,11 +20,9 @@ export function openCasesQuery(taskQueue: string): string {
   return `WorkflowType IN ("whistle", "help") AND ExecutionStatus = "Running" AND TaskQueue = "${taskQueue}"`;
 }
 
-/** The case ended (or never was) by the time of its signal. */
+/** The case ended (or never was) by the time of its signal: the client says WorkflowNotFoundError. */
 function isGone(err: unknown): boolean {
-  const e = err as { name?: string; code?: number; message?: string };
-  return err instanceof WorkflowNotFoundError || e?.name === 'WorkflowNotFoundError'
-    || e?.code === 5 /* gRPC NOT_FOUND */ || /workflow execution already completed/i.test(e?.message ?? '');
+  return err instanceof WorkflowNotFoundError || (err as { name?: string })?.name === 'WorkflowNotFoundError';
 }
 
 export function createCalendarChangeActivities(clientOf: () => Client = () => Context.current().client): CalendarChangeActivities {
