@@ -18,7 +18,7 @@ import { cliActor } from '../lib/audit';
 import { readConfig, type Config } from '../lib/config';
 import { createPool, migrate } from '../lib/db';
 import {
-  WorkingCalendar, calendarCoverage, isCalendarDay, loadCalendarOverrides, loadImportedYears, shanghaiDay,
+  WorkingCalendar, calendarCoverage, isCalendarDay, loadCalendarDays, loadImportedYears, shanghaiDay,
 } from '../lib/calendar';
 import { importCalendar, readCalendarFile, startPendingCalendarChanges, type CalendarDay, type CalendarFile } from '../lib/calendar-import';
 import { connectClient } from '../lib/temporal';
@@ -110,7 +110,10 @@ async function listDays(pool: Pool, year: number | undefined): Promise<void> {
 }
 
 async function checkWorkingDay(pool: Pool, day: string): Promise<void> {
-  const calendar = new WorkingCalendar(await loadCalendarOverrides(pool), { importedYears: await loadImportedYears(pool) });
+  const rows = await loadCalendarDays(pool, day, day);
+  const calendar = new WorkingCalendar(new Map(rows.map((r) => [r.day, r.working])), {
+    importedYears: await loadImportedYears(pool), notes: new Map(rows.map((r) => [r.day, r.note])),
+  });
   const verdict = calendar.explainDay(day);
   console.log(`${day} ${weekdayOf(day)}: ${verdict.working ? 'working day' : 'day off'} (${verdict.source}: ${verdict.reason})`);
 }
