@@ -7,11 +7,13 @@
  * A database of its own: the imports here must not change other files' working days.
  */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCalendarChangeActivities, openCasesQuery } from '../activities/calendar-change';
 import { startPendingCalendarChanges, importCalendar, parseCalendarFile } from '../lib/calendar-import';
 import { calendarChangeWorkflowId, recheckId, type CalendarChangeResult } from '../workflows/calendar-change-messages';
@@ -208,6 +210,12 @@ describe('the calendarChange workflow', () => {
       expect({ id, first: signals.indexOf(changeId) >= 0, recheck: signals.indexOf(recheckId(changeId)) > signals.indexOf(changeId) })
         .toEqual({ id, first: true, recheck: true });
     }
+    // Its history replays against today's code (the recorded ones: calendar-change-replay.test.ts).
+    const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+    if (process.env.RECORD_CALENDAR_HISTORY) {
+      fs.writeFileSync(process.env.RECORD_CALENDAR_HISTORY, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+    }
+    await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.WHISTLE_TEST_BUNDLE! } }, history, workflowId);
   }, 240_000);
 });
 
