@@ -40,16 +40,18 @@ export default async function systemRoutes(app: FastifyInstance) {
     },
   }, async (_request, reply) => {
     const { pool, temporal } = app.deps;
-    const [pg, tp, calendar] = await Promise.all([
-      within(READY_TIMEOUT_MS, pool.query('SELECT 1')).then(() => true, () => false),
-      within(READY_TIMEOUT_MS, temporal.connection.workflowService.getSystemInfo({})).then(() => true, () => false),
-      app.services.calendar.coverage(),
+    const coverage = app.services.calendar.coverage(); // never fails: the package's years when PostgreSQL is down
+    const [pg, tp] = await Promise.allSettled([
+      within(READY_TIMEOUT_MS, pool.query('SELECT 1')),
+      within(READY_TIMEOUT_MS, temporal.connection.workflowService.getSystemInfo({})),
     ]);
-    const { coveredThrough, warning } = calendar;
-    if (pg && tp) return { status: 'ready', postgres: 'ok', temporal: 'ok', calendar: { coveredThrough, warning } };
-    const down = [pg ? null : 'PostgreSQL', tp ? null : 'Temporal'].filter(Boolean);
-    // Sent as text: the error schema has no `calendar`, and the serializer would drop it.
-    const body = { error: { code: 'unavailable', message: `not ready: ${down.join(' and ')} not answering` }, calendar: { coveredThrough, warning } };
+    const { coveredThrough, warning } = await coverage;
+    const calendar = { coveredThrough, warning };
+    if (pg.status === 'fulfilled' && tp.status === 'fulfilled') return { status: 'ready', postgres: 'ok', temporal: 'ok', calendar };
+    const down = [pg.status === 'rejected' ? 'PostgreSQL' : null, tp.status === 'rejected' ? 'Temporal' : null].filter(Boolean);
+    // The error shape with `calendar` beside it, sent as text: the Error schema has no `calendar`
+    // and the serializer would drop it.
+    const body = { error: { code: 'unavailable', message: `not ready: ${down.join(' and ')} not answering` }, calendar };
     return reply.code(ERROR_STATUS.unavailable).type('application/json; charset=utf-8').send(JSON.stringify(body));
   });
 
