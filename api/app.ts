@@ -26,6 +26,7 @@ import { StatsService } from './services/stats';
 import { CatalogueService } from './services/catalogue';
 import { DeadlinePlanner } from './services/deadline-plans';
 import { IdempotencyKeys } from './services/idempotency';
+import { CalendarService } from './services/calendar';
 import systemRoutes from './routes/system';
 import directoryRoutes from './routes/directory';
 import whistleRoutes from './routes/whistles';
@@ -36,6 +37,7 @@ import assessmentRoutes from './routes/assessments';
 import notificationRoutes from './routes/notifications';
 import statsRoutes from './routes/stats';
 import catalogueRoutes from './routes/catalogue';
+import calendarRoutes from './routes/calendar';
 
 export interface AppDeps {
   config: Config;
@@ -56,7 +58,7 @@ export interface Services {
   stats: StatsService;
   catalogue: CatalogueService;
   idempotency: IdempotencyKeys;
-  calendars: CalendarSource;
+  calendar: CalendarService;
 }
 
 declare module 'fastify' {
@@ -110,13 +112,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     stats: new StatsService(deps.pool),
     catalogue,
     idempotency,
-    calendars,
+    calendar: new CalendarService(deps.pool),
   };
   app.decorate('services', services);
   app.decorate('deps', deps);
 
   await app.register(external, { config: deps.config });
-  await app.register(metrics, { pool: deps.pool });
+  await app.register(metrics, { pool: deps.pool, calendarCoverage: () => services.calendar.coverage() });
   await app.register(auth, { directory });
   await app.register(systemRoutes);
   await app.register(directoryRoutes, { prefix: '/v1' });
@@ -128,5 +130,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(notificationRoutes, { prefix: '/v1' });
   await app.register(statsRoutes, { prefix: '/v1' });
   await app.register(catalogueRoutes, { prefix: '/v1' });
+  await app.register(calendarRoutes, { prefix: '/v1' });
   return app;
 }

@@ -170,6 +170,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
         { name: 'board', description: '公示栏 (public notice board)' },
         { name: 'supervision', description: '验单, statistics, notifications' },
         { name: 'help', description: '邻里搭把手 (neighbour help)' },
+        { name: 'calendar', description: '节假日 (working-day calendar: holidays and 调休)' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
