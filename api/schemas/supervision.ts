@@ -148,4 +148,10 @@ export const Stats = Type.Object({
   satisfactionRate: Rate,
   overdue: Count,
   escalated: Count,
+  triage: Type.Object({
+    dispatches: Count,
+    withSuggestion: { ...Count, description: 'dispatches of a category that had an entry in the dispatch catalogue (派单目录)' },
+    followedSuggestion: { ...Count, description: 'those that dispatched exactly the catalogue\'s list, departments and lead' },
+    followedRate: Rate,
+  }, { description: 'How often triage followed the dispatch catalogue' }),
 }, { description: 'Every figure counts the whistles filed from `from` to `to` (Asia/Shanghai days); see docs/ASSESSMENT.md' });
