@@ -281,7 +281,7 @@ describe('early warnings (临期预警)', () => {
       expect(escalated.dueSoon).toBe(false);
       expect(types(escalated).filter((t) => t === 'due_soon')).toHaveLength(1);
       expect((await fast.call('supervision', 'GET', '/v1/whistles?dueSoon=false&limit=100')).body.items.map((i: { id: string }) => i.id)).toContain(w.id);
-      const quarter = (await fast.call('center', 'GET', '/v1/assessments?live=true')).body;
+      const quarter = (await fast.call('center', 'GET', '/v1/assessments')).body;
       expect(quarter.items.find((r: { unitId: string }) => r.unitId === 'wuhang').dueSoonWarned).toBeGreaterThanOrEqual(1);
     } finally {
       await fast.stop();
