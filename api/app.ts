@@ -21,6 +21,7 @@ import { BoardService } from './services/board';
 import { AssessmentService } from './services/assessments';
 import { NotificationService } from './services/notifications';
 import { StatsService } from './services/stats';
+import { Open311Service } from './services/open311';
 import systemRoutes from './routes/system';
 import directoryRoutes from './routes/directory';
 import whistleRoutes from './routes/whistles';
@@ -30,6 +31,7 @@ import boardRoutes from './routes/board';
 import assessmentRoutes from './routes/assessments';
 import notificationRoutes from './routes/notifications';
 import statsRoutes from './routes/stats';
+import open311Routes, { open311FrameworkErrors } from './routes/open311';
 
 export interface AppDeps {
   config: Config;
@@ -46,6 +48,7 @@ export interface Services {
   assessments: AssessmentService;
   notifications: NotificationService;
   stats: StatsService;
+  open311: Open311Service;
 }
 
 declare module 'fastify' {
@@ -62,7 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     trustProxy: false,
-    frameworkErrors,
+    frameworkErrors: open311FrameworkErrors(frameworkErrors),
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(compileValidator);
@@ -90,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     assessments: new AssessmentService(deps.pool, directory, deps.config.assessmentWeights),
     notifications: new NotificationService(deps.pool),
     stats: new StatsService(deps.pool),
+    open311: new Open311Service(deps.pool, directory, () => services.whistles),
   };
   app.decorate('services', services);
   app.decorate('deps', deps);
@@ -106,5 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(assessmentRoutes, { prefix: '/v1' });
   await app.register(notificationRoutes, { prefix: '/v1' });
   await app.register(statsRoutes, { prefix: '/v1' });
+  // Open311 GeoReport v2: its own body parser, error format and not-found answer under /open311.
+  await app.register(open311Routes, { prefix: '/open311' });
   return app;
 }
