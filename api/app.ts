@@ -26,7 +26,9 @@ import { StatsService } from './services/stats';
 import { CatalogueService } from './services/catalogue';
 import { DeadlinePlanner } from './services/deadline-plans';
 import { IdempotencyKeys } from './services/idempotency';
+import { possibleDuplicates } from './services/duplicates';
 import { CalendarService } from './services/calendar';
+import { Open311Service } from './services/open311';
 import systemRoutes from './routes/system';
 import directoryRoutes from './routes/directory';
 import whistleRoutes from './routes/whistles';
@@ -38,6 +40,7 @@ import notificationRoutes from './routes/notifications';
 import statsRoutes from './routes/stats';
 import catalogueRoutes from './routes/catalogue';
 import calendarRoutes from './routes/calendar';
+import open311Routes, { open311FrameworkErrors } from './routes/open311';
 
 export interface AppDeps {
   config: Config;
@@ -59,6 +62,7 @@ export interface Services {
   catalogue: CatalogueService;
   idempotency: IdempotencyKeys;
   calendar: CalendarService;
+  open311: Open311Service;
 }
 
 declare module 'fastify' {
@@ -75,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     trustProxy: false,
-    frameworkErrors,
+    frameworkErrors: open311FrameworkErrors(frameworkErrors),
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(compileValidator);
@@ -104,6 +108,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     whistles: new WhistleService({
       pool: deps.pool, temporal: deps.temporal, directory, taskQueue: deps.config.taskQueue, policy,
       planner: new DeadlinePlanner(policy, calendars), catalogue, idempotency, logger: deps.logger,
+      possibleDuplicates: (v) => possibleDuplicates(deps.pool, {
+        id: v.id, streetId: v.streetId, category: v.category, compoundId: v.location.compoundId, lat: v.location.lat,
+        lng: v.location.lng, filedAt: v.filedAt,
+      }, policy.duplicates),
     }),
     help: new HelpService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
     board: new BoardService(deps.pool, directory),
@@ -113,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     catalogue,
     idempotency,
     calendar: new CalendarService(deps.pool),
+    open311: new Open311Service(deps.pool, directory, () => services.whistles),
   };
   app.decorate('services', services);
   app.decorate('deps', deps);
@@ -131,5 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(statsRoutes, { prefix: '/v1' });
   await app.register(catalogueRoutes, { prefix: '/v1' });
   await app.register(calendarRoutes, { prefix: '/v1' });
+  // Open311 GeoReport v2: its own body parser, error format and not-found answer under /open311.
+  await app.register(open311Routes, { prefix: '/open311' });
   return app;
 }

@@ -171,6 +171,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
         { name: 'supervision', description: '验单, statistics, notifications' },
         { name: 'help', description: '邻里搭把手 (neighbour help)' },
         { name: 'calendar', description: '节假日 (working-day calendar: holidays and 调休)' },
+        { name: 'open311', description: 'Open311 GeoReport v2 for civic-reporting clients: JSON and XML, public reading, filing with a community\'s api_key, the specification\'s error list' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
