@@ -30,6 +30,13 @@ import boardRoutes from './routes/board';
 import assessmentRoutes from './routes/assessments';
 import notificationRoutes from './routes/notifications';
 import statsRoutes from './routes/stats';
+import { CredentialCache, CredentialChanges } from './services/credential-cache';
+import { Credentials } from './services/credentials';
+import { Limits } from './services/limits';
+import { SessionService } from './services/sessions';
+import { AuditService } from './services/audit';
+import sessionRoutes from './routes/sessions';
+import auditRoutes from './routes/audit';
 
 export interface AppDeps {
   config: Config;
@@ -46,6 +53,10 @@ export interface Services {
   assessments: AssessmentService;
   notifications: NotificationService;
   stats: StatsService;
+  sessions: SessionService;
+  credentials: Credentials;
+  limits: Limits;
+  audit: AuditService;
 }
 
 declare module 'fastify' {
@@ -81,7 +92,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandlers(app);
 
-  const directory = new Directory(deps.pool, deps.config.keyPepper, deps.config.production);
+  // Credentials are cached for seconds and forgotten when PostgreSQL announces a change (credential-cache.ts).
+  const changes = new CredentialChanges(deps.config.databaseUrl, () => credentialCache.clear(), deps.logger);
+  const credentialCache = new CredentialCache(undefined, () => changes.start());
+  const limits = new Limits({ redisUrl: deps.config.redisUrl, keyPrefix: deps.config.redisKeyPrefix, logger: deps.logger });
+  app.addHook('onClose', async () => { await changes.stop(); await limits.close(); });
+  const directory = new Directory(deps.pool, deps.config.keyPepper, deps.config.production, credentialCache);
+  const sessions = new SessionService(deps.pool, deps.config.keyPepper, deps.config.production, deps.config.sessionTtlHours, limits, credentialCache);
+  const credentials = new Credentials(directory, sessions);
   const services: Services = {
     directory,
     whistles: new WhistleService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
@@ -90,13 +108,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     assessments: new AssessmentService(deps.pool, directory, deps.config.assessmentWeights),
     notifications: new NotificationService(deps.pool),
     stats: new StatsService(deps.pool),
+    sessions,
+    credentials,
+    limits,
+    audit: new AuditService(deps.pool),
   };
   app.decorate('services', services);
   app.decorate('deps', deps);
 
-  await app.register(external, { config: deps.config });
+  await app.register(external, { config: deps.config, rateLimitKey: (request) => credentials.bucketOf(request), rateLimitStore: limits.rateLimitStore() });
   await app.register(metrics, { pool: deps.pool });
-  await app.register(auth, { directory });
+  await app.register(auth, { credentials });
   await app.register(systemRoutes);
   await app.register(directoryRoutes, { prefix: '/v1' });
   await app.register(whistleRoutes, { prefix: '/v1/whistles' });
@@ -106,5 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(assessmentRoutes, { prefix: '/v1' });
   await app.register(notificationRoutes, { prefix: '/v1' });
   await app.register(statsRoutes, { prefix: '/v1' });
+  await app.register(sessionRoutes, { prefix: '/v1' });
+  await app.register(auditRoutes, { prefix: '/v1' });
   return app;
 }

@@ -11,7 +11,9 @@ export interface RunningApi { url: string; stop(): Promise<void> }
 export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
   await migrate(config.databaseUrl, logger);
   const pool = createPool(config.databaseUrl, 20);
-  if (!config.production) await seedIfEmpty(pool, config.keyPepper, logger);
+  // The dev tree's keys are public (`dev-<id>`): seeded only outside production, and only while
+  // HOST is a loopback address unless DEV_SEED=yes (lib/config.ts).
+  if (config.devSeed) await seedIfEmpty(pool, config.keyPepper, logger);
   const temporal = await connectClient(config.temporalAddress, config.temporalNamespace);
   const app = await buildApp({ config, pool, temporal, logger });
   const url = await app.listen({ port: config.port, host: config.host });

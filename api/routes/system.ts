@@ -28,7 +28,12 @@ export default async function systemRoutes(app: FastifyInstance) {
       response: {
         200: Type.Object({
           status: Type.String({ enum: ['ready'] }), postgres: Type.String({ enum: ['ok'] }), temporal: Type.String({ enum: ['ok'] }),
-        }, { description: 'Both answered within 2 seconds', examples: [{ status: 'ready', postgres: 'ok', temporal: 'ok' }] }),
+          limits: Type.String({
+            enum: ['shared', 'per-process'],
+            description: '`shared`: rate limits and login throttling are counted in Redis for every API process; `per-process`: ' +
+              'without REDIS_URL, or while Redis is unreachable (readiness does not depend on it)',
+          }),
+        }, { description: 'Both answered within 2 seconds', examples: [{ status: 'ready', postgres: 'ok', temporal: 'ok', limits: 'shared' }] }),
         ...errorsOnly('rate_limited', 'unavailable'),
       },
     },
@@ -38,7 +43,9 @@ export default async function systemRoutes(app: FastifyInstance) {
       within(READY_TIMEOUT_MS, pool.query('SELECT 1')),
       within(READY_TIMEOUT_MS, temporal.connection.workflowService.getSystemInfo({})),
     ]);
-    if (pg.status === 'fulfilled' && tp.status === 'fulfilled') return { status: 'ready', postgres: 'ok', temporal: 'ok' };
+    if (pg.status === 'fulfilled' && tp.status === 'fulfilled') {
+      return { status: 'ready', postgres: 'ok', temporal: 'ok', limits: app.services.limits.mode };
+    }
     const down = [pg.status === 'rejected' ? 'PostgreSQL' : null, tp.status === 'rejected' ? 'Temporal' : null].filter(Boolean);
     return sendError(reply, 'unavailable', `not ready: ${down.join(' and ')} not answering`);
   });
