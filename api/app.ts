@@ -98,7 +98,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const limits = new Limits({ redisUrl: deps.config.redisUrl, keyPrefix: deps.config.redisKeyPrefix, logger: deps.logger });
   app.addHook('onClose', async () => { await changes.stop(); await limits.close(); });
   const directory = new Directory(deps.pool, deps.config.keyPepper, deps.config.production, credentialCache);
-  const sessions = new SessionService(deps.pool, deps.config.keyPepper, deps.config.production, deps.config.sessionTtlHours, limits, credentialCache);
+  const sessions = new SessionService({
+    pool: deps.pool, pepper: deps.config.keyPepper, production: deps.config.production,
+    ttlHours: deps.config.sessionTtlHours, limits, credentials: credentialCache,
+  });
   const credentials = new Credentials(directory, sessions);
   const services: Services = {
     directory,

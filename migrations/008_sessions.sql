@@ -24,20 +24,21 @@ CREATE INDEX sessions_expires_idx ON sessions (expires_at);
 -- Every API process caches credentials for a few seconds; a change to an account (key rotated,
 -- disabled, enabled, password set) or a session (ended) tells them at commit, on the channel
 -- `whistle_credentials` with the account id, so they forget what they cached at once. Done by a
--- trigger, so a change made by hand in SQL is announced as well.
+-- trigger, so a change made by hand in SQL is announced as well. Its argument names the column
+-- that holds the account id.
 CREATE FUNCTION whistle_credentials_changed() RETURNS trigger AS $$
 BEGIN
-  PERFORM pg_notify('whistle_credentials', CASE WHEN TG_TABLE_NAME = 'sessions' THEN OLD.account_id ELSE OLD.id END);
+  PERFORM pg_notify('whistle_credentials', to_jsonb(OLD) ->> TG_ARGV[0]);
   RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER accounts_credentials_changed AFTER UPDATE OR DELETE ON accounts
-  FOR EACH ROW EXECUTE FUNCTION whistle_credentials_changed();
+  FOR EACH ROW EXECUTE FUNCTION whistle_credentials_changed('id');
 -- Only a session still alive is announced (clearing out expired rows tells no one).
 CREATE TRIGGER sessions_credentials_changed AFTER UPDATE OR DELETE ON sessions
   FOR EACH ROW WHEN (OLD.ended_at IS NULL AND OLD.expires_at > now())
-  EXECUTE FUNCTION whistle_credentials_changed();
+  EXECUTE FUNCTION whistle_credentials_changed('account_id');
 
 -- Down Migration
 DROP TRIGGER sessions_credentials_changed ON sessions;

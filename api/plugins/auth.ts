@@ -23,7 +23,7 @@ export default fp<{ credentials: Credentials }>(async (app, { credentials }) => 
   app.decorate('authenticate', async (request: FastifyRequest) => {
     const found = await credentials.of(request);
     if ('refused' in found) {
-      if (found.refused === 'missing') throw new HttpError('unauthenticated', 'send Authorization: Bearer <api key or session token>', '请先登录');
+      if (found.refused === 'missing') throw new HttpError('unauthenticated', 'send Authorization: Bearer <api key or session token>');
       if (found.refused === 'session_ended') throw sessionEnded();
       throw new HttpError('unauthenticated', 'unknown API key');
     }

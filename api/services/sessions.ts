@@ -48,19 +48,40 @@ export class LoginThrottled extends HttpError {
 
 interface AccountRow extends Account { passwordHash: string | null; keyHash: string; disabled: boolean }
 
+export interface SessionOptions {
+  pool: Pool;
+  pepper: string;
+  production: boolean;
+  /** SESSION_TTL_HOURS. */
+  ttlHours: number;
+  limits: Limits;
+  credentials?: CredentialCache;
+  /** The throttle's window (15 minutes; shorter only in tests of the window itself). */
+  loginWindowMs?: number;
+}
+
 export class SessionService {
-  constructor(
-    private readonly pool: Pool,
-    private readonly pepper: string,
-    private readonly production: boolean,
-    private readonly ttlHours: number,
-    private readonly limits: Limits,
-    private readonly credentials = new CredentialCache(),
-  ) {}
+  private readonly pool: Pool;
+  private readonly pepper: string;
+  private readonly production: boolean;
+  private readonly ttlHours: number;
+  private readonly limits: Limits;
+  private readonly credentials: CredentialCache;
+  private readonly loginWindowMs: number;
+
+  constructor(o: SessionOptions) {
+    this.pool = o.pool;
+    this.pepper = o.pepper;
+    this.production = o.production;
+    this.ttlHours = o.ttlHours;
+    this.limits = o.limits;
+    this.credentials = o.credentials ?? new CredentialCache();
+    this.loginWindowMs = o.loginWindowMs ?? LOGIN_WINDOW_MS;
+  }
 
   async signIn(accountId: string, password: string): Promise<SignedIn> {
     const throttleKey = createHash('sha256').update(accountId, 'utf8').digest('hex').slice(0, 32);
-    const attempt = await this.limits.hit('login', throttleKey, LOGIN_WINDOW_MS);
+    const attempt = await this.limits.hit('login', throttleKey, this.loginWindowMs);
     if (attempt.current > LOGIN_MAX_FAILURES) throw new LoginThrottled(Math.ceil(attempt.ttlMs / 1000));
     let signedIn: SignedIn;
     try {
