@@ -2,7 +2,7 @@
 import { readConfig, type Config } from '../lib/config';
 import { createPool, migrate } from '../lib/db';
 import { createLogger, type Logger } from '../lib/logger';
-import { seedIfEmpty } from '../lib/seed';
+import { seedForDevelopment } from '../lib/seed';
 import { connectClient } from '../lib/temporal';
 import { buildApp } from './app';
 
@@ -13,7 +13,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const pool = createPool(config.databaseUrl, 20);
   // The dev tree's keys are public (`dev-<id>`): seeded only outside production, and only while
   // HOST is a loopback address unless DEV_SEED=yes (lib/config.ts).
-  if (config.devSeed) await seedIfEmpty(pool, config.keyPepper, logger);
+  await seedForDevelopment(pool, config, logger);
   const temporal = await connectClient(config.temporalAddress, config.temporalNamespace);
   const app = await buildApp({ config, pool, temporal, logger });
   const url = await app.listen({ port: config.port, host: config.host });

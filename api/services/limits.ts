@@ -87,15 +87,19 @@ export class Limits {
   readonly redis: WhistleRedis | undefined;
   private readonly local = new LocalCounter();
   private pausedUntil = 0;
-  private lastMode: LimitsMode;
+  /** The mode last logged (none yet: the first state, shared or not, is logged too). */
+  private lastMode: LimitsMode | undefined;
+  /** host:port of REDIS_URL, for the log (never its password). */
+  private readonly where: string | undefined;
   private readonly prefix: string;
   private readonly logger: Logger;
 
   constructor({ redisUrl, keyPrefix, logger }: LimitsOptions) {
     this.prefix = keyPrefix;
     this.logger = logger;
-    this.lastMode = 'per-process';
     if (!redisUrl) return;
+    const url = new URL(redisUrl);
+    this.where = `${url.hostname}:${url.port || 6379}`;
     const redis = new Redis(redisUrl, {
       // Fail at once while disconnected (the process counts instead) rather than queue and wait.
       enableOfflineQueue: false,
@@ -124,9 +128,12 @@ export class Limits {
     if (!this.redis) return;
     const mode = this.mode;
     if (mode === this.lastMode) return;
+    // Still making its first connection: nothing to report yet.
+    if (this.lastMode === undefined && ['wait', 'connecting', 'connect'].includes(this.redis.status) && !err) return;
     this.lastMode = mode;
-    if (mode === 'shared') this.logger.info('Redis answers: rate limits and login throttling are shared by every API process');
-    else this.logger.warn({ err }, 'Redis is unreachable: rate limits and login throttling now count per process until it answers');
+    const redis = this.where;
+    if (mode === 'shared') this.logger.info({ redis }, 'Redis answers: rate limits and login throttling are shared by every API process');
+    else this.logger.warn({ redis, err }, 'Redis is unreachable: rate limits and login throttling now count per process until it answers');
   }
 
   private failed(err: unknown) {
