@@ -117,6 +117,29 @@ test('with REDIS_URL the login throttle is counted once across two API processes
   expect(right[0].body.error.messageZh).toMatch(/登录失败次数过多/);
 });
 
+test('a hung Redis costs a slow request now and then, not every request: counting goes to the process meanwhile', async () => {
+  redis.pause();
+  try {
+    const times: number[] = [];
+    const statuses: number[] = [];
+    const started = Date.now();
+    for (let i = 0; i < 40; i++) {
+      const t = Date.now();
+      statuses.push((await apis[i % 2].http.call('xiguan-wuhang', 'GET', '/v1/orgs')).status);
+      times.push(Date.now() - t);
+    }
+    const slow = times.filter((ms) => ms >= 400).length;
+    figures.hungRedis = { requests: 40, elapsedMs: Date.now() - started, slowRequests: slow, maxMs: Math.max(...times) };
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+    // One command timeout (500 ms) per process, then 2 s of per-process counting before Redis is tried again.
+    expect(slow).toBeLessThanOrEqual(2 * (1 + Math.ceil((Date.now() - started) / 2000)));
+    expect(slow).toBeLessThan(20);
+  } finally {
+    redis.resume();
+  }
+  await eventually(async () => (await readiness()).every((r) => r.body.limits === 'shared'), 20_000, 'shared again after the hang');
+}, 60_000);
+
 test('when Redis goes away both processes keep serving, count per process, log it and say so in /readyz (still 200)', async () => {
   await redis.kill();
   const fallback = await eventually(async () => {

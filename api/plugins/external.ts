@@ -156,7 +156,8 @@ export default fp<ExternalOptions>(async (app, { config, rateLimitKey, rateLimit
             '`unavailable` 503 (PostgreSQL or Temporal not answering; retry), and `internal` 500 for faults of the service, ' +
             'never for bad input.',
           '',
-          '**Limits.** Requests per minute per API key (or per address without one), and a largest body size; ' +
+          '**Limits.** Requests per minute per account (or per address for requests without a valid key or session), ' +
+            'counted once for every API process when the deployment shares them through Redis, and a largest body size; ' +
             'both are settings of the deployment.',
           '',
           'This document is generated from the route schemas: `GET /openapi.json`; browsable at `GET /docs`.',

@@ -17,6 +17,9 @@ export interface OwnRedis {
   kill(): Promise<void>;
   /** Starts it again on the same port (empty: nothing is saved). */
   restart(): Promise<void>;
+  /** SIGSTOP / SIGCONT: Redis hangs (connections stay open, nothing answers), then goes on. */
+  pause(): void;
+  resume(): void;
 }
 
 function ping(port: number): Promise<boolean> {
@@ -61,5 +64,7 @@ export async function startOwnRedis(logFile: string): Promise<OwnRedis> {
       await exited;
     },
     restart: start,
+    pause() { process.kill(-child!.pid!, 'SIGSTOP'); },
+    resume() { process.kill(-child!.pid!, 'SIGCONT'); },
   };
 }
