@@ -125,7 +125,7 @@ export async function seedIfEmpty(pool: Pool, pepper: string, logger?: Logger): 
         [a.id, a.role, a.orgId, a.name, hashKey(pepper, devKey(a.id))]);
     }
     await client.query('COMMIT');
-    logger?.info({ orgs: orgs.length, accounts: accounts.length }, 'seeded the Changle organisation tree (dev accounts use key dev-<accountId>)');
+    logger?.info({ orgs: orgs.length, accounts: accounts.length }, 'seeded the Changle organisation tree (dev accounts use key and password dev-<accountId>)');
     return true;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

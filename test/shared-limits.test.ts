@@ -42,6 +42,8 @@ beforeAll(async () => {
     apis.push({ name, process: proc, http: http(`http://127.0.0.1:${port}`), log });
   }
   await Promise.all(apis.map((a) => waitForApi(a.http.baseUrl, a.process)));
+  // An API serves before its Redis connection is up (counting per process meanwhile).
+  await eventually(async () => (await readiness()).every((r) => r.status === 200 && r.body.limits === 'shared'), 30_000, 'both APIs on Redis');
 }, 180_000);
 
 afterAll(async () => {

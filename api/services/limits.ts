@@ -6,7 +6,8 @@
  * once, and `GET /readyz` says `"limits": "per-process"`), and goes back to Redis by itself once
  * it answers again. A command that fails or takes longer than `COMMAND_TIMEOUT_MS` also sends the
  * counts of the next `PAUSE_AFTER_FAILURE_MS` to the process, so a hung Redis costs one slow
- * request, not one per request.
+ * request every 2 s, not one per request; counting is reported shared again only once a command
+ * has succeeded.
  *
  * The rate limit uses `@fastify/rate-limit`'s own Redis store (its Lua script), wrapped by
  * `rateLimitStore()` to fall back on the plugin's own local store.
@@ -87,6 +88,8 @@ export class Limits {
   readonly redis: WhistleRedis | undefined;
   private readonly local = new LocalCounter();
   private pausedUntil = 0;
+  /** A command failed and none has succeeded since (a hung Redis still looks connected). */
+  private suspect = false;
   /** The mode last logged (none yet: the first state, shared or not, is logged too). */
   private lastMode: LimitsMode | undefined;
   /** host:port of REDIS_URL, for the log (never its password). */
@@ -105,12 +108,12 @@ export class Limits {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: COMMAND_TIMEOUT_MS,
-      connectTimeout: 2000,
+      connectTimeout: 5000,
       retryStrategy: (times) => Math.min(times * 250, 2000),
     }) as WhistleRedis;
     redis.defineCommand('whistleHit', { numberOfKeys: 1, lua: HIT_LUA });
     redis.defineCommand('whistleUndo', { numberOfKeys: 1, lua: UNDO_LUA });
-    redis.on('ready', () => this.observe());
+    redis.on('ready', () => { this.suspect = false; this.observe(); });
     redis.on('close', () => this.observe());
     redis.on('end', () => this.observe());
     // ioredis emits an error for every failed reconnection: the transitions are logged by observe().
@@ -118,9 +121,20 @@ export class Limits {
     this.redis = redis;
   }
 
-  /** `shared` while Redis answers; `per-process` without REDIS_URL or while Redis is away. */
+  /** `shared` while Redis answers; `per-process` without REDIS_URL or while Redis is away (or not answering). */
   get mode(): LimitsMode {
-    return this.redis?.status === 'ready' && Date.now() >= this.pausedUntil ? 'shared' : 'per-process';
+    return this.redis?.status === 'ready' && !this.suspect ? 'shared' : 'per-process';
+  }
+
+  /** Whether the next count goes to Redis: connected, and not within the pause after a failure. */
+  private get useRedis(): boolean {
+    return this.redis?.status === 'ready' && Date.now() >= this.pausedUntil;
+  }
+
+  private succeeded() {
+    if (!this.suspect) return;
+    this.suspect = false;
+    this.observe();
   }
 
   /** Logs each change between shared and per-process counting, once. */
@@ -137,17 +151,17 @@ export class Limits {
   }
 
   private failed(err: unknown) {
+    this.suspect = true;
     this.pausedUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
     this.observe(err);
-    // Try again once the pause is over (observe also runs on the next command).
-    setTimeout(() => this.observe(), PAUSE_AFTER_FAILURE_MS + 10).unref();
   }
 
   /** Counts one event of `bucket`/`key` in a window of `windowMs` that starts at its first event. */
   async hit(bucket: string, key: string, windowMs: number): Promise<Hit> {
-    if (this.redis && this.mode === 'shared') {
+    if (this.redis && this.useRedis) {
       try {
         const [current, ttlMs] = await this.redis.whistleHit(`${this.prefix}${bucket}:${key}`, windowMs);
+        this.succeeded();
         return { current, ttlMs };
       } catch (err) {
         this.failed(err);
@@ -159,9 +173,10 @@ export class Limits {
 
   /** Takes back one event counted by `hit` (best effort: where it was counted, if that still answers). */
   async undo(bucket: string, key: string): Promise<void> {
-    if (this.redis && this.mode === 'shared') {
+    if (this.redis && this.useRedis) {
       try {
         await this.redis.whistleUndo(`${this.prefix}${bucket}:${key}`);
+        this.succeeded();
         return;
       } catch (err) {
         this.failed(err);
@@ -188,13 +203,16 @@ export class Limits {
       }
 
       incr(key: string, cb: IncrCallback, timeWindow: number, max: number) {
-        if (!this.shared || limits.mode !== 'shared') {
+        if (!this.shared || !limits.useRedis) {
           limits.observe();
           this.local.incr(key, cb, timeWindow, max);
           return;
         }
         this.shared.incr(key, (err, res) => {
-          if (!err) return cb(null, res);
+          if (!err) {
+            limits.succeeded();
+            return cb(null, res);
+          }
           limits.failed(err);
           this.local.incr(key, cb, timeWindow, max);
         }, timeWindow, max);
