@@ -42,6 +42,7 @@ export const BoardItem = Type.Object({
   rating: Nullable(Type.String({ enum: [...RATINGS] })),
   ratingName: Nullable(Type.String({ description: '满意 / 基本满意 / 不满意' })),
   reporter: Nullable(Type.Object({ name: Type.String({ description: 'first character and *: 李大爷 → 李*' }) })),
+  reports: Type.Integer({ minimum: 1, description: '重复件合并: how many reports of this problem were merged into this one (1 + duplicates)' }),
 });
 export type BoardItem = Static<typeof BoardItem>;
 
