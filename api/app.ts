@@ -19,6 +19,7 @@ import { WhistleService } from './services/whistles';
 import { HelpService } from './services/help';
 import { BoardService } from './services/board';
 import { AssessmentService } from './services/assessments';
+import { AssessmentPublication } from './services/assessment-publication';
 import { NotificationService } from './services/notifications';
 import { StatsService } from './services/stats';
 import systemRoutes from './routes/system';
@@ -44,6 +45,7 @@ export interface Services {
   help: HelpService;
   board: BoardService;
   assessments: AssessmentService;
+  publication: AssessmentPublication;
   notifications: NotificationService;
   stats: StatsService;
 }
@@ -61,7 +63,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
-    trustProxy: false,
+    // Behind a reverse proxy (TRUST_PROXY), request.ip is the client's address, not the proxy's.
+    trustProxy: deps.config.trustProxy as boolean | string[], // a number of hops is accepted too
     frameworkErrors,
   }) as unknown as FastifyInstance;
 
@@ -82,20 +85,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandlers(app);
 
   const directory = new Directory(deps.pool, deps.config.keyPepper, deps.config.production);
+  const assessments = new AssessmentService(deps.pool, directory, deps.config.assessmentWeights);
   const services: Services = {
     directory,
     whistles: new WhistleService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
     help: new HelpService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
     board: new BoardService(deps.pool, directory),
-    assessments: new AssessmentService(deps.pool, directory, deps.config.assessmentWeights),
-    notifications: new NotificationService(deps.pool),
+    assessments,
+    publication: new AssessmentPublication(deps.pool, assessments),
+    notifications: new NotificationService(deps.pool, Boolean(deps.config.webhookUrl)),
     stats: new StatsService(deps.pool),
   };
   app.decorate('services', services);
   app.decorate('deps', deps);
 
   await app.register(external, { config: deps.config });
-  await app.register(metrics, { pool: deps.pool });
+  await app.register(metrics, { pool: deps.pool, webhook: Boolean(deps.config.webhookUrl) });
   await app.register(auth, { directory });
   await app.register(systemRoutes);
   await app.register(directoryRoutes, { prefix: '/v1' });

@@ -10,6 +10,7 @@ import { seedIfEmpty } from '../lib/seed';
 import { registerSearchAttributes } from '../lib/temporal';
 import { createWorker } from './worker';
 import { ensureOutboxDelivery } from '../activities/outbox';
+import { ensureSchedules } from '../lib/schedules';
 
 export interface RunningWorker { done: Promise<void>; stop(): Promise<void> }
 
@@ -81,11 +82,15 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   const admin = await Connection.connect({ address: config.temporalAddress });
   const added = await registerSearchAttributes(admin, config.temporalNamespace);
   if (added.length) logger.info({ added }, 'registered search attributes');
+  const temporal = new Client({ connection: admin, namespace: config.temporalNamespace });
   if (config.webhookUrl) {
     // The outbox delivery loop (one per namespace); starting it again finds the running one.
-    const outbox = await ensureOutboxDelivery(new Client({ connection: admin, namespace: config.temporalNamespace }), config.taskQueue);
-    logger.info({ workflowId: outbox.workflowId }, 'notifications go to the webhook');
+    const outbox = await ensureOutboxDelivery(temporal, config.taskQueue);
+    logger.info({ workflowId: outbox.workflowId, maxAttempts: config.webhookMaxAttempts }, 'notifications go to the webhook');
   }
+  // The daily Schedules (retention sweep, assessment publication) run on this worker's task queue.
+  const schedules = await ensureSchedules(temporal, config.taskQueue);
+  logger.info({ schedules }, 'Temporal Schedules in place');
   await admin.close();
 
   installRuntime(config, logger);

@@ -2,3 +2,5 @@
 export { whistle } from './whistle';
 export { help } from './help';
 export { outboxDelivery } from './outbox-delivery';
+export { reporterRetention } from './reporter-retention';
+export { assessmentPublication } from './assessment-publication';
