@@ -60,7 +60,7 @@ export class NotificationService {
       const { rows } = await this.pool.query<Row>(
         `SELECT id::text AS id, kind, subject_type, subject_id, message, created_at, delivered_at, failed_at, attempts, last_error
            FROM notifications WHERE recipient_org_id = $1 ${before ? 'AND id < $3::bigint' : ''}
-          ORDER BY id DESC LIMIT $2`, params);
+          ORDER BY notifications.id DESC LIMIT $2`, params);
       const visible = await this.visibleTo(account, rows);
       for (const row of rows) {
         if (!visible(row)) continue;
