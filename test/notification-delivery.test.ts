@@ -120,7 +120,11 @@ describe('a receiver that refuses one notification for ever', () => {
     }
     head = await filedNotice(poison);
     // Refused 500 and still pending, or only just marked failed: either way, after the others.
-    const delivered = await Promise.all(others.map(async (id) => (await filedNotice(id)).delivered_at!));
+    const rows = await Promise.all(others.map((id) => filedNotice(id)));
+    const delivered = rows.map((r) => r.delivered_at!);
+    const delays = rows.map((r) => secondsBetween(r.created_at, r.delivered_at!));
+    console.log(`notification delivery, one notice refused for ever (HTTP 500): the other whistles' notices delivered ` +
+      `after max ${Math.max(...delays).toFixed(2)} s (${delays.length}), while it was still being tried`);
     if (head.failed_at) for (const at of delivered) expect(at.getTime()).toBeLessThan(head.failed_at.getTime());
     expect(head.delivered_at).toBeNull();
   });
