@@ -38,7 +38,7 @@ export default async function assessmentRoutes(app: FastifyInstance) {
       if (publishedAt) reply.header('x-assessment-published-at', publishedAt);
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="assessment-${assessment.quarter}${publishedAt ? '' : '-live'}.csv"`)
+        .header('content-disposition', `attachment; filename="assessment-${assessment.quarter}.csv"`)
         .header('cache-control', 'no-store')
         .send(assessmentCsv(assessment));
     }
