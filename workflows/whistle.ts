@@ -234,6 +234,12 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     if (warn && main) armWarning();
   }
 
+  /** A deadline that can no longer matter leaves the stage (its timer goes; a calendar change leaves it alone). */
+  function dropDeadline(d: Deadline) {
+    const i = stage.deadlines.indexOf(d);
+    if (i >= 0) stage.deadlines.splice(i, 1);
+  }
+
   /** The holder changes (a transition): the stage's extension and warning are over. */
   function leaveStage() {
     w.extension = null;
@@ -483,6 +489,8 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
       record('accepted', actor.accountId, null, dept.id, { onTime });
     }
     lastProgressAt = Date.now();
+    // Everyone has reported in (报到): the acceptance deadline is no longer pending.
+    if (stage.accept && !w.departments.some((d) => d.status === 'dispatched')) dropDeadline(stage.accept);
   });
 
   onAction(progressUpdate, 'progress', (actor, body) => {
