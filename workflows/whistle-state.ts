@@ -120,12 +120,14 @@ export function projectionOf(w: WhistleState, filing: Filing): WhistleProjection
 }
 
 /** An action's answer: the state without its timeline, and the entries from `fromSeq` on. */
-export function actionResultOf(w: WhistleState, filing: Filing, fromSeq: number): ActionResult {
-  const { timeline: _timeline, ...view } = viewOf(w, filing);
+export function actionResultOf(w: WhistleState, filing: Filing, fromSeq: number, bodyNote: string | null = null): ActionResult {
+  const { timeline: _timeline, title: _t, description: _d, location: _l, category: _c, urgent: _u, ...view } = viewOf(w, filing);
   return {
     version: w.version, view, rules: ruleExtrasOf(w), seenByDepartments: [...w.seenByDepartments],
     reporterName: filing.reporter?.name ?? null,
-    events: w.events.filter((e) => e.seq >= fromSeq), timelineLength: w.events.length,
+    events: w.events.filter((e) => e.seq >= fromSeq)
+      .map((e) => (bodyNote !== null && e.note === bodyNote ? { ...e, note: null, noteFromBody: true as const } : e)),
+    timelineLength: w.events.length,
   };
 }
 

@@ -32,7 +32,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { DeadlineActivities, PolicyKeyName, WhistleActivities } from '../activities/types';
 import {
   acceptUpdate, calendarChangedSignal, decideExtensionUpdate, escalateSignal, escalateUpdate, evaluateUpdate, filedUpdate,
-  mergedInSignal, mergeUpdate, progressUpdate, projectionQuery, requestExtensionUpdate, resolveUpdate, returnUpdate,
+  mergedInSignal, mergeUpdate, NOTE_FIELD, progressUpdate, projectionQuery, requestExtensionUpdate, resolveUpdate, returnUpdate,
   triageUpdate, urgeUpdate, viewQuery, whistleWorkflowId, withdrawUpdate,
   type ActionAnswer, type ActionPlan, type ActionResult, type Actor, type DepartmentStatus, type Filing, type MergedIn, type PlannedDeadline,
   type WhistleAction, type WhistleView,
@@ -89,9 +89,8 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   // ---- state -------------------------------------------------------------------------------
   const w: WhistleState = newWhistle(filing, Date.now());
   const iso = (ms: number) => new Date(ms).toISOString();
-  /** The version and the timeline entries the workflow's own projection has written. */
+  /** The version the workflow's own projection has written. */
   let published = 0;
-  let publishedEvents = 0;
   /** A change the API will not write (a deadline, a signal): project it now, not a moment later. */
   let urgent = true;
   /** Set while an update handler runs: its changes reach the read model through the API. */
@@ -154,7 +153,6 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     urgent = false;
     spent(await projectWhistle(target));
     published = Math.max(published, target.version);
-    publishedEvents = Math.max(publishedEvents, target.events.length);
   }
 
   /** What operators see in the Temporal UI: the search attributes (only what changed is sent) and the current details. */
@@ -458,6 +456,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     change: (actor: Actor, body: B, plan?: ActionPlan) => void,
     extra?: (actor: Actor, body: Record<string, unknown>, plan?: ActionPlan) => Refusal | null) {
     setHandler(def, (actor: Actor, body: B, plan?: ActionPlan): ActionResult => {
+      const before = w.events.length;
       inUpdate = true;
       try {
         change(actor, body, plan);
@@ -465,9 +464,12 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
         inUpdate = false;
       }
       // The read model gets the change through the API now and the projection a moment later;
-      // operators' search attributes follow at once.
+      // operators' search attributes follow at once. The answer carries this action's entries
+      // only: it is kept in the history, so it must not grow with the timeline.
       showInTemporal();
-      return actionResultOf(w, filing, publishedEvents + 1);
+      const field = NOTE_FIELD[action];
+      const note = field ? (body as Record<string, unknown> | undefined)?.[field] : undefined;
+      return actionResultOf(w, filing, before + 1, typeof note === 'string' ? note : null);
     }, { validator: validate(action, extra) });
   }
 

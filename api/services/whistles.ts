@@ -15,7 +15,7 @@ import { projectWhistle } from '../../activities/read-model';
 import type { WhistleEvent } from '../../activities/types';
 import { HttpError, forbidden, invalid, notFound, type ErrorCode } from '../errors';
 import {
-  projectionQuery, viewQuery, whistleWorkflowId,
+  NOTE_FIELD, projectionQuery, STATIC_FIELDS, viewQuery, whistleWorkflowId,
   type ActionAnswer, type ActionPlan, type ActionResult, type Actor, type Filing, type PlannedDeadline, type WhistleAction,
   type WhistleRuleExtras, type WhistleView,
 } from '../../workflows/messages';
@@ -229,7 +229,7 @@ export class WhistleService {
       }
       return mapUpdateFailure(err);
     }
-    if (isActionResult(answer)) await this.writeAnswer(id, answer);
+    if (isActionResult(answer)) await this.writeAnswer(row, action, body, answer);
     try {
       return await this.view(account, id);
     } catch {
@@ -309,17 +309,26 @@ export class WhistleService {
     }
   }
 
-  /** The action's answer into the read model, at once (version-guarded: a newer projection is never undone). */
-  private async writeAnswer(id: string, answer: ActionResult) {
+  /**
+   * The action's answer into the read model, at once (version-guarded: a newer projection is never
+   * undone): the filing's fields from the row, the notes the answer left out from the body sent.
+   * Without a row (the filing's write failed) the workflow's own projection writes it a moment later.
+   */
+  private async writeAnswer(row: Row | null, action: WhistleAction, body: Record<string, unknown>, answer: ActionResult) {
+    if (!row) return;
+    const field = NOTE_FIELD[action];
+    const note = field && typeof body[field] === 'string' ? body[field] as string : null;
+    const statics = Object.fromEntries(STATIC_FIELDS.map((k) => [k, row.view[k]]));
     try {
       await projectWhistle(this.pool, {
-        version: answer.version, view: { ...answer.view, timeline: [] } as WhistleView, seenByDepartments: answer.seenByDepartments,
-        reporterName: answer.reporterName, events: answer.events as WhistleEvent[], rules: answer.rules,
-        timelineLength: answer.timelineLength,
+        version: answer.version, view: { ...statics, ...answer.view, timeline: [] } as unknown as WhistleView,
+        seenByDepartments: answer.seenByDepartments, reporterName: answer.reporterName,
+        events: answer.events.map(({ noteFromBody, ...e }) => (noteFromBody ? { ...e, note } : e)) as WhistleEvent[],
+        rules: answer.rules, timelineLength: answer.timelineLength,
       });
     } catch (err) {
       // The workflow projects it a moment later itself.
-      this.deps.logger.warn({ err, whistleId: id }, 'an action\'s answer could not be written to the read model');
+      this.deps.logger.warn({ err, whistleId: row.view.id }, 'an action\'s answer could not be written to the read model');
     }
   }
 
