@@ -25,6 +25,7 @@ Category:Keyword
 DueAt:Datetime
 Overdue:Bool
 HelpStatus:Keyword
+WhistleDueSoon:Bool
 '
 
 log() { printf 'temporal-setup: %s\n' "$*"; }
