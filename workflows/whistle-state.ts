@@ -111,11 +111,16 @@ export function ruleExtrasOf(w: WhistleState): WhistleRuleExtras {
   return { secondRound: true, extensionsLeft: Math.max(0, w.limits.maxExtensions - w.extensionsApproved), merged: w.merged.map((m) => ({ ...m })) };
 }
 
-/** What the read model holds for the current state (the projection's input, the `projection` query). */
-export function projectionOf(w: WhistleState, filing: Filing): WhistleProjection {
+/**
+ * What the read model holds for the current state (the `projection` query), or, from `fromSeq`
+ * on, what the projection writes of it: the row, and the timeline entries it has not written
+ * before (earlier entries never change once their task is recorded).
+ */
+export function projectionOf(w: WhistleState, filing: Filing, fromSeq = 1): WhistleProjection {
   return {
     version: w.version, view: viewOf(w, filing), seenByDepartments: [...w.seenByDepartments],
-    reporterName: filing.reporter?.name ?? null, events: [...w.events], rules: ruleExtrasOf(w), timelineLength: w.events.length,
+    reporterName: filing.reporter?.name ?? null, events: w.events.filter((e) => e.seq >= fromSeq), rules: ruleExtrasOf(w),
+    timelineLength: w.events.length,
   };
 }
 

@@ -89,8 +89,9 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   // ---- state -------------------------------------------------------------------------------
   const w: WhistleState = newWhistle(filing, Date.now());
   const iso = (ms: number) => new Date(ms).toISOString();
-  /** The version the workflow's own projection has written. */
+  /** The version, and how many timeline entries, the workflow's own projection has written. */
   let published = 0;
+  let projectedEvents = 0;
   /** A change the API will not write (a deadline, a signal): project it now, not a moment later. */
   let urgent = true;
   /** Set while an update handler runs: its changes reach the read model through the API. */
@@ -148,11 +149,12 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
 
   // ---- publishing: read model, notifications, search attributes, UI details ---------------
   async function publish(): Promise<void> {
-    const target = projectionOf(w, filing);
+    const target = projectionOf(w, filing, projectedEvents + 1);
     showInTemporal();
     urgent = false;
     spent(await projectWhistle(target));
     published = Math.max(published, target.version);
+    projectedEvents = Math.max(projectedEvents, target.timelineLength ?? 0);
   }
 
   /** What operators see in the Temporal UI: the search attributes (only what changed is sent) and the current details. */
