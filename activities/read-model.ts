@@ -4,6 +4,7 @@
  * outbox of notifications they cause — all in one transaction, so a retried activity changes
  * nothing twice.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Pool } from 'pg';
 import { enqueueNotifications, notificationsFor, type OutboxEntry, type Recipients } from './notifications';
 import type { WhistleProjection } from './types';
@@ -77,8 +78,17 @@ export async function projectWhistle(pool: Pool, projection: WhistleProjection):
     // The projection runs inside the workflow task that made the change (a local activity). When
     // that task never completes (its worker killed), the task runs again and projects the same
     // version once more, with its own instants: the later projection of a version is the one the
-    // workflow's history keeps, so the same version overwrites, an older one never does.
-    const applied = await client.query(
+    // workflow's history keeps, so the same version overwrites, an older one never does. The
+    // same version with the same content (the API wrote an action's answer, the workflow projects
+    // it a moment later) is not written again: no row version, no index entries, no WAL.
+    const found = await client.query<{ version: number; view: unknown; rules: unknown; seen_by_departments: string[] }>(
+      'SELECT version, view, rules, seen_by_departments FROM whistles WHERE id = $1 FOR UPDATE', [v.id]);
+    const existing = found.rows[0];
+    const same = existing !== undefined && existing.version === p.version
+      && isDeepStrictEqual(existing.view, JSON.parse(JSON.stringify(stored)))
+      && isDeepStrictEqual(existing.rules, p.rules ? JSON.parse(JSON.stringify(p.rules)) : null)
+      && isDeepStrictEqual(existing.seen_by_departments, p.seenByDepartments);
+    const applied = same ? { rowCount: 1 } : await client.query(
       `INSERT INTO whistles (id, version, status, list, category, urgent, filer_org_id, community_id, street_id, holder,
          department_ids, seen_by_departments, due_at, overdue, filed_at, resolved_at, closed_at, rating, reporter_name, view,
          rules, due_soon, duplicate_of, reports, waiting_org_ids, updated_at)
