@@ -241,8 +241,10 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   }
 
   /** The holder changes (a transition): the stage's extension and warning are over. */
-  function leaveStage() {
-    w.extension = null;
+  function leaveStage(keepLapsed = false) {
+    if (w.extension?.status === 'requested') w.extension.status = 'lapsed';
+    // A request that lapsed when its deadline passed stays to be seen where the deadline sent the whistle.
+    if (!(keepLapsed && w.extension?.status === 'lapsed')) w.extension = null;
     w.extensionsApproved = 0;
     w.dueSoon = false;
   }
@@ -402,7 +404,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   /** To the center: escalated (by the street, a supervisor or the deadline), reopened, or returned by a department. */
   function toCenter(actor: string, type: 'escalated' | 'deadline_escalation' | 'reopened' | 'returned', reason: string,
     unit: string, data: Record<string, unknown>) {
-    leaveStage();
+    leaveStage(type === 'deadline_escalation');
     w.status = 'escalated';
     w.holder = 'center';
     w.overdue = false;
@@ -576,7 +578,6 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   });
 
   onAction(withdrawUpdate, 'withdraw', (actor, body) => {
-    if (w.extension?.status === 'requested') w.extension.status = 'lapsed';
     end('withdrawn');
     record('withdrawn', actor.accountId, body.reason, w.streetId);
   });
