@@ -186,7 +186,8 @@ export class WhistleService {
           'INSERT INTO whistle_reporters (whistle_id, name, phone) VALUES ($1, $2, $3) ON CONFLICT (whistle_id) DO NOTHING',
           [filing.id, reporter.name, reporter.phone]);
       }
-      await projectWhistle(this.pool, projectionOf(newWhistle(filing, Date.parse(filing.filedAt!)), filing));
+      // Not waiting for the disk: the workflow's first task projects the same version durably.
+      await projectWhistle(this.pool, projectionOf(newWhistle(filing, Date.parse(filing.filedAt!)), filing), { durable: false });
     } catch (err) {
       // The workflow exists and projects itself; only the phone would be missing for the feedback.
       this.deps.logger.error({ err, whistleId: filing.id }, 'the filing could not be written to the read model');
