@@ -50,8 +50,10 @@ const PACKAGE_CALENDAR = new WorkingCalendar();
 
 /** The street stage's deadlines as the API plans them (api/services/whistles.ts), with the packaged calendar. */
 export function streetPlan(policy: Policy, filedAt: Date, urgent: boolean): PlannedDeadline[] {
-  const at = (key: Parameters<typeof durationOf>[1], from: Date) =>
-    ({ key, from: from.toISOString(), at: deadlineAfter(durationOf(policy, key), from, PACKAGE_CALENDAR).toISOString() });
+  const at = (key: Parameters<typeof durationOf>[1], from: Date) => {
+    const duration = durationOf(policy, key);
+    return { key, from: from.toISOString(), at: deadlineAfter(duration, from, PACKAGE_CALENDAR).toISOString(), clock: !('workingDays' in duration) };
+  };
   const accept = at(urgent ? 'street.acceptWithinUrgent' : 'street.acceptWithin', filedAt);
   const handle = at('street.handleWithin', filedAt);
   return [accept, handle, at('center.triageWithin', new Date(handle.at))];

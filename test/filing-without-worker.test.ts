@@ -10,6 +10,7 @@ import { buildApp } from '../api/app';
 import { createLogger } from '../lib/logger';
 import { createWorker } from '../worker/worker';
 import { checkWhistle } from '../scripts/reconcile';
+import { whistleIdFor } from '../api/services/whistles';
 import { startStack, eventually, filing, quietPolicy, type Stack } from './support/stack';
 
 let stack: Stack;
@@ -53,6 +54,7 @@ test('with every worker down a filing is 201, visible at once, in the street\'s 
 });
 
 test('a filing whose start fails is 503 and leaves no whistle and no phone behind', async () => {
+  const PHONE = `139${String(Date.now()).slice(-8)}`;
   const connection = await Connection.connect({ address: stack.config.temporalAddress });
   await connection.close();
   const app = await buildApp({
@@ -61,13 +63,14 @@ test('a filing whose start fails is 503 and leaves no whistle and no phone behin
   });
   try {
     const res = await app.inject({
-      method: 'POST', url: '/v1/whistles', payload: filing({ reporter: { name: '王阿姨', phone: '13912345678' } }),
+      method: 'POST', url: '/v1/whistles', payload: filing({ reporter: { name: '王阿姨', phone: PHONE } }),
       headers: { authorization: 'Bearer dev-xiguan', 'content-type': 'application/json', 'idempotency-key': 'start-fails-1' },
     });
     expect(res.statusCode).toBe(503);
-    const phones = await stack.pool.query("SELECT count(*)::int AS n FROM whistle_reporters WHERE phone = '13912345678'");
+    const id = whistleIdFor('xiguan', 'start-fails-1');
+    const phones = await stack.pool.query('SELECT count(*)::int AS n FROM whistle_reporters WHERE phone = $1 OR whistle_id = $2', [PHONE, id]);
     expect(phones.rows[0].n).toBe(0);
-    const whistles = await stack.pool.query("SELECT count(*)::int AS n FROM whistles WHERE reporter_name = '王阿姨'");
+    const whistles = await stack.pool.query('SELECT count(*)::int AS n FROM whistles WHERE id = $1', [id]);
     expect(whistles.rows[0].n).toBe(0);
   } finally {
     await app.close();

@@ -49,7 +49,13 @@ export interface Reporter { name: string; phone?: string }
  * the instant it counts from, and the instant it ends. Kept by the workflow, so that a calendar
  * change can count it again from the same instant.
  */
-export interface PlannedDeadline { key: string; from: string; at: string }
+export interface PlannedDeadline {
+  key: string;
+  from: string;
+  at: string;
+  /** The duration is clock time (hours, seconds): the deadline moves with its starting instant. Else working days. */
+  clock?: boolean;
+}
 
 /** The policy's numbers a whistle lives by, fixed when it is filed. */
 export interface WhistleLimits {

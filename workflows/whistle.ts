@@ -64,6 +64,10 @@ const { projectWhistle } = proxyLocalActivities<WhistleActivities>({
 });
 
 const SYSTEM = 'system';
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+/** The calendar day (a day number) of an instant in Asia/Shanghai (UTC+8, no daylight saving). */
+const shanghaiDayOf = (ms: number) => Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY_MS);
 /**
  * After an action the API has written the change already; the workflow projects it this much
  * later (several actions in a row, once), so that the action's answer never waits for it.
@@ -208,9 +212,15 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     }
   }
 
-  /** A deadline the next LA call (or the plan) counts: `{ key, from }` → the instant it ends. */
+  /**
+   * The deadlines of a stage that starts at `from` (each `{ key, from }`): from the plan the API
+   * (or the street stage) worked out, else from one call of the deadline activity for all of them.
+   */
   async function deadlinesFor(wanted: Array<{ key: PolicyKeyName; from: number }>): Promise<PlannedDeadline[]> {
-    const found = wanted.map(({ key }) => plannedAt(nextPlan, key));
+    const found = wanted.map(({ key, from }) => {
+      const planned = plannedAt(nextPlan, key);
+      return planned && rebased(planned, from);
+    });
     const missing = wanted.filter((_, i) => !found[i]);
     if (missing.length > 0) {
       const ats = await planDeadlines(missing.map(({ key, from }) => ({ key, from: iso(from) })));
@@ -218,6 +228,19 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     }
     nextPlan = [];
     return found as PlannedDeadline[];
+  }
+
+  /**
+   * A planned deadline counted from `from` instead of the instant it was planned from (the API's
+   * clock before the update reached the workflow, a deadline that fired a little late): moved
+   * along for clock time; the same for working days when `from` falls on the same day in
+   * Asia/Shanghai (they count from the day after); else unknown (the activity counts it).
+   */
+  function rebased(plan: PlannedDeadline, from: number): PlannedDeadline | undefined {
+    const planned = Date.parse(plan.from);
+    if (planned === from) return plan;
+    if (plan.clock) return { ...plan, from: iso(from), at: iso(Date.parse(plan.at) + (from - planned)) };
+    return shanghaiDayOf(planned) === shanghaiDayOf(from) ? { ...plan, from: iso(from) } : undefined;
   }
 
   function deadline(plan: PlannedDeadline, what: string, summary: string, onMiss: Deadline['onMiss']): Deadline {
@@ -430,9 +453,12 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     record(type, actor, note, null);
   }
 
-  /** The deadlines of the stage a transition starts, planned already: `dueAt` shows the main one at once. */
+  /**
+   * The deadlines of the stage a transition starts now, planned already: `dueAt` shows the main
+   * one at once (counted from this instant, the transition's).
+   */
   function takePlan(deadlines: readonly PlannedDeadline[] | undefined, mainKey: string) {
-    nextPlan = deadlines ?? [];
+    nextPlan = (deadlines ?? []).map((d) => rebased(d, Date.now())).filter((d): d is PlannedDeadline => d !== undefined);
     const main = plannedAt(nextPlan, mainKey);
     if (main) setDue(Date.parse(main.at));
   }

@@ -16,9 +16,10 @@ export class DeadlinePlanner {
 
   async plan(items: Array<{ key: PolicyKey; from: Date }>): Promise<PlannedDeadline[]> {
     const calendar = await this.calendars.current();
-    return items.map(({ key, from }) => ({
-      key, from: from.toISOString(), at: deadlineAfter(durationOf(this.policy, key), from, calendar).toISOString(),
-    }));
+    return items.map(({ key, from }) => {
+      const duration = durationOf(this.policy, key);
+      return { key, from: from.toISOString(), at: deadlineAfter(duration, from, calendar).toISOString(), clock: !('workingDays' in duration) };
+    });
   }
 
   /**

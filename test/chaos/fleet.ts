@@ -268,7 +268,7 @@ export async function settle(db: Pool, fleet: FleetWhistle[], ms: number): Promi
   const deadline = Date.now() + ms;
   for (;;) {
     const { rows } = await db.query<{ id: string; status: string; n: number }>(
-      `SELECT w.id, w.status, (SELECT count(*)::int FROM whistle_events e WHERE e.whistle_id = w.id) AS n
+      `SELECT w.id, w.status, (SELECT count(*)::int FROM whistle_events e WHERE e.whistle_id = w.id AND e.type <> 'due_soon') AS n
          FROM whistles w WHERE w.id = ANY($1)`, [fleet.map((w) => w.id)]);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const waiting = fleet.filter((w) => {
@@ -310,7 +310,8 @@ export async function verifyFleet(stack: ProcessStack, db: Pool, fleet: FleetWhi
   }
   await pool(fleet, 6, async (w) => {
     const view: WhistleView = await stack.client.workflow.getHandle(whistleWorkflowId(w.id)).query(viewQuery);
-    const types = view.timeline.map((e) => e.type);
+    // Early warnings (临期预警) come on their own time, before the deadlines checked here.
+    const types = view.timeline.map((e) => e.type).filter((t) => t !== 'due_soon');
     const ended = `${w.step} → ${view.status}`;
     f.endings[ended] = (f.endings[ended] ?? 0) + 1;
     const ending = ENDINGS[w.step].find((end) => end.status === view.status && end.types.join() === types.join());
