@@ -8,6 +8,7 @@ import { Pool } from 'pg';
 import { createPool } from '../../lib/db';
 import { whistleIdFor } from '../../api/services/whistles';
 import { errorsLogged, sleep, startProcessStack, waitForWorker, type ProcessStack } from '../support/processes';
+import { eventually } from '../support/stack';
 import {
   PROJECTION_TIMEOUT_MS, fileBody, fleetPolicy, persist, prepareFleet, sendInFlight, settle, verifyFleet, writeFigures,
   type FleetWhistle, type InFlight, type Outage,
@@ -145,8 +146,15 @@ export function describeCrashes(size: CrashSize) {
     expect(rows.rows[0].n).toBe(size.apiFilings);
     const byTitle = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM whistles WHERE view->>'title' LIKE 'api 第%'");
     expect(byTitle.rows[0].n).toBe(size.apiFilings);
-    let workflows = 0;
-    for await (const _ of stack.client.workflow.list({ query: `WorkflowType = 'whistle' AND StartTime >= '${started.toISOString()}'` })) workflows++;
+    // Visibility follows the starts a moment later (the API answers once the start is recorded).
+    const countWorkflows = async () => {
+      let n = 0;
+      for await (const _ of stack.client.workflow.list({ query: `WorkflowType = 'whistle' AND StartTime >= '${started.toISOString()}'` })) n++;
+      return n;
+    };
+    await eventually(async () => (await countWorkflows()) >= size.apiFilings, 30_000, 'every start visible');
+    await sleep(1000);
+    const workflows = await countWorkflows();
     const filed = await db.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM whistle_events WHERE whistle_id = ANY($1) AND type = 'filed'", [ids]);
     expect(filed.rows[0].n).toBe(size.apiFilings);
