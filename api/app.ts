@@ -14,6 +14,7 @@ import { compileValidator } from './validation';
 import external from './plugins/external';
 import auth from './plugins/auth';
 import metrics from './plugins/metrics';
+import etag from './plugins/etag';
 import { Directory } from './services/directory';
 import { WhistleService } from './services/whistles';
 import { HelpService } from './services/help';
@@ -30,6 +31,7 @@ import boardRoutes from './routes/board';
 import assessmentRoutes from './routes/assessments';
 import notificationRoutes from './routes/notifications';
 import statsRoutes from './routes/stats';
+import consoleRoutes from './routes/console';
 
 export interface AppDeps {
   config: Config;
@@ -96,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(external, { config: deps.config });
   await app.register(metrics, { pool: deps.pool });
+  await app.register(etag);
   await app.register(auth, { directory });
   await app.register(systemRoutes);
   await app.register(directoryRoutes, { prefix: '/v1' });
@@ -106,5 +109,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(assessmentRoutes, { prefix: '/v1' });
   await app.register(notificationRoutes, { prefix: '/v1' });
   await app.register(statsRoutes, { prefix: '/v1' });
+  await app.register(consoleRoutes, { prefix: '/console' });
   return app;
 }

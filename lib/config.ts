@@ -37,6 +37,8 @@ export interface Config {
   workflowBundle: string | undefined;
   /** 验单: weights of the four rates in a unit's quarterly score (ASSESSMENT_WEIGHTS, JSON). */
   assessmentWeights: AssessmentWeights;
+  /** The Temporal Web UI that the console links each whistle to (TEMPORAL_UI_URL), for the center and supervisors. */
+  temporalUiUrl: string;
 }
 
 /** Weights of the rates in the assessment score; see docs/ASSESSMENT.md. */
@@ -80,6 +82,19 @@ function webhookUrl(env: NodeJS.ProcessEnv, production: boolean): string | undef
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`WEBHOOK_URL must be an http:// or https:// URL, got "${raw}"`);
   if (production && !env.WEBHOOK_SECRET) throw new ConfigError('WEBHOOK_SECRET must be set in production when WEBHOOK_URL is');
   return raw;
+}
+
+/** An http(s) URL setting, without a trailing slash. */
+function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = text(env, name, fallback);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http:// or https:// URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
 }
 
 function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
@@ -153,5 +168,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerCachedWorkflows: integer(env, 'WORKER_CACHED_WORKFLOWS', DEFAULT_CACHED_WORKFLOWS, 2, 100_000),
     workflowBundle: env.WORKFLOW_BUNDLE || undefined,
     assessmentWeights: assessmentWeights(env),
+    temporalUiUrl: httpUrl(env, 'TEMPORAL_UI_URL', 'http://127.0.0.1:8233'),
   };
 }

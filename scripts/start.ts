@@ -2,10 +2,12 @@
  * `npm start`: the whole stack on one machine. Reuses a Temporal server already listening at
  * TEMPORAL_ADDRESS, otherwise starts the CLI's dev server (data in TEMPORAL_DB_FILE, Web UI on
  * the frontend port + 1000); then the worker and the API. Ctrl-C stops the API (draining), the
- * worker (finishing its tasks) and the dev server, whose data stays on disk.
+ * worker (finishing its tasks) and the dev server, whose data stays on disk. The staff console
+ * (console/dist, served at /console/) is built first when it is missing or older than its sources.
  */
 import { startApi } from '../api/main';
 import { readConfig } from '../lib/config';
+import { ensureConsoleBuilt } from '../lib/console-build';
 import { createLogger } from '../lib/logger';
 import { isListening, startDevServer, type DevServer } from '../lib/temporal-dev-server';
 import { startWorker } from '../worker/main';
@@ -28,9 +30,11 @@ async function main() {
     logger.info({ address: devServer.address, ui: `http://${host}:${port + 1000}` }, 'Temporal dev server ready');
   }
 
+  await ensureConsoleBuilt((message) => logger.info(message));
+
   const worker = await startWorker(config, logger);
   const api = await startApi(config, logger);
-  logger.info({ api: api.url, docs: `${api.url}/docs`, metrics: `${api.url}/metrics` }, 'Whistle is running');
+  logger.info({ api: api.url, console: `${api.url}/console/`, docs: `${api.url}/docs`, metrics: `${api.url}/metrics` }, 'Whistle is running');
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,0 +1,157 @@
+/**
+ * Every call the console makes, typed by the generated schema: the views use these and never
+ * build a request themselves.
+ */
+import { api, ok, ApiRefusal } from './client';
+import type {
+  Assessment, CatalogueEntry, Category, ConsoleConfig, FileWhistleBody, HelpAction, HelpListQuery, HelpRequest, Me,
+  MemberRecord, Notification, Org, PostHelpBody, Session, Stats, Whistle, WhistleAction, WhistleListQuery, WhistlePage,
+} from './types';
+
+/** A GET that may answer 304: `changed: false` keeps what the caller already holds. */
+export type Conditional<T> = { changed: true; data: T; etag: string | null } | { changed: false; etag: string | null };
+
+async function conditional<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<Conditional<T>> {
+  let answer: { data?: T; error?: unknown; response: Response };
+  try {
+    answer = await request;
+  } catch {
+    throw new ApiRefusal(0, 'network', '无法连接服务器，请检查网络后重试', null);
+  }
+  const etag = answer.response.headers.get('etag');
+  if (answer.response.status === 304) return { changed: false, etag };
+  const data = await ok(Promise.resolve(answer));
+  return { changed: true, data, etag };
+}
+
+/** Poll requests revalidate themselves (If-None-Match) and never enter the browser's cache. */
+const revalidate = (etag: string | null | undefined) => ({
+  headers: etag ? { 'if-none-match': etag } : {},
+  cache: 'no-store' as RequestCache,
+});
+
+// ---- sessions -------------------------------------------------------------------------------
+
+export const signIn = (accountId: string, password: string): Promise<Session> =>
+  ok(api.POST('/v1/sessions', { body: { accountId, password } }));
+export const signOut = () => ok(api.DELETE('/v1/sessions/current', {}));
+export const me = (token?: string): Promise<Me> =>
+  ok(api.GET('/v1/me', token ? { headers: { authorization: `Bearer ${token}` } } : {}));
+export const consoleConfig = (): Promise<ConsoleConfig> => ok(api.GET('/console/config.json', {}));
+
+// ---- directory ------------------------------------------------------------------------------
+
+export const orgs = (): Promise<Org[]> => ok(api.GET('/v1/orgs', {}));
+export const categories = (): Promise<Category[]> => ok(api.GET('/v1/categories', {}));
+
+// ---- whistles -------------------------------------------------------------------------------
+
+export const listWhistles = (query: WhistleListQuery, etag?: string | null): Promise<Conditional<WhistlePage>> =>
+  // The contract's list filters holder, dueSoon, category and sort (contract.ts) until the document has them.
+  conditional(api.GET('/v1/whistles', { params: { query: query as never }, ...revalidate(etag) }) as Promise<{ data?: WhistlePage; response: Response }>);
+
+export const whistle = (id: string, etag?: string | null): Promise<Conditional<Whistle>> =>
+  conditional(api.GET('/v1/whistles/{id}', { params: { path: { id } }, ...revalidate(etag) }) as Promise<{ data?: Whistle; response: Response }>);
+
+export const fileWhistle = (body: FileWhistleBody, key: string): Promise<Whistle> =>
+  ok(api.POST('/v1/whistles', { body, params: { header: { 'idempotency-key': key } } })) as Promise<Whistle>;
+
+/** The body each action takes, as the contract gives it. */
+export interface ActionBodies {
+  accept: Record<string, never>;
+  progress: { note: string };
+  resolve: { result: string; outcome?: 'solved' | 'explained' };
+  escalate: { reason: string };
+  triage: { list: 'immediate' | 'phased' | 'understanding'; departmentIds: string[]; leadDepartmentId?: string; note?: string };
+  return: { reason: string; kind?: 'not_our_area' | 'not_our_function' | 'other' };
+  urge: { note: string };
+  evaluate: { rating: 'satisfied' | 'basically_satisfied' | 'unsatisfied'; comment?: string };
+  withdraw: { reason: string };
+  'request-extension': { until: string; reason: string };
+  'decide-extension': { approve: boolean; note?: string };
+  merge: { into: string; note?: string };
+}
+
+export function act<A extends WhistleAction>(id: string, action: A, body: ActionBodies[A], key: string): Promise<Whistle> {
+  const init = { params: { path: { id }, header: { 'idempotency-key': key } } };
+  // One typed call per action: each path is the API's own.
+  const calls: { [K in WhistleAction]: () => Promise<{ data?: unknown; error?: unknown; response: Response }> } = {
+    accept: () => api.POST('/v1/whistles/{id}/accept', init),
+    progress: () => api.POST('/v1/whistles/{id}/progress', { ...init, body: body as ActionBodies['progress'] }),
+    resolve: () => api.POST('/v1/whistles/{id}/resolve', { ...init, body: body as ActionBodies['resolve'] }),
+    escalate: () => api.POST('/v1/whistles/{id}/escalate', { ...init, body: body as ActionBodies['escalate'] }),
+    triage: () => api.POST('/v1/whistles/{id}/triage', { ...init, body: body as ActionBodies['triage'] }),
+    // `kind` is the contract's (new) field; the document's body lists `reason` only until it lands.
+    return: () => api.POST('/v1/whistles/{id}/return', { ...init, body: body as { reason: string } }),
+    urge: () => api.POST('/v1/whistles/{id}/urge', { ...init, body: body as ActionBodies['urge'] }),
+    evaluate: () => api.POST('/v1/whistles/{id}/evaluate', { ...init, body: body as ActionBodies['evaluate'] }),
+    withdraw: () => api.POST('/v1/whistles/{id}/withdraw', { ...init, body: body as ActionBodies['withdraw'] }),
+    'request-extension': () => api.POST('/v1/whistles/{id}/request-extension', { ...init, body: body as ActionBodies['request-extension'] }),
+    'decide-extension': () => api.POST('/v1/whistles/{id}/decide-extension', { ...init, body: body as ActionBodies['decide-extension'] }),
+    merge: () => api.POST('/v1/whistles/{id}/merge', { ...init, body: body as ActionBodies['merge'] }),
+  };
+  return ok(calls[action]()) as Promise<Whistle>;
+}
+
+// ---- dispatch catalogue (派单目录) ------------------------------------------------------------
+
+export const catalogue = (): Promise<CatalogueEntry[]> => ok(api.GET('/v1/dispatch-catalogue', {}));
+export const putCatalogue = (category: string, body: { list: 'immediate' | 'phased' | 'understanding'; departmentIds: string[]; leadDepartmentId?: string }): Promise<CatalogueEntry> =>
+  ok(api.PUT('/v1/dispatch-catalogue/{category}', { params: { path: { category } }, body }));
+
+// ---- notifications --------------------------------------------------------------------------
+
+export const notifications = (cursor?: string, etag?: string | null): Promise<Conditional<{ items: Notification[]; nextCursor: string | null }>> =>
+  conditional(api.GET('/v1/notifications', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } }, ...revalidate(etag) }) as
+    Promise<{ data?: { items: Notification[]; nextCursor: string | null }; response: Response }>);
+
+// ---- neighbour help (邻里搭把手) ---------------------------------------------------------------
+
+export const helpRequests = (query: HelpListQuery, etag?: string | null): Promise<Conditional<{ items: HelpRequest[]; nextCursor: string | null }>> =>
+  conditional(api.GET('/v1/help-requests', { params: { query }, ...revalidate(etag) }) as
+    Promise<{ data?: { items: HelpRequest[]; nextCursor: string | null }; response: Response }>);
+export const helpRequest = (id: string, etag?: string | null): Promise<Conditional<HelpRequest>> =>
+  conditional(api.GET('/v1/help-requests/{id}', { params: { path: { id } }, ...revalidate(etag) }) as Promise<{ data?: HelpRequest; response: Response }>);
+export const postHelp = (body: PostHelpBody, key: string): Promise<HelpRequest> =>
+  ok(api.POST('/v1/help-requests', { body, params: { header: { 'idempotency-key': key } } })) as Promise<HelpRequest>;
+
+export interface HelpBodies {
+  verify: { approve: boolean; reason?: string };
+  claim: { appointmentAt: string; place: string };
+  'check-in': Record<string, never>;
+  complete: { note: string };
+  confirm: { rating: number; comment?: string };
+  cancel: { reason: string };
+}
+
+/** Help actions take no Idempotency-Key (the routes do not read one); a repeated action is refused as invalid_state. */
+export function helpAct<A extends HelpAction>(id: string, action: A, body: HelpBodies[A]): Promise<HelpRequest> {
+  const init = { params: { path: { id } } };
+  const calls: { [K in HelpAction]: () => Promise<{ data?: unknown; error?: unknown; response: Response }> } = {
+    verify: () => api.POST('/v1/help-requests/{id}/verify', { ...init, body: body as HelpBodies['verify'] }),
+    claim: () => api.POST('/v1/help-requests/{id}/claim', { ...init, body: body as HelpBodies['claim'] }),
+    'check-in': () => api.POST('/v1/help-requests/{id}/check-in', init),
+    complete: () => api.POST('/v1/help-requests/{id}/complete', { ...init, body: body as HelpBodies['complete'] }),
+    confirm: () => api.POST('/v1/help-requests/{id}/confirm', { ...init, body: body as HelpBodies['confirm'] }),
+    cancel: () => api.POST('/v1/help-requests/{id}/cancel', { ...init, body: body as HelpBodies['cancel'] }),
+  };
+  return ok(calls[action]()) as Promise<HelpRequest>;
+}
+
+export const memberRecord = (id: string): Promise<MemberRecord> => ok(api.GET('/v1/members/{id}/record', { params: { path: { id } } }));
+
+// ---- supervision ----------------------------------------------------------------------------
+
+export const assessment = (quarter: string, live: boolean): Promise<Assessment> =>
+  ok(api.GET('/v1/assessments', { params: { query: { quarter, ...(live ? { live: 'true' } : {}) } as never } })) as Promise<Assessment>;
+
+/** The same assessment as the API's CSV file (UTF-8 with BOM), to download. */
+export async function assessmentCsv(quarter: string, live: boolean): Promise<Blob> {
+  const query = { quarter, format: 'csv', ...(live ? { live: 'true' } : {}) } as never;
+  const answer = await api.GET('/v1/assessments', { params: { query }, parseAs: 'blob' });
+  if (!answer.response.ok) return ok(Promise.resolve(answer)) as never;
+  return answer.data as unknown as Blob;
+}
+
+export const stats = (from?: string, to?: string): Promise<Stats> =>
+  ok(api.GET('/v1/stats', { params: { query: { ...(from ? { from } : {}), ...(to ? { to } : {}) } } }));

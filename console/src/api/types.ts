@@ -1,0 +1,42 @@
+/** The console's names for the API's types: generated from /openapi.json, completed by contract.ts where it is ahead. */
+import type { components, operations, paths } from './schema';
+import type * as C from './contract';
+
+type Schemas = components['schemas'];
+type Ok<O> = O extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T
+  : O extends { responses: { 201: { content: { 'application/json': infer T } } } } ? T : never;
+type BodyOf<O> = O extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+
+export type ApiPaths = paths & Omit<C.PendingPaths, keyof paths>;
+
+export type Role = C.Role;
+export type WhistleAction = C.WhistleAction;
+export type Whistle = C.Merge<Schemas['Whistle'], C.WhistleExtras>;
+export type WhistleStatus = Schemas['Whistle']['status'] | 'merged';
+export type TimelineEntry = Schemas['Whistle']['timeline'][number];
+export type WhistleListQuery = C.Merge<NonNullable<operations['listWhistles']['parameters']['query']>, C.WhistleListExtras>;
+export type WhistlePage = { items: Whistle[]; nextCursor: string | null };
+export type FileWhistleBody = BodyOf<operations['fileWhistle']>;
+
+export type Org = Ok<operations['listOrgs']>[number];
+export type Category = Ok<operations['listCategories']>[number];
+export type Session = Ok<ApiPaths['/v1/sessions']['post']>;
+export type Me = Ok<ApiPaths['/v1/me']['get']>;
+export type CatalogueEntry = Ok<ApiPaths['/v1/dispatch-catalogue']['get']>[number];
+
+type HelpPageGenerated = Ok<operations['listHelpRequests']>;
+export type HelpRequest = C.Merge<HelpPageGenerated['items'][number], C.HelpExtras>;
+export type HelpAction = HelpRequest['allowedActions'][number];
+export type HelpListQuery = NonNullable<operations['listHelpRequests']['parameters']['query']>;
+export type PostHelpBody = BodyOf<operations['postHelpRequest']>;
+export type MemberRecord = Ok<operations['getMemberRecord']>;
+
+type NotificationGenerated = Ok<operations['listNotifications']>['items'][number];
+export type Notification = C.Merge<NotificationGenerated, { delivery: C.Delivery }>;
+
+type AssessmentGenerated = Exclude<Ok<paths['/v1/assessments']['get']>, string>;
+export type AssessmentRow = C.Merge<AssessmentGenerated['items'][number], C.AssessmentRowExtras>;
+export type Assessment = C.Merge<Omit<AssessmentGenerated, 'items'>, C.AssessmentExtras> & { items: AssessmentRow[] };
+export type Stats = Ok<paths['/v1/stats']['get']>;
+export type ConsoleConfig = Ok<paths['/console/config.json']['get']>;
+export type ApiError = Schemas['Error']['error'];
