@@ -4,11 +4,18 @@
  */
 import { reactive, watch } from 'vue';
 import { newNonce } from '../api/client';
+import { session } from '../api/session';
 
 const PREFIX = 'whistle.console.draft.';
 
+/** Signing out forgets every draft of the tab (a session that expires keeps them for the next sign-in). */
+export function forgetDrafts() {
+  for (const key of Object.keys(sessionStorage)) if (key.startsWith(PREFIX)) sessionStorage.removeItem(key);
+}
+
 export function useDraft<T extends object>(key: string, initial: () => T) {
-  const storageKey = PREFIX + key;
+  // Each account has its own drafts: another person signing in on this tab never sees them.
+  const storageKey = `${PREFIX}${session.me?.account.id ?? '-'}.${key}`;
   let saved: { form: T; nonce: string } | null = null;
   try {
     saved = JSON.parse(sessionStorage.getItem(storageKey) ?? 'null');
@@ -22,10 +29,10 @@ export function useDraft<T extends object>(key: string, initial: () => T) {
     form,
     nonce: () => state.nonce,
     clear() {
+      stop();
       sessionStorage.removeItem(storageKey);
       Object.assign(form, initial());
       state.nonce = newNonce();
-      sessionStorage.removeItem(storageKey);
     },
     stop,
   };
