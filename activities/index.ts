@@ -5,6 +5,7 @@ import { createDeadlineActivities } from './deadlines';
 import { projectWhistle } from './read-model';
 import { projectHelp } from './help-read-model';
 import { createOutboxActivities, type WebhookSettings } from './outbox';
+import { createCalendarChangeActivities } from './calendar-change';
 import { readConfig } from '../lib/config';
 import type { HelpProjection, WhistleProjection } from './types';
 
@@ -16,6 +17,7 @@ export function createActivities(deps: { pool: Pool; policy: Policy; webhook?: W
   return {
     ...createOutboxActivities(deps.pool, deps.webhook !== undefined ? deps.webhook : webhookFromConfig()),
     ...createDeadlineActivities(deps.policy, deps.pool),
+    ...createCalendarChangeActivities(),
     projectWhistle: async (p: WhistleProjection) => {
       const started = performance.now();
       await projectWhistle(deps.pool, p);

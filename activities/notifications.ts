@@ -4,17 +4,19 @@
  */
 import type { PoolClient } from 'pg';
 import type { WhistleEvent } from './types';
-import type { WhistleView } from '../workflows/messages';
+import type { MergedIn, WhistleView } from '../workflows/messages';
 
 export interface Recipients { supervisors: string[]; centers: string[] }
 
-export interface PlannedNotification { recipientOrgId: string; kind: string; message: string }
+/** `subjectId`: the whistle it is about when that is not the one whose entry caused it (a merged whistle's feedback). */
+export interface PlannedNotification { recipientOrgId: string; kind: string; message: string; subjectId?: string }
 
-export function notificationsFor(event: WhistleEvent, view: WhistleView, to: Recipients): PlannedNotification[] {
+export function notificationsFor(event: WhistleEvent, view: Pick<WhistleView, 'title' | 'streetId' | 'filerOrgId' | 'holder'>,
+  to: Recipients, merged: readonly Pick<MergedIn, 'id' | 'filerOrgId'>[] = []): PlannedNotification[] {
   const title = `「${view.title}」`;
   const out: PlannedNotification[] = [];
   const add = (orgs: Array<string | null | undefined>, kind: string, message: string) => {
-    for (const org of orgs) if (org && !out.some((n) => n.recipientOrgId === org)) out.push({ recipientOrgId: org, kind, message });
+    for (const org of orgs) if (org && !out.some((n) => n.recipientOrgId === org && !n.subjectId)) out.push({ recipientOrgId: org, kind, message });
   };
   switch (event.type) {
     case 'filed':
@@ -43,6 +45,26 @@ export function notificationsFor(event: WhistleEvent, view: WhistleView, to: Rec
       break;
     case 'resolved':
       add([view.filerOrgId], 'feedback', `反馈：${title} 已办结，请评价 — ${event.note ?? ''}`);
+      // 重复件: every whistle merged into this one gets the answer, about itself.
+      for (const m of merged) {
+        out.push({ recipientOrgId: m.filerOrgId, kind: 'feedback', subjectId: m.id,
+          message: `反馈：您反映的问题已并入${title}办理，已办结 — ${event.note ?? ''}` });
+      }
+      break;
+    case 'due_soon':
+      add([event.unit], 'due_soon', `临期预警：${title} 即将到期 (${String(event.data.dueAt ?? '')})`);
+      break;
+    case 'extension_requested':
+      add(to.centers, 'extension_requested', `延期申请：${title} 申请延期至 ${String(event.data.until ?? '')} — ${event.note ?? ''}`);
+      break;
+    case 'extension_approved':
+      add([event.unit, view.filerOrgId], 'extension_decided', `延期已批准：${title} 办理时限延至 ${String(event.data.until ?? '')}`);
+      break;
+    case 'extension_rejected':
+      add([event.unit], 'extension_decided', `延期未批准：${title} 仍按原时限办理 ${event.note ?? ''}`.trim());
+      break;
+    case 'merged_in':
+      add([view.holder], 'merged_in', `重复件合并：另一件同一问题的反映已并入${title}`);
       break;
     case 'evaluated':
       add([event.unit], 'evaluated', `群众评单：${title} ${String(event.data.rating ?? '')}`);
@@ -59,6 +81,8 @@ export interface OutboxEntry {
   subject: { type: 'whistle' | 'help'; id: string; seq: number };
   notification: PlannedNotification;
   data: Record<string, unknown>;
+  /** Instead of `<subject type>:<id>:<seq>`, when the subject is not the entry's own whistle. */
+  eventKey?: string;
 }
 
 /**
@@ -77,7 +101,7 @@ export async function enqueueNotifications(client: PoolClient, entries: OutboxEn
       ORDER BY n.i
      ON CONFLICT (event_key, recipient_org_id) DO NOTHING`,
     [
-      entries.map((e) => `${e.subject.type}:${e.subject.id}:${e.subject.seq}`),
+      entries.map((e) => e.eventKey ?? `${e.subject.type}:${e.subject.id}:${e.subject.seq}`),
       entries.map((e) => e.notification.recipientOrgId),
       entries.map((e) => e.notification.kind),
       entries.map((e) => e.subject.type),

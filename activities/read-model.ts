@@ -7,6 +7,7 @@
 import type { Pool } from 'pg';
 import { enqueueNotifications, notificationsFor, type OutboxEntry, type Recipients } from './notifications';
 import type { WhistleProjection } from './types';
+import { waitingFor } from '../workflows/rules';
 
 /**
  * How long the supervision and center organisations are reused before they are read again.
@@ -52,9 +53,16 @@ export function storable<T>(value: T): T {
   return value;
 }
 
+/**
+ * Writes a whistle's projection: from its workflow (every timeline entry), or from the API with
+ * an action's answer (the newest entries only, `timelineLength` saying how many there are).
+ * The row's `view` is kept without its timeline: the timeline is `whistle_events`.
+ */
 export async function projectWhistle(pool: Pool, projection: WhistleProjection): Promise<void> {
   const p = storable(projection);
   const v = p.view;
+  const { timeline: _timeline, ...stored } = v as typeof v & { timeline?: unknown };
+  const timelineLength = p.timelineLength ?? p.events.length;
   const to = await recipients(pool);
   const client = await pool.connect();
   // A connection lost between two statements (PostgreSQL restarted, a network cut) arrives as an
@@ -72,18 +80,22 @@ export async function projectWhistle(pool: Pool, projection: WhistleProjection):
     // workflow's history keeps, so the same version overwrites, an older one never does.
     const applied = await client.query(
       `INSERT INTO whistles (id, version, status, list, category, urgent, filer_org_id, community_id, street_id, holder,
-         department_ids, seen_by_departments, due_at, overdue, filed_at, resolved_at, closed_at, rating, reporter_name, view, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20, now())
+         department_ids, seen_by_departments, due_at, overdue, filed_at, resolved_at, closed_at, rating, reporter_name, view,
+         rules, due_soon, duplicate_of, reports, waiting_org_ids, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25, now())
        ON CONFLICT (id) DO UPDATE SET
          version = EXCLUDED.version, status = EXCLUDED.status, list = EXCLUDED.list, holder = EXCLUDED.holder,
          department_ids = EXCLUDED.department_ids, seen_by_departments = EXCLUDED.seen_by_departments,
          due_at = EXCLUDED.due_at, overdue = EXCLUDED.overdue, resolved_at = EXCLUDED.resolved_at,
-         closed_at = EXCLUDED.closed_at, rating = EXCLUDED.rating, view = EXCLUDED.view, updated_at = now()
+         closed_at = EXCLUDED.closed_at, rating = EXCLUDED.rating, view = EXCLUDED.view, rules = EXCLUDED.rules,
+         due_soon = EXCLUDED.due_soon, duplicate_of = EXCLUDED.duplicate_of, reports = EXCLUDED.reports,
+         waiting_org_ids = EXCLUDED.waiting_org_ids, updated_at = now()
        WHERE whistles.version <= EXCLUDED.version
        RETURNING version`,
       [v.id, p.version, v.status, v.list, v.category, v.urgent, v.filerOrgId, v.communityId, v.streetId, v.holder,
         v.departments.map((d) => d.id), p.seenByDepartments, v.dueAt, v.overdue, v.filedAt, v.resolvedAt, v.closedAt,
-        v.evaluation?.rating ?? null, p.reporterName, JSON.stringify(v)],
+        v.evaluation?.rating ?? null, p.reporterName, JSON.stringify(stored), p.rules ? JSON.stringify(p.rules) : null,
+        v.dueSoon ?? false, v.duplicateOf ?? null, v.reports ?? 1, waitingFor(v)],
     );
     const current = (applied.rowCount ?? 0) > 0;
     const inserted = await client.query<{ seq: number }>(
@@ -102,7 +114,7 @@ export async function projectWhistle(pool: Pool, projection: WhistleProjection):
     );
     if (current) {
       // Entries past this version's timeline can only come from a task that never completed.
-      await client.query('DELETE FROM whistle_events WHERE whistle_id = $1 AND seq > $2', [v.id, p.events.length]);
+      await client.query('DELETE FROM whistle_events WHERE whistle_id = $1 AND seq > $2', [v.id, timelineLength]);
     }
     // The 验单 receipts of the whistle (table whistle_receipts) are brought up to date by the
     // trigger on whistle_events, within these statements and so within this transaction, from
@@ -111,9 +123,11 @@ export async function projectWhistle(pool: Pool, projection: WhistleProjection):
     const fresh = new Set(inserted.rows.map((r) => r.seq));
     const outbox: OutboxEntry[] = [];
     for (const event of p.events.filter((e) => fresh.has(e.seq))) {
-      for (const n of notificationsFor(event, v, to)) {
-        outbox.push({ subject: { type: 'whistle', id: v.id, seq: event.seq }, notification: n,
-          data: { eventType: event.type, at: event.at, status: v.status } });
+      for (const n of notificationsFor(event, v, to, p.rules?.merged ?? [])) {
+        // A feedback about a merged whistle is about that whistle (its reporter is told), keyed apart.
+        const subject = { type: 'whistle' as const, id: n.subjectId ?? v.id, seq: event.seq };
+        outbox.push({ subject, notification: n, data: { eventType: event.type, at: event.at, status: v.status },
+          ...(n.subjectId ? { eventKey: `whistle:${v.id}:${event.seq}:${n.subjectId}` } : {}) });
       }
     }
     await enqueueNotifications(client, outbox);

@@ -21,7 +21,14 @@ export interface WhistleProjection {
   view: WhistleView;
   seenByDepartments: string[];
   reporterName: string | null;
+  /**
+   * Timeline entries to write: all of them (the workflow's projection), or only the newest (the
+   * API writing an action's answer), with `timelineLength` saying how many there are in all.
+   */
   events: WhistleEvent[];
+  /** What the rules read beyond the view (second round; absent for whistles of the first round). */
+  rules?: import('../workflows/messages').WhistleRuleExtras;
+  timelineLength?: number;
 }
 
 export type PolicyKeyName =
@@ -35,6 +42,13 @@ export interface DeadlineActivities {
   deadlineAfter(key: PolicyKeyName, from: string): Promise<string>;
   /** Numbers of the policy the workflows need (read once per workflow). */
   policyNumbers(): Promise<{ maxReopens: number }>;
+  /**
+   * Every deadline of a stage in one call: for each `{ key, from }` the instant it ends (ISO).
+   * `freshCalendar`: read the working-day calendar again first (a calendar change arrived).
+   */
+  planDeadlines(items: Array<{ key: PolicyKeyName; from: string }>, freshCalendar?: boolean): Promise<string[]>;
+  /** The policy's numbers a whistle lives by (for a whistle started without them). */
+  whistleLimits(): Promise<import('../workflows/messages').WhistleLimits>;
 }
 
 export interface WhistleActivities {

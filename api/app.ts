@@ -8,6 +8,8 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../lib/config';
+import { CalendarSource } from '../lib/calendar-source';
+import { loadPolicy, type Policy } from '../lib/policy';
 import type { Logger } from '../lib/logger';
 import { frameworkErrors, installErrorHandlers } from './errors';
 import { compileValidator } from './validation';
@@ -22,6 +24,10 @@ import { BoardService } from './services/board';
 import { AssessmentService } from './services/assessments';
 import { NotificationService } from './services/notifications';
 import { StatsService } from './services/stats';
+import { CatalogueService } from './services/catalogue';
+import { DeadlinePlanner } from './services/deadline-plans';
+import { IdempotencyKeys } from './services/idempotency';
+import { CalendarService } from './services/calendar';
 import systemRoutes from './routes/system';
 import directoryRoutes from './routes/directory';
 import whistleRoutes from './routes/whistles';
@@ -31,6 +37,8 @@ import boardRoutes from './routes/board';
 import assessmentRoutes from './routes/assessments';
 import notificationRoutes from './routes/notifications';
 import statsRoutes from './routes/stats';
+import catalogueRoutes from './routes/catalogue';
+import calendarRoutes from './routes/calendar';
 import consoleRoutes from './routes/console';
 
 export interface AppDeps {
@@ -38,6 +46,8 @@ export interface AppDeps {
   pool: Pool;
   temporal: Client;
   logger: Logger;
+  /** The deadline policy (the worker's): POLICY_FILE when not given. */
+  policy?: Policy;
 }
 
 export interface Services {
@@ -48,6 +58,9 @@ export interface Services {
   assessments: AssessmentService;
   notifications: NotificationService;
   stats: StatsService;
+  catalogue: CatalogueService;
+  idempotency: IdempotencyKeys;
+  calendar: CalendarService;
 }
 
 declare module 'fastify' {
@@ -84,20 +97,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandlers(app);
 
   const directory = new Directory(deps.pool, deps.config.keyPepper, deps.config.production);
+  const policy = deps.policy ?? loadPolicy(deps.config.policyFile);
+  const calendars = new CalendarSource(deps.pool);
+  const catalogue = new CatalogueService(deps.pool, directory);
+  const idempotency = new IdempotencyKeys(deps.pool);
   const services: Services = {
     directory,
-    whistles: new WhistleService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
+    whistles: new WhistleService({
+      pool: deps.pool, temporal: deps.temporal, directory, taskQueue: deps.config.taskQueue, policy,
+      planner: new DeadlinePlanner(policy, calendars), catalogue, idempotency, logger: deps.logger,
+    }),
     help: new HelpService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
     board: new BoardService(deps.pool, directory),
     assessments: new AssessmentService(deps.pool, directory, deps.config.assessmentWeights),
     notifications: new NotificationService(deps.pool),
     stats: new StatsService(deps.pool),
+    catalogue,
+    idempotency,
+    calendar: new CalendarService(deps.pool),
   };
   app.decorate('services', services);
   app.decorate('deps', deps);
 
   await app.register(external, { config: deps.config });
-  await app.register(metrics, { pool: deps.pool });
+  await app.register(metrics, { pool: deps.pool, calendarCoverage: () => services.calendar.coverage() });
   await app.register(etag);
   await app.register(auth, { directory });
   await app.register(systemRoutes);
@@ -109,6 +132,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(assessmentRoutes, { prefix: '/v1' });
   await app.register(notificationRoutes, { prefix: '/v1' });
   await app.register(statsRoutes, { prefix: '/v1' });
+  await app.register(catalogueRoutes, { prefix: '/v1' });
+  await app.register(calendarRoutes, { prefix: '/v1' });
   await app.register(consoleRoutes, { prefix: '/console' });
   return app;
 }

@@ -4,6 +4,7 @@ import { createPool, migrate } from '../lib/db';
 import { createLogger, type Logger } from '../lib/logger';
 import { seedIfEmpty } from '../lib/seed';
 import { connectClient } from '../lib/temporal';
+import { logCalendarCoverage } from '../lib/calendar';
 import { buildApp } from './app';
 
 export interface RunningApi { url: string; stop(): Promise<void> }
@@ -14,6 +15,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   if (!config.production) await seedIfEmpty(pool, config.keyPepper, logger);
   const temporal = await connectClient(config.temporalAddress, config.temporalNamespace);
   const app = await buildApp({ config, pool, temporal, logger });
+  logCalendarCoverage(logger, await app.services.calendar.coverage());
   const url = await app.listen({ port: config.port, host: config.host });
   let stopped: Promise<void> | undefined;
   return {

@@ -8,6 +8,10 @@
  *    make-up working days (调休, a Saturday or Sunday declared a working day) are on;
  * 3. for a year the package does not cover, plain Monday to Friday.
  *
+ * Coverage: the package and the operators' imports of whole years (`calendar_years`) give the
+ * official schedule of some years; `calendarCoverage` says through which day, counting on from
+ * this year without a gap, so operators learn in time that next year is missing.
+ *
  * Pure and synchronous apart from `loadCalendarOverrides`; no Node built-ins, so it may be
  * bundled anywhere. Asia/Shanghai is UTC+8 all year (no daylight saving time), so the
  * conversions below are fixed +8h arithmetic.
@@ -52,6 +56,19 @@ const PACKAGE_WORKDAYS: Readonly<Record<string, string>> = chineseDays.workdays;
 const PACKAGE_YEARS: ReadonlySet<number> = new Set(
   [...Object.keys(PACKAGE_HOLIDAYS), ...Object.keys(PACKAGE_WORKDAYS)].map((day) => Number(day.slice(0, 4))),
 );
+
+/** The years whose official schedule the chinese-days package ships, in order. */
+export function packageYears(): number[] {
+  return [...PACKAGE_YEARS].sort((a, b) => a - b);
+}
+
+/** What `WorkingCalendar` knows besides the overrides, for its explanations. */
+export interface CalendarOptions {
+  /** Years whose whole official schedule an operator imported (`calendar_years`). */
+  importedYears?: Iterable<number>;
+  /** The operator's note of an override day (`calendar_days.note`), e.g. "元旦". */
+  notes?: ReadonlyMap<string, string>;
+}
 
 /**
  * A calendar day as a count of days since 1970-01-01 (a civil date, no time zone).
@@ -127,10 +144,14 @@ export function quarterRange(q: string): { from: Date; to: Date } {
 /** The official calendar of working days, with the operators' overrides on top. */
 export class WorkingCalendar {
   private readonly overrides: Map<string, boolean>;
+  private readonly importedYears: ReadonlySet<number>;
+  private readonly notes: ReadonlyMap<string, string>;
 
-  constructor(overrides: CalendarOverrides = new Map()) {
+  constructor(overrides: CalendarOverrides = new Map(), options: CalendarOptions = {}) {
     for (const day of overrides.keys()) dayNumber(day);
     this.overrides = new Map(overrides);
+    this.importedYears = new Set(options.importedYears ?? []);
+    this.notes = options.notes ?? new Map();
   }
 
   /** Whether `day` ('YYYY-MM-DD') is a working day in the district. */
@@ -143,11 +164,13 @@ export class WorkingCalendar {
     const n = dayNumber(day);
     const override = this.overrides.get(day);
     if (override !== undefined) {
+      const note = this.notes.get(day);
+      const what = override ? 'working day' : 'day off';
       return {
         day,
         working: override,
         source: 'override',
-        reason: `operator override in calendar_days: ${override ? 'working day' : 'day off'}`,
+        reason: note ? `${note}: ${what} (operator import in calendar_days)` : `operator override in calendar_days: ${what}`,
       };
     }
     const weekday = weekdayOf(n);
@@ -165,7 +188,9 @@ export class WorkingCalendar {
     const working = weekday >= 1 && weekday <= 5;
     const covered = PACKAGE_YEARS.has(year)
       ? `no holiday or 调休 on this day in the chinese-days ${year} schedule`
-      : `the chinese-days package has no schedule for ${year}`;
+      : this.importedYears.has(year)
+        ? `no holiday or 调休 on this day in the imported ${year} schedule`
+        : `the chinese-days package has no schedule for ${year} and none was imported`;
     return { day, working, source: 'weekday', reason: `${WEEKDAY_NAMES[weekday]} (${covered}; Mon–Fri rule)` };
   }
 
@@ -190,6 +215,53 @@ export class WorkingCalendar {
   }
 }
 
+/** Every day from `from` to `to` ('YYYY-MM-DD', both included), in order; empty when `to` is before `from`. */
+export function dayRange(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let n = dayNumber(from), last = dayNumber(to); n <= last; n++) days.push(dayString(n));
+  return days;
+}
+
+/** Days from `from` to `to` ('YYYY-MM-DD'): 0 for the same day, negative when `to` is before `from`. */
+export function daysBetween(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from);
+}
+
+/** While fewer days than this ahead are covered by official data, operators are warned. */
+export const COVERAGE_WARNING_DAYS = 60;
+
+/** How far ahead the official schedule is known: `calendar` in GET /readyz. */
+export interface CalendarCoverage {
+  /**
+   * The last day of the last year, counting on from this year without a gap, whose official
+   * schedule the package or an operator's import gives ('YYYY-MM-DD'). When this year itself is
+   * not covered, the last day of the year before.
+   */
+  coveredThrough: string;
+  /** Days after today through `coveredThrough` (0 when nothing ahead is covered). */
+  daysAhead: number;
+  /** A sentence for operators while fewer than `COVERAGE_WARNING_DAYS` days ahead are covered, else null. */
+  warning: string | null;
+}
+
+/**
+ * The calendar's coverage on `today` ('YYYY-MM-DD' in Asia/Shanghai; the caller's clock, so a
+ * test can say which day it is), given the years whose whole schedule operators imported.
+ */
+export function calendarCoverage(importedYears: Iterable<number>, today: string): CalendarCoverage {
+  dayNumber(today);
+  const known = new Set([...PACKAGE_YEARS, ...importedYears]);
+  let year = Number(today.slice(0, 4));
+  while (known.has(year)) year += 1;
+  const coveredThrough = `${year - 1}-12-31`;
+  const daysAhead = Math.max(0, daysBetween(today, coveredThrough));
+  const warning = daysAhead >= COVERAGE_WARNING_DAYS ? null
+    : `the official holiday schedule (节假日安排) is known only through ${coveredThrough} (${daysAhead} days ahead): ` +
+      `working-day deadlines after that count Monday to Friday. Import the ${year} schedule once the State Council ` +
+      `publishes it: npm run holidays -- import FILE (docs/OPERATIONS.md, section 6)`;
+  return { coveredThrough, daysAhead, warning };
+}
+
 /** "Spring Festival,春节,4" → "春节 (Spring Festival)". */
 function festival(entry: string): string {
   const [english, chinese] = entry.split(',');
@@ -202,4 +274,28 @@ export async function loadCalendarOverrides(pool: Pool): Promise<Map<string, boo
     "SELECT to_char(day, 'YYYY-MM-DD') AS day, working FROM calendar_days ORDER BY day",
   );
   return new Map(result.rows.map((row) => [row.day, row.working]));
+}
+
+/** Reads the years whose whole official schedule operators imported (`calendar_years`). */
+export async function loadImportedYears(pool: Pick<Pool, 'query'>): Promise<number[]> {
+  const result = await pool.query<{ year: number }>('SELECT year FROM calendar_years ORDER BY year');
+  return result.rows.map((row) => row.year);
+}
+
+/** The operators' days from `from` to `to` (both included) with their notes. */
+export async function loadCalendarDays(pool: Pick<Pool, 'query'>, from: string, to: string):
+  Promise<Array<{ day: string; working: boolean; note: string }>> {
+  const result = await pool.query<{ day: string; working: boolean; note: string }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, working, note FROM calendar_days
+      WHERE day BETWEEN $1::date AND $2::date ORDER BY day`, [from, to]);
+  return result.rows;
+}
+
+/** At start (API and worker): a warning while fewer than 60 days ahead are covered, else one info line. */
+export function logCalendarCoverage(
+  logger: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void }, coverage: CalendarCoverage,
+): void {
+  const calendar = { coveredThrough: coverage.coveredThrough, daysAhead: coverage.daysAhead };
+  if (coverage.warning) logger.warn({ calendar }, coverage.warning);
+  else logger.info({ calendar }, `holiday calendar: official schedule known through ${coverage.coveredThrough}`);
 }

@@ -370,6 +370,13 @@ export function durationOf(policy: Policy, key: PolicyKey): Duration {
   }
 }
 
+/** The policy's numbers a whistle lives by (fixed when it is filed): see WhistleLimits in workflows/messages.ts. */
+export function whistleLimitsOf(policy: Policy): { maxReopens: number; maxReturns: number; maxExtensions: number; warnBeforeMs: number } {
+  const warn = policy.warnBefore;
+  const warnBeforeMs = 'hours' in warn ? warn.hours * 3_600_000 : 'seconds' in warn ? warn.seconds * 1000 : 0;
+  return { maxReopens: policy.maxReopens, maxReturns: policy.maxReturns, maxExtensions: policy.extension.maxCount, warnBeforeMs };
+}
+
 /**
  * The deadline that a duration sets for an event at `from`: working days by the calendar
  * (24:00 Asia/Shanghai at the end of the n-th working day), hours and seconds by plain addition.

@@ -6,6 +6,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { devKey, hashKey } from './keys';
+import { seedCatalogue } from './seed-catalogue';
 
 export type OrgKind = 'center' | 'supervision' | 'street' | 'community' | 'compound' | 'department';
 export type Role = 'community' | 'street' | 'center' | 'department' | 'supervisor' | 'member' | 'resident';
@@ -111,6 +112,7 @@ export async function seedIfEmpty(pool: Pool, pepper: string, logger?: Logger): 
       await client.query('INSERT INTO accounts (id, role, org_id, name, key_hash) VALUES ($1, $2, $3, $4, $5)',
         [a.id, a.role, a.orgId, a.name, hashKey(pepper, devKey(a.id))]);
     }
+    await seedCatalogue(client);
     await client.query('COMMIT');
     logger?.info({ orgs: orgs.length, accounts: accounts.length }, 'seeded the Changle organisation tree (dev accounts use key dev-<accountId>)');
     return true;

@@ -3,36 +3,44 @@
  * (public holidays and 调休 make-up working days) is published late in the year before, and
  * operators add it here as data.
  *
- *   npm run holidays -- import FILE   upsert the days of FILE
+ *   npm run holidays -- import FILE   add or correct the days of FILE; running cases recompute
  *   npm run holidays -- list [YEAR]   print the overrides
  *   npm run holidays -- check DAY     say whether DAY is a working day, and why
+ *   npm run holidays -- coverage      say through which day the official schedule is known
+ *
+ * An import that turns a working day into a day off (or back) records the change and starts
+ * the `calendarChange` workflow, which signals every open whistle and help request to
+ * recompute its working-day deadlines (lib/calendar-import.ts). Importing the same file again
+ * changes nothing.
  */
-import { readFileSync } from 'node:fs';
 import type { Pool } from 'pg';
-import { readConfig } from '../lib/config';
+import { cliActor } from '../lib/audit';
+import { readConfig, type Config } from '../lib/config';
 import { createPool, migrate } from '../lib/db';
-import { WorkingCalendar, isCalendarDay, loadCalendarOverrides } from '../lib/calendar';
+import {
+  WorkingCalendar, calendarCoverage, isCalendarDay, loadCalendarDays, loadImportedYears, shanghaiDay,
+} from '../lib/calendar';
+import { importCalendar, readCalendarFile, startPendingCalendarChanges, type CalendarDay, type CalendarFile } from '../lib/calendar-import';
+import { connectClient } from '../lib/temporal';
 
 const USAGE = `Usage:
-  npm run holidays -- import FILE   upsert the days of FILE into calendar_days
+  npm run holidays -- import FILE   add or correct the days of FILE in calendar_days; open whistles
+                                    and help requests then recompute their working-day deadlines
   npm run holidays -- list [YEAR]   print the operators' overrides (all, or of one year)
   npm run holidays -- check DAY     say whether DAY (YYYY-MM-DD) is a working day, and why
+  npm run holidays -- coverage      through which day the official schedule is known
 
-FILE is JSON, either a list of days
+FILE is JSON, either a year's schedule: its days off and its make-up working days (调休)
+  {"note": "...", "year": 2027, "holidays": ["2027-01-01", ...], "workdays": ["2027-02-20", ...]}
+or a list of days that corrects single days
   [{"day": "2027-01-01", "working": false, "note": "元旦"}, ...]
-or the days off and the make-up working days (调休) of a schedule
-  {"note": "...", "holidays": ["2027-01-01", ...], "workdays": ["2027-02-20", ...]}
-(see docs/holidays-example.json). The database is DATABASE_URL.`;
+(see docs/holidays-example.json). A schedule gives the whole official schedule of its "year"
+(without "year": of each year whose 1 January is among its holidays), which extends the
+calendar's coverage; a list never does. The database is DATABASE_URL; the change reaches the
+running cases through Temporal (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE).`;
 
 /** Wrong command line: the usage is printed and the exit code is 2. */
 class UsageError extends Error {}
-
-/** One row of `calendar_days`. */
-interface CalendarDay {
-  day: string;
-  working: boolean;
-  note: string;
-}
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -40,101 +48,48 @@ function weekdayOf(day: string): string {
   return WEEKDAYS[new Date(`${day}T00:00:00Z`).getUTCDay()];
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function printCoverage(coverage: ReturnType<typeof calendarCoverage>): void {
+  console.log(`official schedule known through ${coverage.coveredThrough} (${coverage.daysAhead} days ahead)`);
+  if (coverage.warning) console.log(`warning: ${coverage.warning}`);
 }
 
-function checkDay(value: unknown, where: string): string {
-  if (typeof value !== 'string' || !isCalendarDay(value)) {
-    throw new Error(`${where}: expected a day "YYYY-MM-DD", got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-/** `[{ day, working, note? }, ...]` */
-function daysFromList(list: unknown[]): CalendarDay[] {
-  return list.map((entry, i) => {
-    const where = `entry ${i}`;
-    if (!isPlainObject(entry)) throw new Error(`${where}: expected {"day": ..., "working": ..., "note": ...}`);
-    for (const key of Object.keys(entry)) {
-      if (!['day', 'working', 'note'].includes(key)) throw new Error(`${where}: unknown key "${key}"`);
+async function importDays(pool: Pool, config: Config, file: string, parsed: CalendarFile): Promise<void> {
+  const outcome = await importCalendar(pool, parsed, { actor: cliActor(), source: file });
+  if (outcome.written.length === 0 && outcome.newYears.length === 0) {
+    console.log(`${outcome.source}: nothing changed (its ${outcome.days} days are already in calendar_days as the file says); no running case moves`);
+  } else {
+    const off = outcome.written.filter((d) => !d.working).length;
+    console.log(`${outcome.source}: ${outcome.written.length} of its ${outcome.days} days written (${off} days off, ${outcome.written.length - off} working days)`);
+    if (outcome.newYears.length) console.log(`official schedule of ${outcome.newYears.join(', ')} imported`);
+    if (outcome.changed.length === 0) console.log('no day turns between working and off: no running case moves');
+    else {
+      const shown = outcome.changed.slice(0, 10).map((d) => `${d.day} ${d.working ? 'working' : 'off'}`).join(', ');
+      console.log(`${outcome.changed.length} days turn between working and off (${shown}${outcome.changed.length > 10 ? ', …' : ''})`);
     }
-    const day = checkDay(entry.day, `${where}.day`);
-    if (typeof entry.working !== 'boolean') throw new Error(`${where} (${day}).working: expected true or false`);
-    if (entry.note !== undefined && typeof entry.note !== 'string') throw new Error(`${where} (${day}).note: expected text`);
-    return { day, working: entry.working, note: entry.note ?? '' };
-  });
-}
-
-/** `{ note?, holidays: [...], workdays: [...] }`; the file's note goes on every row. */
-function daysFromSchedule(schedule: Record<string, unknown>): CalendarDay[] {
-  for (const key of Object.keys(schedule)) {
-    if (!['note', 'holidays', 'workdays'].includes(key)) throw new Error(`unknown key "${key}" (expected note, holidays, workdays)`);
+    console.log('audit: calendar_imported written');
   }
-  const note = schedule.note ?? '';
-  if (typeof note !== 'string') throw new Error('note: expected text');
-  const days: CalendarDay[] = [];
-  for (const [key, working] of [['holidays', false], ['workdays', true]] as const) {
-    const list = schedule[key] ?? [];
-    if (!Array.isArray(list)) throw new Error(`${key}: expected a list of days "YYYY-MM-DD"`);
-    list.forEach((day, i) => days.push({ day: checkDay(day, `${key}[${i}]`), working, note }));
-  }
-  return days;
-}
-
-/** Reads an import file; a day given twice must say the same thing both times. */
-function readImportFile(file: string): CalendarDay[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new Error(`${file}: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
-  }
-  let days: CalendarDay[];
-  try {
-    if (Array.isArray(json)) days = daysFromList(json);
-    else if (isPlainObject(json)) days = daysFromSchedule(json);
-    else throw new Error('expected a list of days or {"holidays": [...], "workdays": [...]}');
-  } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message}`);
-  }
-  const seen = new Map<string, boolean>();
-  for (const { day, working } of days) {
-    if (seen.has(day) && seen.get(day) !== working) {
-      throw new Error(`${file}: ${day} is given both as a working day and as a day off`);
+  // The change is recorded; hand it (and any change an earlier run recorded but could not hand
+  // over, because it died or Temporal was down) to the calendarChange workflow.
+  const pending = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM calendar_changes WHERE started_at IS NULL');
+  if (pending.rows[0].n > 0) {
+    let temporal;
+    try {
+      temporal = await connectClient(config.temporalAddress, config.temporalNamespace);
+    } catch (err) {
+      throw new Error(`the days are saved, but Temporal at ${config.temporalAddress} does not answer (${(err as Error).message}); ` +
+        'running cases get the change when you run this import again or when a worker starts');
     }
-    seen.set(day, working);
-  }
-  return days;
-}
-
-async function importDays(pool: Pool, days: CalendarDay[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    for (const { day, working, note } of days) {
-      await client.query(
-        `INSERT INTO calendar_days (day, working, note, updated_at) VALUES ($1::date, $2, $3, now())
-         ON CONFLICT (day) DO UPDATE SET working = EXCLUDED.working, note = EXCLUDED.note, updated_at = now()`,
-        [day, working, note],
-      );
+    try {
+      for (const started of await startPendingCalendarChanges(pool, temporal, config.taskQueue)) {
+        const earlier = started.changeId !== outcome.change?.changeId;
+        console.log(`${earlier ? `an earlier change (${started.source}) had not reached running cases yet: ` : ''}` +
+          `workflow ${started.workflowId} started on ${config.taskQueue}: every open whistle and help request recomputes its working-day deadlines`);
+      }
+    } finally {
+      await temporal.connection.close();
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
   }
-  const off = days.filter((d) => !d.working).length;
-  console.log(`imported ${days.length} days (${off} days off, ${days.length - off} working days)`);
+  printCoverage(calendarCoverage(await loadImportedYears(pool), shanghaiDay(new Date())));
 }
 
 async function listDays(pool: Pool, year: number | undefined): Promise<void> {
@@ -146,21 +101,26 @@ async function listDays(pool: Pool, year: number | undefined): Promise<void> {
   );
   if (result.rows.length === 0) {
     console.log(year === undefined ? 'no overrides in calendar_days' : `no overrides for ${year} in calendar_days`);
-    return;
   }
   for (const { day, working, note } of result.rows) {
     console.log(`${day} ${weekdayOf(day)}  ${working ? 'working' : 'day off'}${note ? `  ${note}` : ''}`);
   }
+  const years = (await loadImportedYears(pool)).filter((y) => year === undefined || y === year);
+  if (years.length) console.log(`official schedule imported for ${years.join(', ')}`);
 }
 
 async function checkWorkingDay(pool: Pool, day: string): Promise<void> {
-  const calendar = new WorkingCalendar(await loadCalendarOverrides(pool));
+  const rows = await loadCalendarDays(pool, day, day);
+  const calendar = new WorkingCalendar(new Map(rows.map((r) => [r.day, r.working])), {
+    importedYears: await loadImportedYears(pool), notes: new Map(rows.map((r) => [r.day, r.note])),
+  });
   const verdict = calendar.explainDay(day);
   console.log(`${day} ${weekdayOf(day)}: ${verdict.working ? 'working day' : 'day off'} (${verdict.source}: ${verdict.reason})`);
 }
 
 type Command =
-  | { name: 'import'; days: CalendarDay[] }
+  | { name: 'import'; file: string; parsed: CalendarFile }
+  | { name: 'coverage' }
   | { name: 'list'; year: number | undefined }
   | { name: 'check'; day: string };
 
@@ -171,7 +131,10 @@ function parseArgs(args: string[]): Command {
   switch (name) {
     case 'import':
       if (arg === undefined) throw new UsageError('import needs a FILE');
-      return { name, days: readImportFile(arg) };
+      return { name, file: arg, parsed: readCalendarFile(arg) };
+    case 'coverage':
+      if (arg !== undefined) throw new UsageError('coverage takes no argument');
+      return { name };
     case 'list':
       if (arg !== undefined && !/^\d{4}$/.test(arg)) throw new UsageError(`YEAR must be four digits, got "${arg}"`);
       return { name, year: arg === undefined ? undefined : Number(arg) };
@@ -205,7 +168,8 @@ async function main(args: string[]): Promise<number> {
   await migrate(config.databaseUrl);
   const pool = createPool(config.databaseUrl, 2);
   try {
-    if (command.name === 'import') await importDays(pool, command.days);
+    if (command.name === 'import') await importDays(pool, config, command.file, command.parsed);
+    else if (command.name === 'coverage') printCoverage(calendarCoverage(await loadImportedYears(pool), shanghaiDay(new Date())));
     else if (command.name === 'list') await listDays(pool, command.year);
     else await checkWorkingDay(pool, command.day);
     return 0;

@@ -3,14 +3,21 @@
  * overrides, and deadlines that end at 24:00 Asia/Shanghai. Pure: no database, no Temporal.
  * Holiday facts below were checked against the chinese-days package data (2025 and 2026 schedules).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Pool } from 'pg';
 import {
   WorkingCalendar,
+  calendarCoverage,
+  dayRange,
   loadCalendarOverrides,
+  logCalendarCoverage,
+  packageYears,
   quarterOf,
   quarterRange,
   shanghaiDay,
 } from '../lib/calendar';
+import { parseCalendarFile } from '../lib/calendar-import';
 
 const official = new WorkingCalendar();
 
@@ -199,5 +206,119 @@ describe('quarters (assessment periods) in Asia/Shanghai', () => {
     for (const q of ['2026-Q5', '2026-Q0', '2026Q4', '26-Q1', '2026-q4', '']) {
       expect(() => quarterRange(q)).toThrow(RangeError);
     }
+  });
+});
+
+describe('coverage: how far ahead the official schedule is known', () => {
+  test('the package ships the official schedules up to 2026 and has none for 2027', () => {
+    expect(packageYears()).toEqual(expect.arrayContaining([2024, 2025, 2026]));
+    expect(packageYears()).not.toContain(2027);
+  });
+
+  test('on 2026-12-01 without an import, coverage ends 2026-12-31, 30 days ahead, with a warning naming 2027', () => {
+    const coverage = calendarCoverage([], '2026-12-01');
+    expect(coverage).toMatchObject({ coveredThrough: '2026-12-31', daysAhead: 30 });
+    expect(coverage.warning).toContain('2026-12-31');
+    expect(coverage.warning).toContain('Import the 2027 schedule');
+    expect(coverage.warning).toContain('npm run holidays -- import');
+  });
+
+  test('an imported 2027 schedule carries coverage to 2027-12-31 and the warning goes', () => {
+    expect(calendarCoverage([2027], '2026-12-01')).toEqual({ coveredThrough: '2027-12-31', daysAhead: 395, warning: null });
+  });
+
+  test('the warning comes while fewer than 60 days ahead are covered, not at 60', () => {
+    expect(calendarCoverage([], '2026-11-01')).toMatchObject({ daysAhead: 60, warning: null });
+    expect(calendarCoverage([], '2026-11-02')).toMatchObject({ daysAhead: 59, warning: expect.any(String) });
+    expect(calendarCoverage([], '2026-06-30').warning).toBeNull();
+  });
+
+  test('coverage counts on from this year without a gap: an imported 2028 after a missing 2027 does not count', () => {
+    expect(calendarCoverage([2028], '2026-12-01').coveredThrough).toBe('2026-12-31');
+    expect(calendarCoverage([2028, 2027], '2026-12-01').coveredThrough).toBe('2028-12-31');
+  });
+
+  test('in 2027 without its schedule nothing ahead is covered: coverage ended on 2026-12-31', () => {
+    expect(calendarCoverage([], '2027-03-01')).toMatchObject({ coveredThrough: '2026-12-31', daysAhead: 0, warning: expect.stringContaining('2027') });
+    expect(calendarCoverage([2027], '2027-03-01')).toEqual({ coveredThrough: '2027-12-31', daysAhead: 305, warning: null });
+  });
+
+  test('at start the coverage is logged: a warning while it is short, an info line otherwise', () => {
+    const lines: Array<{ level: string; obj: object; msg: string }> = [];
+    const logger = {
+      warn: (obj: object, msg: string) => lines.push({ level: 'warn', obj, msg }),
+      info: (obj: object, msg: string) => lines.push({ level: 'info', obj, msg }),
+    };
+    logCalendarCoverage(logger, calendarCoverage([], '2026-12-01'));
+    logCalendarCoverage(logger, calendarCoverage([2027], '2026-12-01'));
+    expect(lines[0]).toMatchObject({ level: 'warn', obj: { calendar: { coveredThrough: '2026-12-31', daysAhead: 30 } } });
+    expect(lines[0].msg).toContain('2026-12-31');
+    expect(lines[1]).toMatchObject({ level: 'info', obj: { calendar: { coveredThrough: '2027-12-31' } } });
+  });
+
+  test('a malformed today is refused', () => {
+    expect(() => calendarCoverage([], '2026-13-01')).toThrow(RangeError);
+  });
+});
+
+describe('explanations with imports', () => {
+  test('an ordinary day of an imported year says so, and an override day gives its note', () => {
+    const calendar = new WorkingCalendar(new Map([['2027-01-01', false]]), {
+      importedYears: [2027], notes: new Map([['2027-01-01', '元旦']]),
+    });
+    expect(calendar.explainDay('2027-03-01')).toEqual({
+      day: '2027-03-01', working: true, source: 'weekday',
+      reason: 'Monday (no holiday or 调休 on this day in the imported 2027 schedule; Mon–Fri rule)',
+    });
+    expect(calendar.explainDay('2027-01-01')).toEqual({
+      day: '2027-01-01', working: false, source: 'override', reason: '元旦: day off (operator import in calendar_days)',
+    });
+  });
+
+  test('dayRange lists every day, both ends included, across a month end', () => {
+    expect(dayRange('2026-12-30', '2027-01-02')).toEqual(['2026-12-30', '2026-12-31', '2027-01-01', '2027-01-02']);
+    expect(dayRange('2026-12-30', '2026-12-30')).toEqual(['2026-12-30']);
+    expect(dayRange('2026-12-30', '2026-12-29')).toEqual([]);
+  });
+});
+
+describe('import files', () => {
+  const example = fs.readFileSync(path.join(__dirname, '..', 'docs', 'holidays-example.json'), 'utf8');
+
+  test('the example file is a 2027 schedule: its year, its days off and its make-up working days', () => {
+    const file = parseCalendarFile(example);
+    expect(file.years).toEqual([2027]);
+    expect(file.days.find((d) => d.day === '2027-01-01')).toMatchObject({ working: false });
+    expect(file.days.filter((d) => d.working).every((d) => [0, 6].includes(new Date(`${d.day}T00:00:00Z`).getUTCDay()))).toBe(true);
+  });
+
+  test('a schedule without "year" gives the years whose 元旦 it lists; one with "year" gives that year', () => {
+    expect(parseCalendarFile(JSON.stringify({ holidays: ['2027-01-01', '2027-02-08'], workdays: [] })).years).toEqual([2027]);
+    expect(parseCalendarFile(JSON.stringify({ holidays: ['2027-02-08'], workdays: ['2027-02-20'] })).years).toEqual([]);
+    expect(parseCalendarFile(JSON.stringify({ year: 2027, holidays: ['2027-02-08'], workdays: [] })).years).toEqual([2027]);
+  });
+
+  test('a year\'s schedule may start in the December before (元旦 from 31 December) but not stray further', () => {
+    expect(parseCalendarFile(JSON.stringify({ year: 2027, holidays: ['2026-12-31', '2027-01-01'] })).years).toEqual([2027]);
+    expect(() => parseCalendarFile(JSON.stringify({ year: 2027, holidays: ['2027-01-01', '2028-01-03'] }))).toThrow(/2028-01-03 is not in 2027/);
+    expect(() => parseCalendarFile(JSON.stringify({ year: 2027, holidays: [], workdays: ['2027-02-20'] }))).toThrow(/no holiday/);
+    expect(() => parseCalendarFile(JSON.stringify({ year: '2027', holidays: ['2027-01-01'] }))).toThrow(/year/);
+  });
+
+  test('a list of days corrects days and never gives a year', () => {
+    const file = parseCalendarFile(JSON.stringify([{ day: '2027-01-01', working: false, note: '元旦' }, { day: '2027-02-20', working: true }]));
+    expect(file).toEqual({
+      years: [],
+      days: [{ day: '2027-01-01', working: false, note: '元旦' }, { day: '2027-02-20', working: true, note: '' }],
+    });
+  });
+
+  test('bad files are refused with the reason', () => {
+    expect(() => parseCalendarFile('{')).toThrow(/not valid JSON/);
+    expect(() => parseCalendarFile(JSON.stringify({ holidays: ['2027-02-30'] }))).toThrow(/holidays\[0\]/);
+    expect(() => parseCalendarFile(JSON.stringify({ holidays: ['2027-02-20'], workdays: ['2027-02-20'] }))).toThrow(/both/);
+    expect(() => parseCalendarFile(JSON.stringify({ days: [] }))).toThrow(/unknown key "days"/);
+    expect(() => parseCalendarFile(JSON.stringify([{ day: '2027-01-01', working: 'no' }]))).toThrow(/working/);
+    expect(() => parseCalendarFile('"2027"')).toThrow(/expected a list/);
   });
 });

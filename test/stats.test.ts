@@ -59,7 +59,7 @@ describe('statistics of a range of days', () => {
       filed: 6,
       mattersHandled: 3,
       byList: { immediate: 1, phased: 1, understanding: 1 },
-      byStatus: { filed: 1, street_handling: 0, escalated: 0, dispatched: 0, department_handling: 1, resolved: 1, closed: 2, withdrawn: 1 },
+      byStatus: { filed: 1, street_handling: 0, escalated: 0, dispatched: 0, department_handling: 1, resolved: 1, closed: 2, withdrawn: 1, merged: 0 },
       evaluations: { total: 3, satisfied: 1, basicallySatisfied: 1, unsatisfied: 1 },
       satisfactionRate: 0.6667,
       overdue: 3, // b (twice, one whistle), c (deadline escalation), f

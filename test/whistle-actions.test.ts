@@ -63,12 +63,24 @@ describe('filing (吹哨)', () => {
   });
 
   test('a missing title, description or category is 400', async () => {
-    for (const field of ['title', 'description', 'category', 'location']) {
+    for (const field of ['title', 'description', 'category']) {
       const body = filing();
       delete body[field];
       const res = await stack.call('xiguan', 'POST', '/v1/whistles', body);
       expect([field, res.status]).toEqual([field, 400]);
     }
+  });
+
+  test('a filing without a location is for the caller\'s community; a compound\'s account files for its compound', async () => {
+    const body = filing();
+    delete body.location;
+    const community = await stack.call('xiguan', 'POST', '/v1/whistles', body);
+    expect(community.status).toBe(201);
+    expect(community.body.location).toEqual({ communityId: 'xiguan' });
+    expect(community.body.streetId).toBe('wuhang');
+    const compound = await stack.call('xiguan-jiangjing', 'POST', '/v1/whistles', body);
+    expect(compound.status).toBe(201);
+    expect(compound.body.location).toEqual({ communityId: 'xiguan', compoundId: 'xiguan-jiangjing' });
   });
 
   test('only community accounts file; a street, a department or a resident is 403', async () => {

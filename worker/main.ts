@@ -10,6 +10,8 @@ import { seedIfEmpty } from '../lib/seed';
 import { registerSearchAttributes } from '../lib/temporal';
 import { createWorker } from './worker';
 import { ensureOutboxDelivery } from '../activities/outbox';
+import { calendarCoverage, loadImportedYears, logCalendarCoverage, shanghaiDay } from '../lib/calendar';
+import { startPendingCalendarChanges } from '../lib/calendar-import';
 
 export interface RunningWorker { done: Promise<void>; stop(): Promise<void> }
 
@@ -81,11 +83,17 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   const admin = await Connection.connect({ address: config.temporalAddress });
   const added = await registerSearchAttributes(admin, config.temporalNamespace);
   if (added.length) logger.info({ added }, 'registered search attributes');
+  const client = new Client({ connection: admin, namespace: config.temporalNamespace });
   if (config.webhookUrl) {
     // The outbox delivery loop (one per namespace); starting it again finds the running one.
-    const outbox = await ensureOutboxDelivery(new Client({ connection: admin, namespace: config.temporalNamespace }), config.taskQueue);
+    const outbox = await ensureOutboxDelivery(client, config.taskQueue);
     logger.info({ workflowId: outbox.workflowId }, 'notifications go to the webhook');
   }
+  // A calendar import whose command died before it handed the change to Temporal.
+  for (const change of await startPendingCalendarChanges(pool, client, config.taskQueue)) {
+    logger.info({ workflowId: change.workflowId, source: change.source }, 'calendar change handed to the open cases');
+  }
+  logCalendarCoverage(logger, calendarCoverage(await loadImportedYears(pool), shanghaiDay(new Date())));
   await admin.close();
 
   installRuntime(config, logger);

@@ -2,3 +2,4 @@
 export { whistle } from './whistle';
 export { help } from './help';
 export { outboxDelivery } from './outbox-delivery';
+export { calendarChange } from './calendar-change';

@@ -11,10 +11,11 @@ export type Role = 'community' | 'street' | 'center' | 'department' | 'superviso
 export interface Actor { accountId: string; role: Role; orgId: string }
 
 export type WhistleStatus =
-  | 'filed' | 'street_handling' | 'escalated' | 'dispatched' | 'department_handling' | 'resolved' | 'closed' | 'withdrawn';
+  | 'filed' | 'street_handling' | 'escalated' | 'dispatched' | 'department_handling' | 'resolved' | 'closed' | 'withdrawn'
+  | 'merged';
 
 export const WHISTLE_STATUSES: readonly WhistleStatus[] = [
-  'filed', 'street_handling', 'escalated', 'dispatched', 'department_handling', 'resolved', 'closed', 'withdrawn',
+  'filed', 'street_handling', 'escalated', 'dispatched', 'department_handling', 'resolved', 'closed', 'withdrawn', 'merged',
 ];
 
 /** 三单: 即办清单 immediate, 阶段性事项清单 phased, 谅解清单 understanding. */
@@ -43,6 +44,24 @@ export interface Location {
  */
 export interface Reporter { name: string; phone?: string }
 
+/**
+ * One deadline of a stage as the API (or the deadline activity) worked it out: the policy key,
+ * the instant it counts from, and the instant it ends. Kept by the workflow, so that a calendar
+ * change can count it again from the same instant.
+ */
+export interface PlannedDeadline { key: string; from: string; at: string }
+
+/** The policy's numbers a whistle lives by, fixed when it is filed. */
+export interface WhistleLimits {
+  maxReopens: number;
+  /** 退单: after this many returns the center's dispatch is final (终审). */
+  maxReturns: number;
+  /** 延期申请: approvals per stage. */
+  maxExtensions: number;
+  /** 临期预警: how long before a handling deadline the holder is warned (ms of clock time). */
+  warnBeforeMs: number;
+}
+
 /** What the API hands the workflow when a community blows the whistle. */
 export interface Filing {
   id: string;
@@ -62,9 +81,31 @@ export interface Filing {
    * no worker ran for a while; histories from before it was passed use the first task's time.
    */
   filedAt?: string;
+  /**
+   * Second round: the street stage's deadlines (street.accept…, street.handleWithin from the
+   * filing, and center.triageWithin from the handling deadline, for a deadline escalation), worked
+   * out by the API with the same policy and calendar as the worker; and the policy's numbers.
+   * Absent, the workflow asks the deadline activity.
+   */
+  plan?: PlannedDeadline[];
+  limits?: WhistleLimits;
 }
 
 export interface TimelineEntry { at: string; type: string; actor: string; note: string | null }
+
+/** 延期申请: the latest extension request of the current stage. */
+export interface ExtensionView {
+  status: 'requested' | 'approved' | 'rejected' | 'lapsed';
+  until: string;
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  note: string | null;
+}
+
+/** An action of the table that the caller may perform now (its `allowedActions`). */
+export type AllowedAction = WhistleAction;
 
 export interface WhistleView {
   id: string;
@@ -90,12 +131,61 @@ export interface WhistleView {
   outcome: Outcome | null;
   evaluation: { rating: Rating; comment: string | null; at: string } | null;
   timeline: TimelineEntry[];
+  // ---- second round ----
+  /** 临期预警: the warning time of the current deadline has come (until the holder changes or it passes). */
+  dueSoon: boolean;
+  extension: ExtensionView | null;
+  /** 退单: how often the whistle was returned in its whole life. */
+  returns: number;
+  /** 终审: the center's dispatch is final (returns have reached maxReturns): a further return is refused. */
+  finalDispatch: boolean;
+  /** 重复件合并: the whistle this one was merged into. */
+  duplicateOf: string | null;
+  /** Whistles merged into this one. */
+  duplicates: string[];
+  /** 1 + the number of duplicates. */
+  reports: number;
+  /** Per caller (empty in the Temporal `view` query, which has no caller). */
+  allowedActions: AllowedAction[];
+  possibleDuplicates: string[];
+  suggestion: { list: List; departmentIds: string[]; leadDepartmentId: string | null } | null;
+}
+
+/**
+ * What the rules read beyond the view, kept in the read model beside it (`whistles.rules`): who
+ * may see the whistle because a whistle of theirs was merged into it, and how many extension
+ * approvals the current stage has left. Absent for whistles of the first round.
+ */
+export interface WhistleRuleExtras {
+  secondRound: true;
+  /** Extension approvals the current stage has left. */
+  extensionsLeft: number;
+  /** The whistles merged into this one, with their filing organisations and communities. */
+  merged: MergedIn[];
 }
 
 // Action bodies, as the contract gives them.
 export interface NoteBody { note: string }
 export interface ReasonBody { reason: string }
 export interface ResolveBody { result: string; outcome?: Outcome }
+export type ReturnKind = 'not_our_area' | 'not_our_function' | 'other';
+export const RETURN_KINDS: readonly ReturnKind[] = ['not_our_area', 'not_our_function', 'other'];
+export interface ReturnBody { reason: string; kind?: ReturnKind }
+export interface ExtensionRequestBody { until: string; reason: string }
+export interface ExtensionDecisionBody { approve: boolean; note?: string }
+export interface MergeBody { into: string; note?: string }
+/**
+ * What the API works out before it sends an action, with the same policy and calendar as the
+ * worker: the deadlines of the stage the action starts, and for an extension request the latest
+ * instant it may ask for (24:00 of the extension.maxWorkingDays-th working day after the day on
+ * which `dueAt` ends). Absent (an operator's update), the workflow asks the deadline activity.
+ */
+export interface ActionPlan {
+  deadlines?: PlannedDeadline[];
+  extensionLimit?: { dueAt: string; limit: string };
+  /** triage: whether the dispatch is the dispatch catalogue's suggestion (派单目录), for the statistics. */
+  followedSuggestion?: boolean;
+}
 export interface TriageBody { list: List; departmentIds: string[]; leadDepartmentId?: string; note?: string }
 export interface EvaluateBody { rating: Rating; comment?: string }
 
@@ -107,21 +197,51 @@ export const FAILURE = {
   validation: 'validation_failed',
 } as const;
 
-// Updates: one per action of the contract; each returns the updated view.
-export const acceptUpdate = defineUpdate<WhistleView, [Actor]>('accept');
-export const progressUpdate = defineUpdate<WhistleView, [Actor, NoteBody]>('progress');
-export const resolveUpdate = defineUpdate<WhistleView, [Actor, ResolveBody]>('resolve');
-export const escalateUpdate = defineUpdate<WhistleView, [Actor, ReasonBody]>('escalate');
-export const triageUpdate = defineUpdate<WhistleView, [Actor, TriageBody]>('triage');
-export const returnUpdate = defineUpdate<WhistleView, [Actor, ReasonBody]>('return');
-export const urgeUpdate = defineUpdate<WhistleView, [Actor, NoteBody]>('urge');
-export const evaluateUpdate = defineUpdate<WhistleView, [Actor, EvaluateBody]>('evaluate');
-export const withdrawUpdate = defineUpdate<WhistleView, [Actor, ReasonBody]>('withdraw');
-/** Sent together with the start (update-with-start): answers once the whistle is recorded. */
-export const filedUpdate = defineUpdate<WhistleView, [Actor]>('filed');
+/**
+ * What an action's update answers (second round): the state right after the change — the view
+ * without its timeline, the rules' extras, and the timeline entries the read model may not have
+ * yet — small, so a whistle's history grows with its changes, not with their square. The API
+ * writes it to the read model at once (version-guarded) and answers the caller from there.
+ * Whistles of the first round answer the whole view instead.
+ */
+export interface ActionResult {
+  version: number;
+  view: Omit<WhistleView, 'timeline'>;
+  rules: WhistleRuleExtras;
+  seenByDepartments: string[];
+  reporterName: string | null;
+  /** Timeline entries the read model may not have yet, with their units and facts. */
+  events: WhistleProjection['events'];
+  /** How many timeline entries the whistle has in all. */
+  timelineLength: number;
+}
+export type ActionAnswer = WhistleView | ActionResult;
+
+// Updates: one per action of the contract. Arguments: the actor, the body, and what the API planned.
+export const acceptUpdate = defineUpdate<ActionAnswer, [Actor, Record<string, never>, ActionPlan?]>('accept');
+export const progressUpdate = defineUpdate<ActionAnswer, [Actor, NoteBody, ActionPlan?]>('progress');
+export const resolveUpdate = defineUpdate<ActionAnswer, [Actor, ResolveBody, ActionPlan?]>('resolve');
+export const escalateUpdate = defineUpdate<ActionAnswer, [Actor, ReasonBody, ActionPlan?]>('escalate');
+export const triageUpdate = defineUpdate<ActionAnswer, [Actor, TriageBody, ActionPlan?]>('triage');
+export const returnUpdate = defineUpdate<ActionAnswer, [Actor, ReturnBody, ActionPlan?]>('return');
+export const urgeUpdate = defineUpdate<ActionAnswer, [Actor, NoteBody, ActionPlan?]>('urge');
+export const evaluateUpdate = defineUpdate<ActionAnswer, [Actor, EvaluateBody, ActionPlan?]>('evaluate');
+export const withdrawUpdate = defineUpdate<ActionAnswer, [Actor, ReasonBody, ActionPlan?]>('withdraw');
+export const requestExtensionUpdate = defineUpdate<ActionAnswer, [Actor, ExtensionRequestBody, ActionPlan?]>('request-extension');
+export const decideExtensionUpdate = defineUpdate<ActionAnswer, [Actor, ExtensionDecisionBody, ActionPlan?]>('decide-extension');
+export const mergeUpdate = defineUpdate<ActionAnswer, [Actor, MergeBody, ActionPlan?]>('merge');
+/** Sent together with the start (update-with-start) by APIs of the first round. */
+export const filedUpdate = defineUpdate<ActionAnswer, [Actor]>('filed');
 
 /** The supervisor's escalation from the Temporal CLI or UI: `{ "by": "<account id>", "reason": "..." }`. */
 export const escalateSignal = defineSignal<[{ by: string; reason: string }]>('escalate');
+
+/**
+ * 重复件合并, on the original: a whistle was merged into this one (sent by the merged whistle's
+ * workflow). Its filing organisation and community may view the original and receive its feedback.
+ */
+export interface MergedIn { id: string; filerOrgId: string; communityId: string; by: string; note: string | null }
+export const mergedInSignal = defineSignal<[MergedIn]>('mergedIn');
 
 export const viewQuery = defineQuery<WhistleView>('view');
 
@@ -136,7 +256,10 @@ export const calendarChangedSignal = defineSignal<[CalendarChange]>('calendarCha
 /** What the projection writes to the read model for the current state (`npm run reconcile -- --repair`). */
 export const projectionQuery = defineQuery<WhistleProjection>('projection');
 
-export const WHISTLE_ACTIONS = ['accept', 'progress', 'resolve', 'escalate', 'triage', 'return', 'urge', 'evaluate', 'withdraw'] as const;
+export const WHISTLE_ACTIONS = [
+  'accept', 'progress', 'resolve', 'escalate', 'triage', 'return', 'urge', 'evaluate', 'withdraw',
+  'request-extension', 'decide-extension', 'merge',
+] as const;
 export type WhistleAction = (typeof WHISTLE_ACTIONS)[number];
 
 export function whistleWorkflowId(id: string): string {

@@ -14,7 +14,9 @@ export const Category = defineSearchAttributeKey('Category', SearchAttributeType
 export const DueAt = defineSearchAttributeKey('DueAt', SearchAttributeType.DATETIME);
 export const Overdue = defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL);
 export const HelpStatus = defineSearchAttributeKey('HelpStatus', SearchAttributeType.KEYWORD);
+/** 临期预警: the warning time of the current deadline has come (second round). */
+export const WhistleDueSoon = defineSearchAttributeKey('WhistleDueSoon', SearchAttributeType.BOOL);
 
 export const ALL_SEARCH_ATTRIBUTES = [
-  WhistleStatus, WhistleList, StreetId, CommunityId, DepartmentIds, Category, DueAt, Overdue, HelpStatus,
+  WhistleStatus, WhistleList, StreetId, CommunityId, DepartmentIds, Category, DueAt, Overdue, HelpStatus, WhistleDueSoon,
 ];

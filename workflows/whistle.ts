@@ -5,103 +5,117 @@
  *      accept, handle, resolve — or escalate; the street's handling deadline escalates by itself;
  *   2. the district service center sorts it into one of the three lists (三单) and dispatches
  *      departments with a lead unit (牵头单位) (精准派单);
- *   3. the departments report (报到), handle it, the lead resolves; a department may return it;
+ *   3. the departments report (报到), handle it, the lead resolves; a department may return it
+ *      (退单), until the center's dispatch is final (终审);
  *   4. the filing community evaluates (群众评单); "unsatisfied" reopens it, silence closes it.
  *
- * Actions arrive as updates whose validators refuse before any state changes. Every change is
- * published by the main loop: read model and notifications (local activity), search attributes
- * and the Temporal UI's current details.
+ * Along the way, the 12345 centers' tools: a warning before each handling deadline (临期预警),
+ * extension requests the center decides (延期申请), repeated reports merged into one (重复件合并),
+ * and deadlines counted again when the holiday calendar changes.
+ *
+ * Actions arrive as updates whose validators refuse before any state changes; an update answers
+ * at once with the new state, which the API writes to the read model. The workflow projects too
+ * (read model, timeline, notifications: a local activity), a moment later, so that nothing an
+ * API process fails to write is lost. Deadlines are timers; each stage's deadlines come from the
+ * API's plan (worked out with the same policy and calendar) or from one call of the deadline
+ * activity.
+ *
+ * Whistles filed before the second round carry no `second-round` marker and finish on the code
+ * they started with (whistle-first-round.ts).
  */
 import {
-  ApplicationFailure, condition, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler,
-  upsertSearchAttributes, allHandlersFinished,
+  ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, log, patched, proxyLocalActivities,
+  setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo, allHandlersFinished,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { DeadlineActivities, PolicyKeyName, WhistleActivities, WhistleEvent, WhistleProjection } from '../activities/types';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { DeadlineActivities, PolicyKeyName, WhistleActivities } from '../activities/types';
 import {
-  acceptUpdate, escalateSignal, escalateUpdate, evaluateUpdate, filedUpdate, progressUpdate, resolveUpdate, returnUpdate,
-  projectionQuery, triageUpdate, urgeUpdate, viewQuery, withdrawUpdate,
-  type Actor, type DepartmentStatus, type Filing, type List, type Outcome, type Rating, type WhistleAction,
-  type WhistleStatus, type WhistleView,
+  acceptUpdate, calendarChangedSignal, decideExtensionUpdate, escalateSignal, escalateUpdate, evaluateUpdate, filedUpdate,
+  mergedInSignal, mergeUpdate, progressUpdate, projectionQuery, requestExtensionUpdate, resolveUpdate, returnUpdate,
+  triageUpdate, urgeUpdate, viewQuery, whistleWorkflowId, withdrawUpdate,
+  type ActionAnswer, type ActionPlan, type ActionResult, type Actor, type DepartmentStatus, type Filing, type MergedIn, type PlannedDeadline,
+  type WhistleAction, type WhistleView,
 } from './messages';
-import { bodyRefusal, FINAL_STATUSES, refusal, type RuleState } from './rules';
+import { bodyRefusal, extensionUntilRefusal, FINAL_STATUSES, refusal, type Refusal } from './rules';
 import * as attrs from './search-attributes';
+import {
+  actionResultOf, newWhistle, plannedAt, projectionOf, record as recordOn, ruleStateOf, viewOf, type WhistleState,
+} from './whistle-state';
+import { firstRoundWhistle } from './whistle-first-round';
 
-const { deadlineAfter, policyNumbers } = proxyLocalActivities<DeadlineActivities>({
+/** The marker of this generation: whistles without it run the first round's code. */
+export const SECOND_ROUND = 'second-round';
+
+const { planDeadlines, whistleLimits } = proxyLocalActivities<DeadlineActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumInterval: '30 seconds' },
-  summary: 'deadline from the policy and the working-day calendar',
+  summary: 'deadlines from the policy and the working-day calendar',
 });
 
 /**
  * The projection (read model, timeline, notifications). A projection takes milliseconds; a short
  * timeout means a worker killed mid-projection delays this whistle by seconds, not half a minute.
  */
-const PROJECTION = {
+const { projectWhistle } = proxyLocalActivities<WhistleActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   summary: 'project whistle to read model and notify',
-} as const;
-
-/**
- * Since `projection-as-local-activity`, the projection runs as a local activity: inside the
- * workflow task that made the change, on the same worker, with no trip through the server's
- * task queues (an action answered in 89–130 ms at p50, now in 33–39 ms; docs/PERFORMANCE.md).
- * Whistles whose histories scheduled it as an activity keep doing so on replay.
- */
-const { projectWhistle: projectWhistleLocally } = proxyLocalActivities<WhistleActivities>(PROJECTION);
-const { projectWhistle: projectWhistleAsActivity } = proxyActivities<WhistleActivities>(PROJECTION);
-const PROJECTION_AS_LOCAL_ACTIVITY = 'projection-as-local-activity';
+});
 
 const SYSTEM = 'system';
-/** How long an action waits for its change to reach the read model before answering anyway. */
-const PUBLISH_WAIT = '10 seconds';
+/**
+ * After an action the API has written the change already; the workflow projects it this much
+ * later (several actions in a row, once), so that the action's answer never waits for it.
+ */
+const PROJECTION_DELAY_MS = 2_000;
 
-interface Deadline { at: number; summary: string; onMiss: () => void | Promise<void> }
-
-/** The filing's instant as the API recorded it, never later than now; else this first task's time. */
-function filingInstant(filing: Filing): number {
-  const at = typeof filing.filedAt === 'string' ? Date.parse(filing.filedAt) : NaN;
-  return Number.isFinite(at) ? Math.min(at, Date.now()) : Date.now();
+/** A deadline of the current stage: a durable timer, and what happens when it passes first. */
+interface Deadline {
+  /** What it is, for the timeline and the Temporal UI: `street.handle`, `lists.phased` … */
+  what: string;
+  /** The policy key it was counted with (counted again when the calendar changes); null for a fixed instant. */
+  key: PolicyKeyName | null;
+  /** The instant it counts from. */
+  from: number;
+  at: number;
+  summary: string;
+  onMiss: () => void | Promise<void>;
 }
 
 export async function whistle(filing: Filing): Promise<WhistleView> {
-  // ---- state -------------------------------------------------------------------------------
-  const w: RuleState & {
-    list: List | null; holder: string | null; dueAt: number | null; overdue: boolean; reopenCount: number;
-    filedAt: number; resolvedAt: number | null; closedAt: number | null; result: string | null; outcome: Outcome | null;
-    evaluation: { rating: Rating; comment: string | null; at: string } | null;
-  } = {
-    status: 'filed',
-    filerOrgId: filing.filerOrgId,
-    communityId: filing.communityId,
-    compoundId: filing.location.compoundId,
-    streetId: filing.streetId,
-    departments: [],
-    seenByDepartments: [],
-    list: null,
-    holder: filing.streetId,
-    dueAt: null,
-    overdue: false,
-    reopenCount: 0,
-    filedAt: filingInstant(filing),
-    resolvedAt: null,
-    closedAt: null,
-    result: null,
-    outcome: null,
-    evaluation: null,
-  };
-  const events: WhistleEvent[] = [];
-  /** Grows with every change; `published` is the version the read model has. */
-  let version = 0;
-  let published = 0;
-  /** Deadlines of the current stage, kept for the on-time facts of the assessment. */
-  let stageDeadlines: { accept?: number; finish?: number } = {};
-  let lastProgressAt = w.filedAt;
-  /** From the policy, read once below; an unsatisfied evaluation reopens at most this often. */
-  let maxReopens = 1;
+  if (!patched(SECOND_ROUND)) return firstRoundWhistle(filing);
 
+  // ---- state -------------------------------------------------------------------------------
+  const w: WhistleState = newWhistle(filing, Date.now());
   const iso = (ms: number) => new Date(ms).toISOString();
+  /** The version and the timeline entries the workflow's own projection has written. */
+  let published = 0;
+  let publishedEvents = 0;
+  /** A change the API will not write (a deadline, a signal): project it now, not a moment later. */
+  let urgent = true;
+  /** Set while an update handler runs: its changes reach the read model through the API. */
+  let inUpdate = false;
+
+  /**
+   * The current stage: when it began, its pending deadlines, the acceptance deadline, the one
+   * `dueAt` shows (`main`), and its early warning.
+   */
+  let stage: { startedAt: number; deadlines: Deadline[]; accept: Deadline | null; main: Deadline | null; warning: Deadline | null } =
+    { startedAt: w.filedAt, deadlines: [], accept: null, main: null, warning: null };
+  /** After an action, the workflow's own projection waits until this (a moment), then writes. */
+  let projectionDue: Deadline | null = null;
+  /** Deadlines of the next stage that the API (or an earlier plan) worked out already. */
+  let nextPlan: readonly PlannedDeadline[] = filing.plan ?? [];
+  /** The center's triage deadline should the street's handling deadline escalate (planned with the street stage). */
+  let triageAfterHandling: PlannedDeadline | undefined = plannedAt(filing.plan, 'center.triageWithin');
+  let lastProgressAt = w.filedAt;
+  let pendingCalendarChange: string | null = null;
+  const appliedCalendarChanges: string[] = [];
+  /** The original this whistle was merged into, until it has been told. */
+  let mergeToTell: MergedIn & { into: string } | null = null;
+  /** Whistles merged into this one after it was itself merged: passed on to its original. */
+  const mergedToPassOn: MergedIn[] = [];
 
   // Workflow time stands still during a workflow task, and a timer starts when the task ends:
   // after a projection (a local activity, in the same task) a timer counted from workflow time
@@ -119,86 +133,209 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     spentInTask += ms;
   }
 
-  function record(type: string, actor: string, note: string | null, unit: string | null, data: Record<string, unknown> = {},
-    at = Date.now()) {
-    events.push({ seq: events.length + 1, at: iso(at), type, actor, note, unit, data });
-    version++;
+  function changed(): void {
+    if (!inUpdate) urgent = true;
   }
-
-  function view(): WhistleView {
-    return {
-      id: filing.id, title: filing.title, description: filing.description, category: filing.category,
-      urgent: filing.urgent, location: filing.location, status: w.status, list: w.list,
-      communityId: w.communityId, streetId: w.streetId, filerOrgId: w.filerOrgId, holder: w.holder,
-      departments: w.departments.map((d) => ({ ...d })),
-      dueAt: w.dueAt === null ? null : iso(w.dueAt), overdue: w.overdue, reopenCount: w.reopenCount,
-      filedAt: iso(w.filedAt), resolvedAt: w.resolvedAt === null ? null : iso(w.resolvedAt),
-      closedAt: w.closedAt === null ? null : iso(w.closedAt), result: w.result, outcome: w.outcome,
-      evaluation: w.evaluation,
-      timeline: events.map(({ at, type, actor, note }) => ({ at, type, actor, note })),
-    };
+  function record(type: string, actor: string, note: string | null, unit: string | null, data: Record<string, unknown> = {}) {
+    recordOn(w, { type, actor, note, unit, data, at: Date.now() });
+    changed();
   }
-
-  /** The read model's rows for the current state: the whistle, its timeline and its facts. */
-  function projection(): WhistleProjection {
-    return {
-      version, view: view(), seenByDepartments: [...w.seenByDepartments],
-      reporterName: filing.reporter?.name ?? null, events: [...events],
-    };
-  }
-
-  async function deadline(key: PolicyKeyName, from: number): Promise<number> {
-    return Date.parse(await deadlineAfter(key, iso(from)));
+  function setDue(at: number | null) {
+    if (w.dueAt === at) return;
+    w.dueAt = at;
+    w.version++;
+    changed();
   }
 
   // ---- publishing: read model, notifications, search attributes, UI details ---------------
   async function publish(): Promise<void> {
-    const target = projection();
-    const pairs: SearchAttributeUpdatePair[] = [
+    const target = projectionOf(w, filing);
+    upsertChangedSearchAttributes([
       { key: attrs.WhistleStatus, value: w.status },
       { key: attrs.WhistleList, value: w.list },
       { key: attrs.DepartmentIds, value: w.departments.map((d) => d.id) },
       { key: attrs.DueAt, value: w.dueAt === null ? null : new Date(w.dueAt) },
       { key: attrs.Overdue, value: w.overdue },
-    ];
-    upsertSearchAttributes(pairs);
+      { key: attrs.WhistleDueSoon, value: w.dueSoon },
+    ]);
     setCurrentDetails(
-      `**Status:** ${w.status}${w.list ? ` · **List:** ${w.list}` : ''}  \n` +
-      `**Holder:** ${w.holder ?? '—'} · **Due:** ${target.view.dueAt ?? '—'} · **Overdue:** ${w.overdue ? 'yes' : 'no'}  \n` +
+      `**Status:** ${w.status}${w.list ? ` · **List:** ${w.list}` : ''}${w.duplicateOf ? ` · **Merged into:** ${w.duplicateOf}` : ''}  \n` +
+      `**Holder:** ${w.holder ?? '—'} · **Due:** ${target.view.dueAt ?? '—'}${w.dueSoon ? ' (due soon)' : ''} · ` +
+      `**Overdue:** ${w.overdue ? 'yes' : 'no'}  \n` +
       `**Departments:** ${w.departments.map((d) => `${d.id}${d.lead ? ' (lead)' : ''}: ${d.status}`).join(', ') || '—'}` +
-      ` · **Reopened:** ${w.reopenCount}`,
+      ` · **Reopened:** ${w.reopenCount} · **Returns:** ${w.returns}` +
+      `${w.extension ? ` · **Extension:** ${w.extension.status} until ${w.extension.until}` : ''}` +
+      `${w.merged.length ? ` · **Reports:** ${1 + w.merged.length}` : ''}`,
     );
-    const local = patched(PROJECTION_AS_LOCAL_ACTIVITY);
-    const took = await (local ? projectWhistleLocally : projectWhistleAsActivity)(target);
-    if (local) spent(took);
+    urgent = false;
+    spent(await projectWhistle(target));
     published = Math.max(published, target.version);
+    publishedEvents = Math.max(publishedEvents, target.events.length);
+  }
+
+  /** Search attributes are kept current, and only what differs from what Temporal has is sent. */
+  function upsertChangedSearchAttributes(pairs: SearchAttributeUpdatePair[]) {
+    const current = workflowInfo().typedSearchAttributes;
+    const differs = pairs.filter((pair) => {
+      const had = current.get(pair.key as never) as unknown;
+      const want = pair.value as unknown;
+      if (want === null || want === undefined) return had !== undefined;
+      if (had === undefined) return true;
+      if (want instanceof Date) return !(had instanceof Date) || had.getTime() !== want.getTime();
+      if (Array.isArray(want)) return !Array.isArray(had) || had.length !== want.length || want.some((v, i) => had[i] !== v);
+      return had !== want;
+    });
+    if (differs.length > 0) upsertSearchAttributes(differs);
+  }
+
+  // ---- deadlines: one durable timer each, moved when the deadline moves ------------------
+  const armed = new Map<Deadline, { at: number; scope: CancellationScope; fired: Promise<Deadline | null> }>();
+
+  function syncTimers(deadlines: Deadline[]) {
+    for (const [d, timer] of armed) {
+      if (!deadlines.includes(d) || timer.at !== d.at) { timer.scope.cancel(); armed.delete(d); }
+    }
+    for (const d of deadlines) {
+      if (armed.has(d)) continue;
+      const scope = new CancellationScope();
+      const fired = scope.run(() => sleep(Math.max(d.at - now(), 1), { summary: d.summary })).then(() => d, () => null);
+      armed.set(d, { at: d.at, scope, fired });
+    }
+  }
+
+  /** A deadline the next LA call (or the plan) counts: `{ key, from }` → the instant it ends. */
+  async function deadlinesFor(wanted: Array<{ key: PolicyKeyName; from: number }>): Promise<PlannedDeadline[]> {
+    const found = wanted.map(({ key }) => plannedAt(nextPlan, key));
+    const missing = wanted.filter((_, i) => !found[i]);
+    if (missing.length > 0) {
+      const ats = await planDeadlines(missing.map(({ key, from }) => ({ key, from: iso(from) })));
+      missing.forEach(({ key, from }, i) => { found[wanted.findIndex((x) => x.key === key)] = { key, from: iso(from), at: ats[i] }; });
+    }
+    nextPlan = [];
+    return found as PlannedDeadline[];
+  }
+
+  function deadline(plan: PlannedDeadline, what: string, summary: string, onMiss: Deadline['onMiss']): Deadline {
+    return { what, key: plan.key as PolicyKeyName, from: Date.parse(plan.from), at: Date.parse(plan.at), summary, onMiss };
+  }
+
+  /**
+   * Starts a stage: `accept` is its acceptance deadline, `main` the one the view's `dueAt` shows;
+   * `warn`: the holder is warned before `main` (临期预警).
+   */
+  function enterStage(startedAt: number, deadlines: Deadline[], accept: Deadline | null, main: Deadline | null, warn: boolean) {
+    stage = { startedAt, deadlines, accept, main, warning: null };
+    setDue(main ? main.at : null);
+    if (warn && main) armWarning();
+  }
+
+  /** The holder changes (a transition): the stage's extension and warning are over. */
+  function leaveStage() {
+    w.extension = null;
+    w.extensionsApproved = 0;
+    w.dueSoon = false;
+  }
+
+  /**
+   * 临期预警: at the later of `dueAt − warnBefore` and the stage's midpoint, `dueSoon` and a
+   * notification to the holder — once per deadline. Returns the warning's instant.
+   */
+  function armWarning(): number | null {
+    const main = stage.main;
+    if (stage.warning) {
+      const i = stage.deadlines.indexOf(stage.warning);
+      if (i >= 0) stage.deadlines.splice(i, 1);
+    }
+    stage.warning = null;
+    if (!main) return null;
+    const at = Math.max(main.at - w.limits.warnBeforeMs, stage.startedAt + Math.floor((main.at - stage.startedAt) / 2));
+    const warning: Deadline = {
+      what: `${main.what}.warning`, key: null, from: stage.startedAt, at, summary: `early warning before the ${main.summary}`,
+      onMiss: () => {
+        if (stage.main !== main || !stage.deadlines.includes(main) || w.dueSoon) return;
+        w.dueSoon = true;
+        record('due_soon', SYSTEM, `the ${main.summary} is near: ${iso(main.at)}`, w.holder, { deadline: main.what, dueAt: iso(main.at) });
+      },
+    };
+    stage.warning = warning;
+    stage.deadlines.push(warning);
+    return at;
+  }
+
+  /** The current stage's main deadline passes: a request still pending lapses, and `dueSoon` ends. */
+  function mainDeadlinePassed() {
+    if (w.extension?.status === 'requested') {
+      w.extension.status = 'lapsed';
+      record('extension_lapsed', SYSTEM, 'the deadline passed before the center decided', w.extension.unit, { until: w.extension.until });
+    }
+    if (w.dueSoon) { w.dueSoon = false; w.version++; changed(); }
+  }
+
+  /**
+   * Moves the main deadline to `at`: an approved extension (a fixed instant, `key` null; the warning
+   * is worked out again and given again), or the calendar counted it again (`key` kept; a warning
+   * already given stays given when its new time has passed too).
+   */
+  function moveMainDeadline(at: number, key: PolicyKeyName | null, warnAgain: boolean) {
+    const main = stage.main!;
+    main.at = at;
+    main.key = key;
+    setDue(at);
+    const warnedBefore = w.dueSoon;
+    const warnAt = armWarning();
+    if (!warnedBefore) return;
+    if (!warnAgain && warnAt !== null && warnAt <= now()) {
+      stage.deadlines.splice(stage.deadlines.indexOf(stage.warning!), 1);
+      return;
+    }
+    w.dueSoon = false;
+    w.version++;
+    changed();
   }
 
   /**
    * Stays in the current stage while `stillHere()` holds: publishes every change, and runs each
-   * deadline's consequence when it passes first. Deadlines can be added while waiting.
+   * deadline's consequence when it passes first. Deadlines can be added or moved while waiting.
    */
-  async function hold(stillHere: () => boolean, deadlines: Deadline[]): Promise<void> {
+  async function hold(stillHere: () => boolean): Promise<void> {
     for (;;) {
-      if (!stillHere()) return;
-      if (version > published) { await publish(); continue; }
-      deadlines.sort((a, b) => a.at - b.at);
-      const next = deadlines[0];
-      const changed = () => !stillHere() || version > published;
-      if (!next) { await condition(changed); continue; }
-      const woke = await condition(changed, Math.max(next.at - now(), 1), { summary: next.summary });
-      if (!woke) {
-        deadlines.shift();
-        await next.onMiss();
+      if (pendingCalendarChange !== null) { await recountDeadlines(pendingCalendarChange); continue; }
+      if (mergeToTell || mergedToPassOn.length > 0) { await tellOriginal(); continue; }
+      if (w.version > published && urgent) { await publish(); continue; }
+      if (!stillHere()) break;
+      if (w.version > published) {
+        projectionDue ??= {
+          what: 'projection', key: null, from: now(), at: now() + PROJECTION_DELAY_MS,
+          summary: 'project the answered actions', onMiss: () => { urgent = true; },
+        };
+      } else {
+        projectionDue = null;
       }
+      syncTimers(projectionDue ? [...stage.deadlines, projectionDue] : stage.deadlines);
+      const seen = w.version;
+      const wake = condition(() => w.version !== seen || !stillHere() || pendingCalendarChange !== null
+        || mergeToTell !== null || mergedToPassOn.length > 0);
+      const fired = await Promise.race([wake.then(() => null), ...[...armed.values()].map((t) => t.fired)]);
+      if (!fired || armed.get(fired)?.at !== fired.at) continue;
+      armed.delete(fired);
+      if (fired === projectionDue) { projectionDue = null; fired.onMiss(); continue; }
+      const i = stage.deadlines.indexOf(fired);
+      if (i < 0) continue;
+      stage.deadlines.splice(i, 1);
+      await fired.onMiss();
     }
+    // The stage is over: its timers go; a projection still due stays due.
+    syncTimers(projectionDue ? [projectionDue] : []);
   }
 
-  /** An action's answer: waits until its change is published (or a short while), then the view. */
-  async function answer(): Promise<WhistleView> {
-    const mine = version;
-    await condition(() => published >= mine, PUBLISH_WAIT, { summary: 'action waits for the read model' });
-    return view();
+  /** The whistle has ended: what the API was told last is projected too, then nothing is left to do. */
+  async function flush(): Promise<void> {
+    await hold(() => false);
+    if (w.version <= published) return;
+    if (!urgent && projectionDue) await sleep(Math.max(projectionDue.at - now(), 1), { summary: 'project the answered actions' });
+    projectionDue = null;
+    syncTimers([]);
+    await publish();
   }
 
   function markOverdue(unit: string, what: string, note: string) {
@@ -206,69 +343,162 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     record('overdue', SYSTEM, note, unit, { deadline: what });
   }
 
+  // ---- calendar changes: every pending working-day deadline counted again -----------------
+  async function recountDeadlines(changeId: string) {
+    pendingCalendarChange = null;
+    if (appliedCalendarChanges.includes(changeId)) return;
+    appliedCalendarChanges.push(changeId);
+    if (appliedCalendarChanges.length > 20) appliedCalendarChanges.shift();
+    const counted = stage.deadlines.filter((d): d is Deadline & { key: PolicyKeyName } => d.key !== null);
+    const items = counted.map((d) => ({ key: d.key, from: iso(d.from) }));
+    const handling = stage.main?.what === 'street.handle' ? stage.main : null;
+    if (handling && triageAfterHandling) items.push({ key: 'center.triageWithin', from: triageAfterHandling.from });
+    if (items.length === 0) return;
+    const ats = (await planDeadlines(items, true)).map((at) => Date.parse(at));
+    counted.forEach((d, i) => {
+      if (ats[i] === d.at || !stage.deadlines.includes(d)) return;
+      const before = d.at;
+      record('deadline_recomputed', SYSTEM, `${d.what}: ${iso(before)} → ${iso(ats[i])} (the holiday calendar changed)`,
+        w.holder, { deadline: d.what, from: iso(before), to: iso(ats[i]), change: changeId });
+      if (d === stage.main) moveMainDeadline(ats[i], d.key, false);
+      else d.at = ats[i];
+    });
+    if (handling && triageAfterHandling) {
+      const moved = handling.at !== Date.parse(triageAfterHandling.from);
+      triageAfterHandling = moved ? undefined : { ...triageAfterHandling, at: iso(ats[ats.length - 1]) };
+    }
+  }
+
+  // ---- 重复件合并: telling the original ----------------------------------------------------
+  async function tellOriginal() {
+    const target = w.duplicateOf;
+    const news: MergedIn[] = mergeToTell ? [mergeToTell] : [];
+    mergeToTell = null;
+    news.push(...mergedToPassOn.splice(0));
+    if (!target) return;
+    for (const m of news) {
+      try {
+        await getExternalWorkflowHandle(whistleWorkflowId(target)).signal(mergedInSignal, m);
+      } catch (err) {
+        log.warn('the original whistle could not be told of a merge', { into: target, merged: m.id, error: String(err) });
+        record('merge_unconfirmed', SYSTEM, `whistle ${target} could not be told (${String((err as Error)?.message ?? err)})`, null, { into: target, merged: m.id });
+      }
+    }
+  }
+
   // ---- transitions ------------------------------------------------------------------------
-  function escalateToCenter(actor: string, type: 'escalated' | 'deadline_escalation' | 'reopened', reason: string) {
-    const street = w.status === 'filed' || w.status === 'street_handling';
+  let escalatedAt = w.filedAt;
+  /** To the center: escalated (by the street, a supervisor or the deadline), reopened, or returned by a department. */
+  function toCenter(actor: string, type: 'escalated' | 'deadline_escalation' | 'reopened' | 'returned', reason: string,
+    unit: string, data: Record<string, unknown>) {
+    leaveStage();
     w.status = 'escalated';
     w.holder = 'center';
     w.overdue = false;
-    record(type, actor, reason, street ? w.streetId : 'center', { from: street ? 'street' : 'community' });
+    escalatedAt = Date.now();
+    record(type, actor, reason, unit, data);
+  }
+  function escalateToCenter(actor: string, type: 'escalated' | 'deadline_escalation' | 'reopened', reason: string) {
+    const street = w.status === 'filed' || w.status === 'street_handling';
+    toCenter(actor, type, reason, street ? w.streetId : 'center', { from: street ? 'street' : 'community' });
   }
 
-  function validate(action: WhistleAction) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return (actor: Actor, body?: any): void => {
-      const refused = refusal(w, actor, action) ?? bodyRefusal(action, (body ?? {}) as Record<string, unknown>);
-      if (refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
+  /** The whistle ends (closed, withdrawn, merged): nobody holds it any more. */
+  function end(status: 'closed' | 'withdrawn' | 'merged') {
+    leaveStage();
+    w.status = status;
+    w.holder = null;
+    if (status !== 'merged') w.closedAt = Date.now();
+    setDue(null);
+  }
+
+  function close(type: 'closed' | 'evaluation_expired', actor: string, note: string | null) {
+    end('closed');
+    record(type, actor, note, null);
+  }
+
+  /** The deadlines of the stage a transition starts, planned already: `dueAt` shows the main one at once. */
+  function takePlan(deadlines: readonly PlannedDeadline[] | undefined, mainKey: string) {
+    nextPlan = deadlines ?? [];
+    const main = plannedAt(nextPlan, mainKey);
+    if (main) setDue(Date.parse(main.at));
+  }
+
+  function refuse(refused: Refusal | null): void {
+    if (refused) {
+      throw ApplicationFailure.create({
+        type: refused.type, message: refused.message, nonRetryable: true, details: [{ messageZh: refused.messageZh }],
+      });
+    }
+  }
+
+  function validate(action: WhistleAction, extra?: (actor: Actor, body: Record<string, unknown>, plan?: ActionPlan) => Refusal | null) {
+    return (actor: Actor, body?: unknown, plan?: ActionPlan): void => {
+      const b = (body ?? {}) as Record<string, unknown>;
+      refuse(refusal(ruleStateOf(w), actor, action, Date.now()) ?? bodyRefusal(action, b) ?? extra?.(actor, b, plan) ?? null);
     };
   }
 
-  // Recorded before any handler can run, so the timeline always starts with the filing.
-  record('filed', filing.filedBy, null, w.streetId, { urgent: filing.urgent }, w.filedAt);
+  /**
+   * One action of the contract: its validator (the rules, then the body), and its handler — the
+   * change, then the answer (the state now, and what the read model may lack).
+   */
+  function onAction<B>(def: UpdateDefinition<ActionAnswer, [Actor, B, ActionPlan?]>, action: WhistleAction,
+    change: (actor: Actor, body: B, plan?: ActionPlan) => void,
+    extra?: (actor: Actor, body: Record<string, unknown>, plan?: ActionPlan) => Refusal | null) {
+    setHandler(def, (actor: Actor, body: B, plan?: ActionPlan): ActionResult => {
+      inUpdate = true;
+      try {
+        change(actor, body, plan);
+      } finally {
+        inUpdate = false;
+      }
+      return actionResultOf(w, filing, publishedEvents + 1);
+    }, { validator: validate(action, extra) });
+  }
 
   // ---- handlers ---------------------------------------------------------------------------
-  setHandler(viewQuery, () => view(), { description: 'The whistle view: status, holder, departments, deadlines, timeline' });
-  setHandler(projectionQuery, () => projection(), { description: 'What the read model holds for the current state (reconcile --repair)' });
+  setHandler(viewQuery, () => viewOf(w, filing), { description: 'The whistle view: status, holder, departments, deadlines, timeline' });
+  setHandler(projectionQuery, () => projectionOf(w, filing), { description: 'What the read model holds for the current state (reconcile --repair)' });
 
-  setHandler(filedUpdate, () => answer());
+  setHandler(filedUpdate, () => actionResultOf(w, filing, 1));
 
-  setHandler(acceptUpdate, (actor) => {
+  onAction(acceptUpdate, 'accept', (actor) => {
+    const onTime = Date.now() <= (stage.accept?.at ?? Infinity);
     if (actor.role === 'street') {
       w.status = 'street_handling';
-      record('accepted', actor.accountId, null, w.streetId, { onTime: Date.now() <= (stageDeadlines.accept ?? Infinity) });
+      record('accepted', actor.accountId, null, w.streetId, { onTime });
     } else {
       const dept = w.departments.find((d) => d.id === actor.orgId)!;
       dept.status = 'handling';
       w.status = 'department_handling';
-      record('accepted', actor.accountId, null, dept.id, { onTime: Date.now() <= (stageDeadlines.accept ?? Infinity) });
+      record('accepted', actor.accountId, null, dept.id, { onTime });
     }
     lastProgressAt = Date.now();
-    return answer();
-  }, { validator: validate('accept') });
+  });
 
-  setHandler(progressUpdate, (actor, body) => {
+  onAction(progressUpdate, 'progress', (actor, body) => {
     record('progress', actor.accountId, body.note, actor.orgId);
     lastProgressAt = Date.now();
-    return answer();
-  }, { validator: validate('progress') });
+  });
 
-  setHandler(resolveUpdate, (actor, body) => {
-    const now = Date.now();
-    const onTime = now <= (stageDeadlines.finish ?? Infinity);
+  onAction(resolveUpdate, 'resolve', (actor, body, plan) => {
+    const onTime = Date.now() <= (stage.main?.at ?? Infinity);
+    leaveStage();
     w.status = 'resolved';
     w.holder = w.filerOrgId;
-    w.resolvedAt = now;
+    w.resolvedAt = Date.now();
     w.result = body.result;
     w.outcome = body.outcome ?? (w.list === 'understanding' ? 'explained' : 'solved');
     for (const d of w.departments) if (d.status === 'handling' || d.status === 'dispatched') d.status = 'resolved';
     record('resolved', actor.accountId, body.result, actor.orgId, { outcome: w.outcome, onTime, list: w.list });
-    return answer();
-  }, { validator: validate('resolve') });
+    takePlan(plan?.deadlines, 'evaluation.window');
+  });
 
-  setHandler(escalateUpdate, (actor, body) => {
+  onAction(escalateUpdate, 'escalate', (actor, body, plan) => {
     escalateToCenter(actor.accountId, 'escalated', body.reason);
-    return answer();
-  }, { validator: validate('escalate') });
+    takePlan(plan?.deadlines, 'center.triageWithin');
+  });
 
   setHandler(escalateSignal, (input) => {
     if (w.status !== 'filed' && w.status !== 'street_handling') {
@@ -278,165 +508,208 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     const by = typeof input?.by === 'string' && input.by ? input.by : 'operator';
     const reason = typeof input?.reason === 'string' && input.reason ? input.reason : 'escalated by a supervisor';
     escalateToCenter(by, 'escalated', reason);
+    nextPlan = [];
   }, { description: 'Supervisor escalation from the CLI or UI: {"by": "<account id>", "reason": "..."}' });
 
-  setHandler(triageUpdate, (actor, body) => {
+  onAction(triageUpdate, 'triage', (actor, body, plan) => {
     const lead = body.leadDepartmentId ?? body.departmentIds[0];
+    leaveStage();
     w.status = 'dispatched';
     w.list = body.list;
     w.departments = body.departmentIds.map((id) => ({ id, lead: id === lead, status: 'dispatched' as DepartmentStatus }));
     for (const id of body.departmentIds) if (!w.seenByDepartments.includes(id)) w.seenByDepartments.push(id);
     w.holder = lead;
     w.overdue = false;
-    record('triaged', actor.accountId, body.note ?? null, 'center', { list: body.list, departmentIds: body.departmentIds, lead });
-    return answer();
-  }, { validator: validate('triage') });
+    record('triaged', actor.accountId, body.note ?? null, 'center', {
+      list: body.list, departmentIds: body.departmentIds, lead, final: w.returns >= w.limits.maxReturns,
+      ...(typeof plan?.followedSuggestion === 'boolean' ? { followedSuggestion: plan.followedSuggestion } : {}),
+    });
+    takePlan(plan?.deadlines, `lists.${body.list}`);
+  });
 
-  setHandler(returnUpdate, (actor, body) => {
+  onAction(returnUpdate, 'return', (actor, body, plan) => {
     const dept = w.departments.find((d) => d.id === actor.orgId)!;
     dept.status = 'returned';
-    w.status = 'escalated';
-    w.holder = 'center';
-    w.overdue = false;
-    record('returned', actor.accountId, body.reason, dept.id);
-    return answer();
-  }, { validator: validate('return') });
+    w.returns++;
+    toCenter(actor.accountId, 'returned', body.reason, dept.id, { kind: body.kind ?? 'other', returns: w.returns });
+    takePlan(plan?.deadlines, 'center.triageWithin');
+  });
 
-  setHandler(urgeUpdate, (actor, body) => {
+  onAction(urgeUpdate, 'urge', (actor, body) => {
     record('urged', actor.accountId, body.note, w.holder);
-    return answer();
-  }, { validator: validate('urge') });
+  });
 
-  setHandler(evaluateUpdate, (actor, body) => {
+  onAction(evaluateUpdate, 'evaluate', (actor, body, plan) => {
     const at = iso(Date.now());
-    const resolver = [...events].reverse().find((e) => e.type === 'resolved')?.unit ?? null;
+    const resolver = [...w.events].reverse().find((e) => e.type === 'resolved')?.unit ?? null;
     w.evaluation = { rating: body.rating, comment: body.comment ?? null, at };
     record('evaluated', actor.accountId, body.comment ?? null, resolver, { rating: body.rating });
-    if (body.rating === 'unsatisfied' && w.reopenCount < maxReopens) {
+    if (body.rating === 'unsatisfied' && w.reopenCount < w.limits.maxReopens) {
       w.reopenCount++;
       w.resolvedAt = null;
       w.evaluation = null;
       escalateToCenter(SYSTEM, 'reopened', 'the whistle-blower is unsatisfied; back to the center');
+      takePlan(plan?.deadlines, 'center.triageWithin');
     } else {
       close('closed', actor.accountId, null);
     }
-    return answer();
-  }, { validator: validate('evaluate') });
+  });
 
-  setHandler(withdrawUpdate, (actor, body) => {
-    w.status = 'withdrawn';
-    w.holder = null;
-    w.dueAt = null;
-    w.closedAt = Date.now();
+  onAction(withdrawUpdate, 'withdraw', (actor, body) => {
+    if (w.extension?.status === 'requested') w.extension.status = 'lapsed';
+    end('withdrawn');
     record('withdrawn', actor.accountId, body.reason, w.streetId);
-    return answer();
-  }, { validator: validate('withdraw') });
+  });
 
-  function close(type: 'closed' | 'evaluation_expired', actor: string, note: string | null) {
-    w.status = 'closed';
-    w.holder = null;
-    w.dueAt = null;
-    w.closedAt = Date.now();
-    record(type, actor, note, null);
-  }
+  // 延期申请: the holder asks before its deadline; the center decides.
+  onAction(requestExtensionUpdate, 'request-extension', (actor, body) => {
+    const until = iso(Date.parse(body.until));
+    w.extension = {
+      status: 'requested', until, reason: body.reason, requestedBy: actor.accountId, requestedAt: iso(Date.now()),
+      decidedBy: null, note: null, unit: actor.orgId,
+    };
+    record('extension_requested', actor.accountId, body.reason, actor.orgId, { until, dueAt: w.dueAt === null ? null : iso(w.dueAt) });
+  }, (_actor, body, plan) => {
+    // The limit is the API's count of working days after the day `dueAt` ends on, for this very dueAt.
+    const limit = plan?.extensionLimit;
+    if (!limit || w.dueAt === null || Date.parse(limit.dueAt) !== w.dueAt) {
+      return { type: 'invalid_state', message: 'the deadline changed while the request was on its way; ask again',
+        messageZh: '办理时限刚刚发生变化，请重新申请' };
+    }
+    return extensionUntilRefusal(Date.parse(body.until as string), w.dueAt, Date.parse(limit.limit));
+  });
+
+  onAction(decideExtensionUpdate, 'decide-extension', (actor, body, plan) => {
+    const ext = w.extension!;
+    ext.decidedBy = actor.accountId;
+    ext.note = body.note ?? null;
+    if (body.approve) {
+      ext.status = 'approved';
+      w.extensionsApproved++;
+      const from = w.dueAt;
+      moveMainDeadline(Date.parse(ext.until), null, true);
+      if (stage.main?.what === 'street.handle') triageAfterHandling = plannedAt(plan?.deadlines, 'center.triageWithin');
+      record('extension_approved', actor.accountId, body.note ?? null, ext.unit,
+        { until: ext.until, from: from === null ? null : iso(from), requestedBy: ext.requestedBy });
+    } else {
+      ext.status = 'rejected';
+      record('extension_rejected', actor.accountId, body.note ?? null, ext.unit, { until: ext.until, requestedBy: ext.requestedBy });
+    }
+  });
+
+  // 重复件合并: this whistle is a repeat of another open one; it lives on in the original.
+  onAction(mergeUpdate, 'merge', (actor, body) => {
+    end('merged');
+    w.duplicateOf = body.into;
+    record('merged', actor.accountId, body.note ?? null, actor.orgId, { into: body.into });
+    mergeToTell = { id: filing.id, filerOrgId: w.filerOrgId, communityId: w.communityId, by: actor.accountId, note: body.note ?? null, into: body.into };
+  }, (_actor, body) => (body.into === filing.id
+    ? { type: 'validation_failed', message: 'a whistle cannot be merged into itself', messageZh: '不能合并到事项本身' } : null));
+
+  setHandler(mergedInSignal, (m) => {
+    if (!m || typeof m.id !== 'string' || w.merged.some((x) => x.id === m.id) || m.id === filing.id) return;
+    if (w.status === 'merged') { mergedToPassOn.push(m); return; }
+    w.merged.push({ id: m.id, filerOrgId: m.filerOrgId, communityId: m.communityId, by: m.by, note: m.note ?? null });
+    record('merged_in', m.by, m.note ?? `whistle ${m.id} merged in as a repeated report`, null,
+      { duplicate: m.id, filerOrgId: m.filerOrgId, communityId: m.communityId });
+  }, { description: 'A repeated report was merged into this whistle (sent by the merged whistle)' });
+
+  setHandler(calendarChangedSignal, (change) => {
+    if (typeof change?.changeId === 'string' && !appliedCalendarChanges.includes(change.changeId)) pendingCalendarChange = change.changeId;
+  }, { description: 'The holiday calendar changed: pending working-day deadlines are counted again ({"changeId": "…"})' });
 
   // ---- the process --------------------------------------------------------------------------
-  maxReopens = (await policyNumbers()).maxReopens;
+  if (!filing.limits) w.limits = await whistleLimits();
 
   // 1. The street answers first (镇街优先报到).
-  const acceptDue = await deadline(filing.urgent ? 'street.acceptWithinUrgent' : 'street.acceptWithin', w.filedAt);
-  const handleDue = await deadline('street.handleWithin', w.filedAt);
-  stageDeadlines = { accept: acceptDue, finish: handleDue };
-  w.dueAt = handleDue;
-  version++;
-  const withStreet = () => w.status === 'filed' || w.status === 'street_handling';
-  await hold(withStreet, [
-    {
-      at: acceptDue, summary: 'street acceptance deadline',
-      onMiss: () => { if (w.status === 'filed') markOverdue(w.streetId, 'street.accept', 'the street office has not accepted in time'); },
-    },
-    {
-      at: handleDue, summary: 'street handling deadline',
-      onMiss: () => { if (withStreet()) escalateToCenter(SYSTEM, 'deadline_escalation', 'the street handling deadline passed'); },
-    },
+  const [streetAccept, streetHandle] = await deadlinesFor([
+    { key: filing.urgent ? 'street.acceptWithinUrgent' : 'street.acceptWithin', from: w.filedAt },
+    { key: 'street.handleWithin', from: w.filedAt },
   ]);
+  const withStreet = () => w.status === 'filed' || w.status === 'street_handling';
+  const handling = deadline(streetHandle, 'street.handle', 'street handling deadline', () => {
+    if (!withStreet()) return;
+    mainDeadlinePassed();
+    escalateToCenter(SYSTEM, 'deadline_escalation', 'the street handling deadline passed');
+    // The center's triage deadline was planned with the street stage, from this very deadline.
+    const planned = triageAfterHandling && Date.parse(triageAfterHandling.from) === handling.at ? [triageAfterHandling] : [];
+    takePlan(planned, 'center.triageWithin');
+  });
+  const streetAcceptance = deadline(streetAccept, 'street.accept', 'street acceptance deadline', () => {
+    if (w.status === 'filed') markOverdue(w.streetId, 'street.accept', 'the street office has not accepted in time');
+  });
+  enterStage(w.filedAt, [streetAcceptance, handling], streetAcceptance, handling, true);
+  await hold(withStreet);
 
   while (!FINAL_STATUSES.includes(w.status)) {
     if (w.status === 'escalated') {
       // 2. The center sorts it into a list and dispatches (三单管理, 精准派单).
-      const triageDue = await deadline('center.triageWithin', Date.now());
-      stageDeadlines = { finish: triageDue };
-      w.dueAt = triageDue;
-      version++;
-      await hold(() => w.status === 'escalated', [{
-        at: triageDue, summary: 'center triage deadline',
-        onMiss: () => { if (w.status === 'escalated') markOverdue('center', 'center.triage', 'the center has not triaged in time'); },
-      }]);
+      const startedAt = escalatedAt;
+      const [triage] = await deadlinesFor([{ key: 'center.triageWithin', from: startedAt }]);
+      const main = deadline(triage, 'center.triage', 'center triage deadline', () => {
+        if (w.status !== 'escalated') return;
+        mainDeadlinePassed();
+        markOverdue('center', 'center.triage', 'the center has not triaged in time');
+      });
+      enterStage(startedAt, [main], null, main, true);
+      await hold(() => w.status === 'escalated');
     } else if (w.status === 'dispatched' || w.status === 'department_handling') {
       await departmentsHandle();
     } else if (w.status === 'resolved') {
       // 4. The whistle-blower evaluates (群众评单) within the window.
-      const windowEnds = await deadline('evaluation.window', w.resolvedAt ?? Date.now());
-      w.dueAt = windowEnds;
-      version++;
-      await hold(() => w.status === 'resolved', [{
-        at: windowEnds, summary: 'evaluation window',
-        onMiss: () => { if (w.status === 'resolved') close('evaluation_expired', SYSTEM, 'no evaluation within the window'); },
-      }]);
+      const [window] = await deadlinesFor([{ key: 'evaluation.window', from: w.resolvedAt ?? Date.now() }]);
+      const main = deadline(window, 'evaluation.window', 'evaluation window', () => {
+        if (w.status === 'resolved') close('evaluation_expired', SYSTEM, 'no evaluation within the window');
+      });
+      enterStage(w.resolvedAt ?? Date.now(), [main], null, main, false);
+      await hold(() => w.status === 'resolved');
     }
   }
 
   // 3. Departments report, handle and the lead resolves, under the list's deadline.
   async function departmentsHandle(): Promise<void> {
-    const triagedAt = Date.now();
+    const triaged = [...w.events].reverse().find((e) => e.type === 'triaged');
+    const triagedAt = triaged ? Date.parse(triaged.at) : Date.now();
     const list = w.list!;
-    const acceptBy = await deadline('department.acceptWithin', triagedAt);
-    const finishBy = await deadline(`lists.${list}`, triagedAt);
-    stageDeadlines = { accept: acceptBy, finish: finishBy };
-    w.dueAt = finishBy;
-    version++;
-    const handling = () => w.status === 'dispatched' || w.status === 'department_handling';
-    const deadlines: Deadline[] = [
-      {
-        at: acceptBy, summary: 'department acceptance deadline',
-        onMiss: () => {
-          const late = w.departments.filter((d) => d.status === 'dispatched').map((d) => d.id);
-          if (late.length > 0 && handling()) {
-            w.overdue = true;
-            for (const id of late) record('overdue', SYSTEM, 'the department has not accepted in time', id, { deadline: 'department.accept' });
-          }
-        },
-      },
-      {
-        at: finishBy, summary: `${list} list deadline`,
-        onMiss: () => {
-          const lead = w.departments.find((d) => d.lead)!;
-          if (handling()) markOverdue(lead.id, `lists.${list}`, `the ${list} list deadline passed`);
-        },
-      },
-    ];
-    if (list === 'phased') {
+    const phased = list === 'phased';
+    const [accept, finish, progress] = await deadlinesFor([
+      { key: 'department.acceptWithin', from: triagedAt },
+      { key: `lists.${list}`, from: triagedAt },
+      ...(phased ? [{ key: 'phased.progressEvery' as const, from: triagedAt }] : []),
+    ]);
+    const handlingNow = () => w.status === 'dispatched' || w.status === 'department_handling';
+    const main = deadline(finish, `lists.${list}`, `${list} list deadline`, () => {
+      if (!handlingNow()) return;
+      mainDeadlinePassed();
+      const lead = w.departments.find((d) => d.lead)!;
+      markOverdue(lead.id, `lists.${list}`, `the ${list} list deadline passed`);
+    });
+    const acceptance = deadline(accept, 'department.accept', 'department acceptance deadline', () => {
+      const late = w.departments.filter((d) => d.status === 'dispatched').map((d) => d.id);
+      if (late.length > 0 && handlingNow()) {
+        w.overdue = true;
+        for (const id of late) record('overdue', SYSTEM, 'the department has not accepted in time', id, { deadline: 'department.accept' });
+      }
+    });
+    const deadlines: Deadline[] = [acceptance, main];
+    if (phased) {
       // 阶段性事项: the holder reports progress every period, or is reminded.
-      const remind = async (): Promise<void> => {
-        const from = lastProgressAt;
-        const at = await deadline('phased.progressEvery', from);
-        deadlines.push({
-          at, summary: 'phased progress reminder',
-          onMiss: async () => {
-            if (lastProgressAt === from && handling()) {
-              record('reminder', SYSTEM, 'no progress reported for the period', w.holder);
-              lastProgressAt = Date.now();
-            }
-            await remind();
-          },
-        });
-      };
-      await remind();
+      const reminder = (plan: PlannedDeadline): Deadline => deadline(plan, 'phased.progress', 'phased progress reminder', async () => {
+        if (!handlingNow()) return;
+        if (lastProgressAt === Date.parse(plan.from)) {
+          record('reminder', SYSTEM, 'no progress reported for the period', w.holder);
+          lastProgressAt = Date.now();
+        }
+        const [next] = await deadlinesFor([{ key: 'phased.progressEvery', from: lastProgressAt }]);
+        if (handlingNow()) stage.deadlines.push(reminder(next));
+      });
+      deadlines.push(reminder(progress));
     }
-    await hold(handling, deadlines);
+    enterStage(triagedAt, deadlines, acceptance, main, true);
+    await hold(handlingNow);
   }
 
-  await publish();
+  await flush();
   await condition(allHandlersFinished);
-  return view();
+  return viewOf(w, filing);
 }

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../../lib/config';
 import { HttpError } from '../errors';
 import { ErrorBody } from '../schemas/common';
-import { WhistleView } from '../schemas/whistles';
+import { WhistleSummary, WhistleView } from '../schemas/whistles';
 
 /**
  * An operationId for a route that names none: the method and the path's words, parameters as
@@ -124,6 +124,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
   });
   app.addSchema(ErrorBody);
   app.addSchema(WhistleView);
+  app.addSchema(WhistleSummary);
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -169,6 +170,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
         { name: 'board', description: '公示栏 (public notice board)' },
         { name: 'supervision', description: '验单, statistics, notifications' },
         { name: 'help', description: '邻里搭把手 (neighbour help)' },
+        { name: 'calendar', description: '节假日 (working-day calendar: holidays and 调休)' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },

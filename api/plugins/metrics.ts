@@ -8,6 +8,8 @@
  * - `whistle_whistles{status}`, `whistle_whistles_overdue`, `whistle_whistles_overdue_by_holder{holder}`
  *   — the caseload from the read model, computed on scrape with two cheap GROUP BY queries and
  *   cached for a few seconds, so many scrapers do not mean many queries;
+ * - `whistle_calendar_covered_days_ahead` — days after today through which the official holiday
+ *   schedule is known (package or operators' import); alert below 60 (docs/OPERATIONS.md §6);
  * - the process's own metrics (CPU, memory, event loop lag, GC) from prom-client.
  *
  * Each app has its own registry: several apps in one process (tests) never collide.
@@ -27,6 +29,8 @@ export interface MetricsOptions {
   pool: Pool;
   /** How long the read-model counts are reused between scrapes (ms). */
   cacheMs?: number;
+  /** The holiday calendar's coverage (the calendar service's); without it, no calendar gauge. */
+  calendarCoverage?: () => Promise<{ daysAhead: number }>;
 }
 
 interface Caseload { byStatus: Map<string, number>; overdue: number; overdueByHolder: Map<string, number> }
@@ -60,7 +64,7 @@ function caseloadReader(pool: Pool, cacheMs: number, onError: (err: unknown) => 
   };
 }
 
-export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs = 5000 }) => {
+export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs = 5000, calendarCoverage }) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -113,6 +117,17 @@ export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs =
     },
   });
 
+  if (calendarCoverage) {
+    new Gauge({
+      name: 'whistle_calendar_covered_days_ahead',
+      help: 'Days after today (Asia/Shanghai) through which the official holiday schedule is known (package or operators\' import); below 60, import next year',
+      registers: [registry],
+      async collect() {
+        this.set((await calendarCoverage()).daysAhead);
+      },
+    });
+  }
+
   app.addHook('onResponse', async (request, reply) => {
     const labels = {
       method: request.method,
@@ -127,7 +142,7 @@ export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs =
   app.get('/metrics', {
     schema: {
       tags: ['service'], operationId: 'getMetrics', ...publicRoute,
-      summary: 'Prometheus metrics: request latency and status per route, whistles by status, overdue counts',
+      summary: 'Prometheus metrics: request latency and status per route, whistles by status, overdue counts, the holiday calendar\'s coverage',
       description: 'No authentication: expose it to the Prometheus server only (block `/metrics` at the reverse proxy).',
       response: {
         200: {

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { CATEGORIES } from '../../lib/categories';
-import { sendError } from '../errors';
+import { ERROR_STATUS } from '../errors';
+import { CalendarCoverage } from '../schemas/calendar';
 import { described, errorsOnly, publicRoute } from '../schemas/common';
 
 const READY_TIMEOUT_MS = 2000;
@@ -28,19 +29,30 @@ export default async function systemRoutes(app: FastifyInstance) {
       response: {
         200: Type.Object({
           status: Type.String({ enum: ['ready'] }), postgres: Type.String({ enum: ['ok'] }), temporal: Type.String({ enum: ['ok'] }),
-        }, { description: 'Both answered within 2 seconds', examples: [{ status: 'ready', postgres: 'ok', temporal: 'ok' }] }),
-        ...errorsOnly('rate_limited', 'unavailable'),
+          calendar: CalendarCoverage,
+        }, {
+          description: 'Both answered within 2 seconds. `calendar` says how far ahead the official holiday schedule is known',
+          examples: [{ status: 'ready', postgres: 'ok', temporal: 'ok', calendar: { coveredThrough: '2027-12-31', warning: null } }],
+        }),
+        ...errorsOnly('rate_limited'),
+        503: { ...errorsOnly('unavailable')[503], description: 'PostgreSQL or Temporal unreachable (unavailable); the body carries `calendar` as the 200 does' },
       },
     },
   }, async (_request, reply) => {
     const { pool, temporal } = app.deps;
+    const coverage = app.services.calendar.coverage(); // never fails: the package's years when PostgreSQL is down
     const [pg, tp] = await Promise.allSettled([
       within(READY_TIMEOUT_MS, pool.query('SELECT 1')),
       within(READY_TIMEOUT_MS, temporal.connection.workflowService.getSystemInfo({})),
     ]);
-    if (pg.status === 'fulfilled' && tp.status === 'fulfilled') return { status: 'ready', postgres: 'ok', temporal: 'ok' };
+    const { coveredThrough, warning } = await coverage;
+    const calendar = { coveredThrough, warning };
+    if (pg.status === 'fulfilled' && tp.status === 'fulfilled') return { status: 'ready', postgres: 'ok', temporal: 'ok', calendar };
     const down = [pg.status === 'rejected' ? 'PostgreSQL' : null, tp.status === 'rejected' ? 'Temporal' : null].filter(Boolean);
-    return sendError(reply, 'unavailable', `not ready: ${down.join(' and ')} not answering`);
+    // The error shape with `calendar` beside it, sent as text: the Error schema has no `calendar`
+    // and the serializer would drop it.
+    const body = { error: { code: 'unavailable', message: `not ready: ${down.join(' and ')} not answering` }, calendar };
+    return reply.code(ERROR_STATUS.unavailable).type('application/json; charset=utf-8').send(JSON.stringify(body));
   });
 
   app.get('/openapi.json', {

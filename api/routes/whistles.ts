@@ -15,12 +15,16 @@ const ACTION_SUMMARIES: Record<(typeof WHISTLE_ACTIONS)[number], string> = {
   urge: '督办: a supervisor urges the holder',
   evaluate: '群众评单: the filing community evaluates; unsatisfied may reopen',
   withdraw: 'The filing community withdraws it',
+  'request-extension': '延期申请: the street (handling) or the lead department (handling) asks the center for a later deadline, before dueAt',
+  'decide-extension': '审批延期: the center approves (the deadline moves to `until`) or rejects a pending extension request',
+  merge: '重复件合并: the street (its filed or handling whistles) or the center (escalated) merges a repeated report into an open original',
 };
 
 const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({
     minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$',
-    description: 'Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries)',
+    description: 'Any printable text chosen by the client; the same key with the same request from the same account returns the first answer ' +
+      '(safe retries); the same key with another request is 422 idempotency_conflict',
   })),
 });
 
@@ -48,7 +52,7 @@ export default async function whistleRoutes(app: FastifyInstance) {
       description: 'Role `community`. The whistle goes to the street or town the community belongs to, which must answer first ' +
         '(镇街优先报到). `reporter.phone` is kept for feedback and never shown on the board or in logs.',
       headers: IdempotencyHeaders, body: FileWhistleBody,
-      response: { 201: WhistleResponse('The whistle as filed (status `filed`)'), ...errors('unauthenticated', 'forbidden') },
+      response: { 201: WhistleResponse('The whistle as filed (status `filed`)'), ...errors('unauthenticated', 'forbidden', 'idempotency_conflict') },
     },
   }, async (request, reply) => {
     const key = request.headers['idempotency-key'] as string | undefined;
@@ -60,8 +64,11 @@ export default async function whistleRoutes(app: FastifyInstance) {
 
   app.get('', {
     schema: {
-      tags: ['whistles'], operationId: 'listWhistles', summary: 'Whistles the caller may see, newest first', ...authed, querystring: ListQuery,
-      description: 'An unknown filter value (status, list, or an organisation that does not exist) is a 400, not an empty page.',
+      tags: ['whistles'], operationId: 'listWhistles', summary: 'Whistles the caller may see, newest first (or by deadline)', ...authed, querystring: ListQuery,
+      description: 'An unknown filter value (status, list, or an organisation that does not exist) is a 400, not an empty page. ' +
+        '`holder=me` is the caller\'s queue (工作台): what waits for its organisation — it holds the whistle, or is a dispatched ' +
+        'department that has not accepted yet, or (the center) an extension request waits for its decision. `sort=due` orders by ' +
+        'deadline, overdue first.',
       response: { 200: WhistlePage, ...errors('unauthenticated') },
     },
   }, async (request) => app.services.whistles.list(request.account!, request.query as ListQuery));
@@ -79,12 +86,12 @@ export default async function whistleRoutes(app: FastifyInstance) {
     const body = ACTION_BODIES[action];
     app.post(`/:id/${action}`, {
       schema: {
-        tags: ['whistles'], operationId: `${action}Whistle`, summary: ACTION_SUMMARIES[action], ...authed, params: IdParam,
+        tags: ['whistles'], operationId: `${action.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())}Whistle`, summary: ACTION_SUMMARIES[action], ...authed, params: IdParam,
         headers: IdempotencyHeaders,
         ...(action === 'accept' ? {} : { body }),
         response: {
           200: WhistleResponse(`The whistle after \`${action}\``),
-          ...errors('unauthenticated', 'forbidden', 'not_found', 'invalid_state'),
+          ...errors('unauthenticated', 'forbidden', 'not_found', 'invalid_state', 'idempotency_conflict'),
         },
       },
     }, async (request) => {

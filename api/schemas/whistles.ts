@@ -1,7 +1,7 @@
 /** Schemas of the whistle routes: filing, the whistle view, actions and the list filters. */
 import { Type, type Static } from '@sinclair/typebox';
 import { CATEGORY_IDS } from '../../lib/categories';
-import { LISTS, RATINGS, WHISTLE_STATUSES } from '../../workflows/messages';
+import { LISTS, RATINGS, RETURN_KINDS, WHISTLE_ACTIONS, WHISTLE_STATUSES } from '../../workflows/messages';
 
 const OrgId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -23,7 +23,7 @@ export const FileWhistleBody = Type.Object({
   title: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.String({ minLength: 1, maxLength: 5000 }),
   category: Type.String({ enum: [...CATEGORY_IDS] }),
-  location: Location,
+  location: Type.Optional({ ...Location, description: 'Where; left out, it is the caller\'s community (a compound\'s account: its compound)' }),
   reporter: Type.Optional(Type.Object({
     name: Type.String({ minLength: 1, maxLength: 50 }),
     phone: Type.String({ minLength: 3, maxLength: 20, pattern: '^[0-9+() -]+$' }),
@@ -50,7 +50,9 @@ const Department = Type.Object({
 
 const TimelineEntry = Type.Object({
   at: Instant,
-  type: Type.String({ description: 'filed, accepted, progress, resolved, escalated, deadline_escalation, triaged, returned, urged, overdue, reminder, evaluated, reopened, closed, evaluation_expired, withdrawn' }),
+  type: Type.String({ description: 'filed, accepted, progress, resolved, escalated, deadline_escalation, triaged, returned, urged, overdue, ' +
+    'reminder, evaluated, reopened, closed, evaluation_expired, withdrawn, due_soon, extension_requested, extension_approved, ' +
+    'extension_rejected, extension_lapsed, deadline_recomputed, merged, merged_in' }),
   actor: Type.String({ description: 'account id, or "system" for deadlines' }),
   note: Nullable(Type.String()),
 });
@@ -84,7 +86,33 @@ export const WHISTLE_EXAMPLE = {
     { at: '2026-11-27T03:10:00.000Z', type: 'triaged', actor: 'center', note: '即办：三日内疏通' },
     { at: '2026-11-27T03:40:00.000Z', type: 'accepted', actor: 'urban', note: null },
   ],
+  dueSoon: false,
+  extension: null,
+  returns: 0,
+  finalDispatch: false,
+  duplicateOf: null,
+  duplicates: [],
+  reports: 1,
+  allowedActions: [],
+  possibleDuplicates: [],
+  suggestion: null,
 };
+
+const Extension = Type.Union([Type.Object({
+  status: Type.String({ enum: ['requested', 'approved', 'rejected', 'lapsed'] }),
+  until: Instant,
+  reason: Type.String(),
+  requestedBy: Type.String({ description: 'account id' }),
+  requestedAt: Instant,
+  decidedBy: Nullable(Type.String({ description: 'account id of the center' })),
+  note: Nullable(Type.String()),
+}), Type.Null()], { description: '延期申请: the latest extension request of the current stage, or null' });
+
+const Suggestion = Type.Union([Type.Object({
+  list: Type.String({ enum: [...LISTS] }),
+  departmentIds: Type.Array(Type.String()),
+  leadDepartmentId: Nullable(Type.String()),
+}), Type.Null()], { description: '派单目录: the catalogue\'s entry for the category, for the center while the whistle is escalated; else null' });
 
 export const WhistleView = Type.Object({
   id: Type.String({ description: 'The whistle id; its Temporal workflow is `whistle-<id>`' }),
@@ -114,12 +142,33 @@ export const WhistleView = Type.Object({
     rating: Type.String({ enum: [...RATINGS] }), comment: Nullable(Type.String()), at: Instant,
   }), Type.Null()]),
   timeline: Type.Array(TimelineEntry),
+  dueSoon: Type.Boolean({ description: '临期预警: the warning time of the current deadline has come' }),
+  extension: Extension,
+  returns: Type.Integer({ description: '退单: how often it was returned in its whole life' }),
+  finalDispatch: Type.Boolean({ description: '终审: the center\'s dispatch is final; a further return is refused' }),
+  duplicateOf: Nullable(Type.String({ description: '重复件合并: the whistle this one was merged into' })),
+  duplicates: Type.Array(Type.String(), { description: 'Whistles merged into this one' }),
+  reports: Type.Integer({ description: '1 + the number of duplicates' }),
+  allowedActions: Type.Array(Type.String({ enum: [...WHISTLE_ACTIONS] }), {
+    description: 'The actions the caller may perform now (the console\'s buttons): each answers neither 403 nor 409 when sent with a valid body',
+  }),
+  possibleDuplicates: Type.Array(Type.String(), {
+    description: 'Other open whistles of the same street and category, nearby or in the same compound, filed within duplicates.withinDays ' +
+      '(for the street, the center and supervisors; [] for others)',
+  }),
+  suggestion: Suggestion,
 }, { $id: 'Whistle', description: 'A whistle (居事上报 / 吹哨报到) and its timeline', examples: [WHISTLE_EXAMPLE] });
 
+const { timeline: _timeline, allowedActions: _a, possibleDuplicates: _p, suggestion: _s, ...SUMMARY_EXAMPLE } = WHISTLE_EXAMPLE;
+/** A whistle in a list: the view without its timeline and the per-caller fields. */
+export const WhistleSummary = Type.Omit(WhistleView, ['timeline', 'allowedActions', 'possibleDuplicates', 'suggestion'], {
+  $id: 'WhistleSummary', description: 'A whistle as lists show it (GET /v1/whistles/:id has its timeline)', examples: [SUMMARY_EXAMPLE],
+});
+
 export const WhistlePage = Type.Object({
-  items: Type.Array(Type.Ref('Whistle')),
+  items: Type.Array(Type.Ref('WhistleSummary')),
   nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page' })),
-}, { description: 'A page of whistles, newest first', examples: [{ items: [WHISTLE_EXAMPLE], nextCursor: null }] });
+}, { description: 'A page of whistles, newest first (or by deadline with `sort=due`)', examples: [{ items: [SUMMARY_EXAMPLE], nextCursor: null }] });
 
 const BoolText = Type.String({ enum: ['true', 'false'] });
 export const ListQuery = Type.Object({
@@ -129,6 +178,10 @@ export const ListQuery = Type.Object({
   communityId: Type.Optional({ ...OrgId, description: 'Only whistles of this community (e.g. `xiguan`)' }),
   departmentId: Type.Optional({ ...OrgId, description: 'Only whistles ever dispatched to this department (e.g. `urban`)' }),
   overdue: Type.Optional({ ...BoolText, description: '`true`: only those past a deadline; `false`: only those not' }),
+  dueSoon: Type.Optional({ ...BoolText, description: '`true`: only those whose deadline is near (临期预警); `false`: only those not' }),
+  holder: Type.Optional({ ...OrgId, description: '`me`: what waits for the caller\'s organisation (a clerk\'s queue); or an organisation id' }),
+  category: Type.Optional(Type.String({ enum: [...CATEGORY_IDS], description: 'Only whistles of this category' })),
+  sort: Type.Optional(Type.String({ enum: ['filed', 'due'], description: '`filed` (default): newest first; `due`: by deadline, overdue first' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size' })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '`nextCursor` of the previous page' })),
 }, { additionalProperties: false });
@@ -151,10 +204,24 @@ export const ACTION_BODIES = {
     leadDepartmentId: Type.Optional(OrgId),
     note: Type.Optional(Text(2000)),
   }, { additionalProperties: false, examples: [{ list: 'immediate', departmentIds: ['urban', 'water'], leadDepartmentId: 'urban', note: '即办：三日内疏通' }] }),
-  return: Type.Object({ reason: Text(2000) }, { additionalProperties: false, examples: [{ reason: '不属于本部门职责' }] }),
+  return: Type.Object({
+    reason: Text(2000),
+    kind: Type.Optional(Type.String({ enum: [...RETURN_KINDS], description: 'not_our_area 非本单位职责范围, not_our_function 非本单位职能, other 其他' })),
+  }, { additionalProperties: false, examples: [{ reason: '不属于本部门职责', kind: 'not_our_function' }] }),
   urge: Type.Object({ note: Text(2000) }, { additionalProperties: false, examples: [{ note: '请加快办理' }] }),
   evaluate: Type.Object({
     rating: Type.String({ enum: [...RATINGS] }), comment: Type.Optional(Type.String({ maxLength: 2000 })),
   }, { additionalProperties: false, examples: [{ rating: 'satisfied', comment: '处理及时' }] }),
   withdraw: Type.Object({ reason: Text(2000) }, { additionalProperties: false, examples: [{ reason: '社区已自行解决' }] }),
+  'request-extension': Type.Object({
+    until: Type.String({ format: 'date-time', description: 'The new deadline: an ISO 8601 instant with an offset, after dueAt' }),
+    reason: Text(2000),
+  }, { additionalProperties: false, examples: [{ until: '2026-12-10T18:00:00+08:00', reason: '需协调管网改造，等待材料到货' }] }),
+  'decide-extension': Type.Object({
+    approve: Type.Boolean(), note: Type.Optional(Text(2000)),
+  }, { additionalProperties: false, examples: [{ approve: true, note: '同意延期' }] }),
+  merge: Type.Object({
+    into: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$', description: 'The open whistle this one repeats' }),
+    note: Type.Optional(Text(2000)),
+  }, { additionalProperties: false, examples: [{ into: '3f9c2a71d04b8e65', note: '同一楼栋同一问题' }] }),
 };

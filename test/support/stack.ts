@@ -67,7 +67,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const running = worker ? worker.run() : Promise.resolve();
   const logger = options.logger ?? createLogger({ level: config.logLevel, production: false });
-  const app = await buildApp({ config, pool, temporal: client, logger });
+  const app = await buildApp({ config, pool, temporal: client, logger, policy });
   await app.ready();
 
   return {
