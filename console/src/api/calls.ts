@@ -3,8 +3,9 @@
  * build a request themselves.
  */
 import { api, ok, ApiRefusal } from './client';
+import type { operations } from './schema';
 import type {
-  Assessment, CatalogueEntry, Category, ConsoleConfig, FileWhistleBody, HelpAction, HelpListQuery, HelpRequest, Me,
+  Assessment, BodyOf, CatalogueBody, CatalogueEntry, Category, ConsoleConfig, FileWhistleBody, HelpAction, HelpListQuery, HelpRequest, Me,
   MemberRecord, Notification, Org, PostHelpBody, Session, Stats, Whistle, WhistleAction, WhistleListQuery, WhistlePage,
 } from './types';
 
@@ -47,56 +48,55 @@ export const categories = (): Promise<Category[]> => ok(api.GET('/v1/categories'
 // ---- whistles -------------------------------------------------------------------------------
 
 export const listWhistles = (query: WhistleListQuery, etag?: string | null): Promise<Conditional<WhistlePage>> =>
-  // The contract's list filters holder, dueSoon, category and sort (contract.ts) until the document has them.
-  conditional(api.GET('/v1/whistles', { params: { query: query as never }, ...revalidate(etag) }) as Promise<{ data?: WhistlePage; response: Response }>);
+  conditional(api.GET('/v1/whistles', { params: { query }, ...revalidate(etag) }));
 
 export const whistle = (id: string, etag?: string | null): Promise<Conditional<Whistle>> =>
-  conditional(api.GET('/v1/whistles/{id}', { params: { path: { id } }, ...revalidate(etag) }) as Promise<{ data?: Whistle; response: Response }>);
+  conditional(api.GET('/v1/whistles/{id}', { params: { path: { id } }, ...revalidate(etag) }));
 
 export const fileWhistle = (body: FileWhistleBody, key: string): Promise<Whistle> =>
-  ok(api.POST('/v1/whistles', { body, params: { header: { 'idempotency-key': key } } })) as Promise<Whistle>;
+  ok(api.POST('/v1/whistles', { body, params: { header: { 'idempotency-key': key } } }));
 
-/** The body each action takes, as the contract gives it. */
+/** The body each action takes, as the API's document gives it. */
 export interface ActionBodies {
   accept: Record<string, never>;
-  progress: { note: string };
-  resolve: { result: string; outcome?: 'solved' | 'explained' };
-  escalate: { reason: string };
-  triage: { list: 'immediate' | 'phased' | 'understanding'; departmentIds: string[]; leadDepartmentId?: string; note?: string };
-  return: { reason: string; kind?: 'not_our_area' | 'not_our_function' | 'other' };
-  urge: { note: string };
-  evaluate: { rating: 'satisfied' | 'basically_satisfied' | 'unsatisfied'; comment?: string };
-  withdraw: { reason: string };
-  'request-extension': { until: string; reason: string };
-  'decide-extension': { approve: boolean; note?: string };
-  merge: { into: string; note?: string };
+  progress: BodyOf<operations['progressWhistle']>;
+  resolve: BodyOf<operations['resolveWhistle']>;
+  escalate: BodyOf<operations['escalateWhistle']>;
+  triage: BodyOf<operations['triageWhistle']>;
+  return: BodyOf<operations['returnWhistle']>;
+  urge: BodyOf<operations['urgeWhistle']>;
+  evaluate: BodyOf<operations['evaluateWhistle']>;
+  withdraw: BodyOf<operations['withdrawWhistle']>;
+  'request-extension': BodyOf<operations['requestExtensionWhistle']>;
+  'decide-extension': BodyOf<operations['decideExtensionWhistle']>;
+  merge: BodyOf<operations['mergeWhistle']>;
 }
 
 export function act<A extends WhistleAction>(id: string, action: A, body: ActionBodies[A], key: string): Promise<Whistle> {
   const init = { params: { path: { id }, header: { 'idempotency-key': key } } };
+  const b = body as never;
   // One typed call per action: each path is the API's own.
-  const calls: { [K in WhistleAction]: () => Promise<{ data?: unknown; error?: unknown; response: Response }> } = {
+  const calls: { [K in WhistleAction]: () => Promise<{ data?: Whistle; error?: unknown; response: Response }> } = {
     accept: () => api.POST('/v1/whistles/{id}/accept', init),
-    progress: () => api.POST('/v1/whistles/{id}/progress', { ...init, body: body as ActionBodies['progress'] }),
-    resolve: () => api.POST('/v1/whistles/{id}/resolve', { ...init, body: body as ActionBodies['resolve'] }),
-    escalate: () => api.POST('/v1/whistles/{id}/escalate', { ...init, body: body as ActionBodies['escalate'] }),
-    triage: () => api.POST('/v1/whistles/{id}/triage', { ...init, body: body as ActionBodies['triage'] }),
-    // `kind` is the contract's (new) field; the document's body lists `reason` only until it lands.
-    return: () => api.POST('/v1/whistles/{id}/return', { ...init, body: body as { reason: string } }),
-    urge: () => api.POST('/v1/whistles/{id}/urge', { ...init, body: body as ActionBodies['urge'] }),
-    evaluate: () => api.POST('/v1/whistles/{id}/evaluate', { ...init, body: body as ActionBodies['evaluate'] }),
-    withdraw: () => api.POST('/v1/whistles/{id}/withdraw', { ...init, body: body as ActionBodies['withdraw'] }),
-    'request-extension': () => api.POST('/v1/whistles/{id}/request-extension', { ...init, body: body as ActionBodies['request-extension'] }),
-    'decide-extension': () => api.POST('/v1/whistles/{id}/decide-extension', { ...init, body: body as ActionBodies['decide-extension'] }),
-    merge: () => api.POST('/v1/whistles/{id}/merge', { ...init, body: body as ActionBodies['merge'] }),
+    progress: () => api.POST('/v1/whistles/{id}/progress', { ...init, body: b }),
+    resolve: () => api.POST('/v1/whistles/{id}/resolve', { ...init, body: b }),
+    escalate: () => api.POST('/v1/whistles/{id}/escalate', { ...init, body: b }),
+    triage: () => api.POST('/v1/whistles/{id}/triage', { ...init, body: b }),
+    return: () => api.POST('/v1/whistles/{id}/return', { ...init, body: b }),
+    urge: () => api.POST('/v1/whistles/{id}/urge', { ...init, body: b }),
+    evaluate: () => api.POST('/v1/whistles/{id}/evaluate', { ...init, body: b }),
+    withdraw: () => api.POST('/v1/whistles/{id}/withdraw', { ...init, body: b }),
+    'request-extension': () => api.POST('/v1/whistles/{id}/request-extension', { ...init, body: b }),
+    'decide-extension': () => api.POST('/v1/whistles/{id}/decide-extension', { ...init, body: b }),
+    merge: () => api.POST('/v1/whistles/{id}/merge', { ...init, body: b }),
   };
-  return ok(calls[action]()) as Promise<Whistle>;
+  return ok(calls[action]());
 }
 
 // ---- dispatch catalogue (派单目录) ------------------------------------------------------------
 
 export const catalogue = (): Promise<CatalogueEntry[]> => ok(api.GET('/v1/dispatch-catalogue', {}));
-export const putCatalogue = (category: string, body: { list: 'immediate' | 'phased' | 'understanding'; departmentIds: string[]; leadDepartmentId?: string }): Promise<CatalogueEntry> =>
+export const putCatalogue = (category: CatalogueEntry['category'], body: CatalogueBody): Promise<CatalogueEntry> =>
   ok(api.PUT('/v1/dispatch-catalogue/{category}', { params: { path: { category } }, body }));
 
 // ---- notifications --------------------------------------------------------------------------

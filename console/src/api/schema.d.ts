@@ -66,7 +66,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Prometheus metrics: request latency and status per route, whistles by status, overdue counts
+         * Prometheus metrics: request latency and status per route, whistles by status, overdue counts, the holiday calendar's coverage
          * @description No authentication: expose it to the Prometheus server only (block `/metrics` at the reverse proxy).
          */
         get: operations["getMetrics"];
@@ -149,6 +149,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Working days from `from` to `to` (Asia/Shanghai, both included, at most 400 days) and the rule that decided each; any account */
+        get: operations["listCalendarDays"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/categories": {
         parameters: {
             query?: never;
@@ -179,6 +196,46 @@ export interface paths {
          */
         get: operations["getCommunitiesByIdBoard"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dispatch-catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 派单目录: for each category the list, the departments that usually handle it and the lead
+         * @description Roles center, supervisor, department. One entry per category; a category without an entry has `list: null, departmentIds: []`.
+         */
+        get: operations["listDispatchCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dispatch-catalogue/{category}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets a category's entry of the dispatch catalogue (the center); audited
+         * @description Unknown category or department: 400. A lead is required when there are several departments and must be one of them (as for triage).
+         */
+        put: operations["putDispatchCatalogueEntry"];
         post?: never;
         delete?: never;
         options?: never;
@@ -399,8 +456,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Whistles the caller may see, newest first
-         * @description An unknown filter value (status, list, or an organisation that does not exist) is a 400, not an empty page.
+         * Whistles the caller may see, newest first (or by deadline)
+         * @description An unknown filter value (status, list, or an organisation that does not exist) is a 400, not an empty page. `holder=me` is the caller's queue (工作台): what waits for its organisation — it holds the whistle, or is a dispatched department that has not accepted yet, or (the center) an extension request waits for its decision. `sort=due` orders by deadline, overdue first.
          */
         get: operations["listWhistles"];
         put?: never;
@@ -452,6 +509,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/whistles/{id}/decide-extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审批延期: the center approves (the deadline moves to `until`) or rejects a pending extension request */
+        post: operations["decideExtensionWhistle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/whistles/{id}/escalate": {
         parameters: {
             query?: never;
@@ -486,6 +560,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/whistles/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重复件合并: the street (its filed or handling whistles) or the center (escalated) merges a repeated report into an open original */
+        post: operations["mergeWhistle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/whistles/{id}/progress": {
         parameters: {
             query?: never;
@@ -497,6 +588,23 @@ export interface paths {
         put?: never;
         /** The current holder reports progress */
         post: operations["progressWhistle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/whistles/{id}/request-extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 延期申请: the street (handling) or the lead department (handling) asks the center for a later deadline, before dueAt */
+        post: operations["requestExtensionWhistle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -675,10 +783,22 @@ export interface components {
          *           "actor": "urban",
          *           "note": null
          *         }
-         *       ]
+         *       ],
+         *       "dueSoon": false,
+         *       "extension": null,
+         *       "returns": 0,
+         *       "finalDispatch": false,
+         *       "duplicateOf": null,
+         *       "duplicates": [],
+         *       "reports": 1,
+         *       "allowedActions": [],
+         *       "possibleDuplicates": [],
+         *       "suggestion": null
          *     }
          */
         Whistle: {
+            /** @description The actions the caller may perform now (the console's buttons): each answers neither 403 nor 409 when sent with a valid body */
+            allowedActions: ("accept" | "progress" | "resolve" | "escalate" | "triage" | "return" | "urge" | "evaluate" | "withdraw" | "request-extension" | "decide-extension" | "merge")[];
             category: string;
             /** Format: date-time */
             closedAt: string | null;
@@ -692,6 +812,12 @@ export interface components {
             description: string;
             /** Format: date-time */
             dueAt: string | null;
+            /** @description 临期预警: the warning time of the current deadline has come */
+            dueSoon: boolean;
+            /** @description 重复件合并: the whistle this one was merged into */
+            duplicateOf: string | null;
+            /** @description Whistles merged into this one */
+            duplicates: string[];
             evaluation: {
                 /** Format: date-time */
                 at: string;
@@ -699,8 +825,169 @@ export interface components {
                 /** @enum {string} */
                 rating: "satisfied" | "basically_satisfied" | "unsatisfied";
             } | null;
+            /** @description 延期申请: the latest extension request of the current stage, or null */
+            extension: {
+                /** @description account id of the center */
+                decidedBy: string | null;
+                note: string | null;
+                reason: string;
+                /** Format: date-time */
+                requestedAt: string;
+                /** @description account id */
+                requestedBy: string;
+                /** @enum {string} */
+                status: "requested" | "approved" | "rejected" | "lapsed";
+                /** Format: date-time */
+                until: string;
+            } | null;
             /** Format: date-time */
             filedAt: string;
+            /** @description 终审: the center's dispatch is final; a further return is refused */
+            finalDispatch: boolean;
+            /** @description the organisation that must act now */
+            holder: string | null;
+            /** @description The whistle id; its Temporal workflow is `whistle-<id>` */
+            id: string;
+            /** @enum {string|null} */
+            list: "immediate" | "phased" | "understanding" | null;
+            location: {
+                address?: string;
+                communityId: string;
+                compoundId?: string;
+                grid?: string;
+                lat?: number;
+                lng?: number;
+            };
+            /** @enum {string|null} */
+            outcome: "solved" | "explained" | null;
+            overdue: boolean;
+            /** @description Other open whistles of the same street and category, nearby or in the same compound, filed within duplicates.withinDays (for the street, the center and supervisors; [] for others) */
+            possibleDuplicates: string[];
+            reopenCount: number;
+            /** @description 1 + the number of duplicates */
+            reports: number;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            result: string | null;
+            /** @description 退单: how often it was returned in its whole life */
+            returns: number;
+            /** @enum {string} */
+            status: "filed" | "street_handling" | "escalated" | "dispatched" | "department_handling" | "resolved" | "closed" | "withdrawn" | "merged";
+            streetId: string;
+            /** @description 派单目录: the catalogue's entry for the category, for the center while the whistle is escalated; else null */
+            suggestion: {
+                departmentIds: string[];
+                leadDepartmentId: string | null;
+                /** @enum {string} */
+                list: "immediate" | "phased" | "understanding";
+            } | null;
+            timeline: {
+                /** @description account id, or "system" for deadlines */
+                actor: string;
+                /** Format: date-time */
+                at: string;
+                note: string | null;
+                /** @description filed, accepted, progress, resolved, escalated, deadline_escalation, triaged, returned, urged, overdue, reminder, evaluated, reopened, closed, evaluation_expired, withdrawn, due_soon, extension_requested, extension_approved, extension_rejected, extension_lapsed, deadline_recomputed, merged, merged_in */
+                type: string;
+            }[];
+            title: string;
+            urgent: boolean;
+        };
+        /**
+         * @description A whistle as lists show it (GET /v1/whistles/:id has its timeline)
+         * @example {
+         *       "id": "3f9c2a71d04b8e65",
+         *       "title": "西关社区3号楼下水道堵塞",
+         *       "description": "3号楼一单元下水道堵塞一周，污水外溢，社区无力疏通，需要市政处理。",
+         *       "category": "utilities",
+         *       "urgent": false,
+         *       "location": {
+         *         "communityId": "xiguan",
+         *         "compoundId": "xiguan-jiangjing",
+         *         "grid": "西关-03",
+         *         "address": "吴航街道西关社区江景花园3号楼"
+         *       },
+         *       "status": "department_handling",
+         *       "list": "immediate",
+         *       "communityId": "xiguan",
+         *       "streetId": "wuhang",
+         *       "holder": "urban",
+         *       "departments": [
+         *         {
+         *           "id": "urban",
+         *           "lead": true,
+         *           "status": "handling"
+         *         },
+         *         {
+         *           "id": "water",
+         *           "lead": false,
+         *           "status": "dispatched"
+         *         }
+         *       ],
+         *       "dueAt": "2026-12-03T16:00:00.000Z",
+         *       "overdue": false,
+         *       "reopenCount": 0,
+         *       "filedAt": "2026-11-27T01:20:00.000Z",
+         *       "resolvedAt": null,
+         *       "closedAt": null,
+         *       "result": null,
+         *       "outcome": null,
+         *       "evaluation": null,
+         *       "dueSoon": false,
+         *       "extension": null,
+         *       "returns": 0,
+         *       "finalDispatch": false,
+         *       "duplicateOf": null,
+         *       "duplicates": [],
+         *       "reports": 1
+         *     }
+         */
+        WhistleSummary: {
+            category: string;
+            /** Format: date-time */
+            closedAt: string | null;
+            communityId: string;
+            departments: {
+                id: string;
+                lead: boolean;
+                /** @enum {string} */
+                status: "dispatched" | "handling" | "returned" | "resolved";
+            }[];
+            description: string;
+            /** Format: date-time */
+            dueAt: string | null;
+            /** @description 临期预警: the warning time of the current deadline has come */
+            dueSoon: boolean;
+            /** @description 重复件合并: the whistle this one was merged into */
+            duplicateOf: string | null;
+            /** @description Whistles merged into this one */
+            duplicates: string[];
+            evaluation: {
+                /** Format: date-time */
+                at: string;
+                comment: string | null;
+                /** @enum {string} */
+                rating: "satisfied" | "basically_satisfied" | "unsatisfied";
+            } | null;
+            /** @description 延期申请: the latest extension request of the current stage, or null */
+            extension: {
+                /** @description account id of the center */
+                decidedBy: string | null;
+                note: string | null;
+                reason: string;
+                /** Format: date-time */
+                requestedAt: string;
+                /** @description account id */
+                requestedBy: string;
+                /** @enum {string} */
+                status: "requested" | "approved" | "rejected" | "lapsed";
+                /** Format: date-time */
+                until: string;
+            } | null;
+            /** Format: date-time */
+            filedAt: string;
+            /** @description 终审: the center's dispatch is final; a further return is refused */
+            finalDispatch: boolean;
             /** @description the organisation that must act now */
             holder: string | null;
             /** @description The whistle id; its Temporal workflow is `whistle-<id>` */
@@ -719,21 +1006,16 @@ export interface components {
             outcome: "solved" | "explained" | null;
             overdue: boolean;
             reopenCount: number;
+            /** @description 1 + the number of duplicates */
+            reports: number;
             /** Format: date-time */
             resolvedAt: string | null;
             result: string | null;
+            /** @description 退单: how often it was returned in its whole life */
+            returns: number;
             /** @enum {string} */
-            status: "filed" | "street_handling" | "escalated" | "dispatched" | "department_handling" | "resolved" | "closed" | "withdrawn";
+            status: "filed" | "street_handling" | "escalated" | "dispatched" | "department_handling" | "resolved" | "closed" | "withdrawn" | "merged";
             streetId: string;
-            timeline: {
-                /** @description account id, or "system" for deadlines */
-                actor: string;
-                /** Format: date-time */
-                at: string;
-                note: string | null;
-                /** @description filed, accepted, progress, resolved, escalated, deadline_escalation, triaged, returned, urged, overdue, reminder, evaluated, reopened, closed, evaluation_expired, withdrawn */
-                type: string;
-            }[];
             title: string;
             urgent: boolean;
         };
@@ -1017,7 +1299,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Both answered within 2 seconds */
+            /** @description Both answered within 2 seconds. `calendar` says how far ahead the official holiday schedule is known */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1027,10 +1309,21 @@ export interface operations {
                      * @example {
                      *       "status": "ready",
                      *       "postgres": "ok",
-                     *       "temporal": "ok"
+                     *       "temporal": "ok",
+                     *       "calendar": {
+                     *         "coveredThrough": "2027-12-31",
+                     *         "warning": null
+                     *       }
                      *     }
                      */
                     "application/json": {
+                        /** @description How far ahead the official holiday schedule is known (readiness does not depend on it) */
+                        calendar: {
+                            /** @description The last day of the last year, counting on from this year without a gap, whose official schedule the package or an import gives */
+                            coveredThrough: string;
+                            /** @description A sentence for operators while fewer than 60 days ahead are covered by official data; null otherwise */
+                            warning: string | null;
+                        };
                         /** @enum {string} */
                         postgres: "ok";
                         /** @enum {string} */
@@ -1049,7 +1342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            /** @description PostgreSQL or Temporal unreachable (unavailable); the body carries `calendar` as the 200 does */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1281,6 +1574,119 @@ export interface operations {
             };
         };
     };
+    listCalendarDays: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM-DD, a day in Asia/Shanghai (inclusive) */
+                from: string;
+                /** @description YYYY-MM-DD, a day in Asia/Shanghai (inclusive) */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every day from `from` to `to`, in order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "day": "2026-10-01",
+                     *         "working": false,
+                     *         "source": "package",
+                     *         "reason": "国庆节 (National Day) holiday in the chinese-days schedule"
+                     *       },
+                     *       {
+                     *         "day": "2026-10-10",
+                     *         "working": true,
+                     *         "source": "package",
+                     *         "reason": "国庆节 (National Day) 调休 make-up working day (Saturday) in the chinese-days schedule"
+                     *       },
+                     *       {
+                     *         "day": "2026-10-12",
+                     *         "working": true,
+                     *         "source": "weekday",
+                     *         "reason": "Monday (no holiday or 调休 on this day in the chinese-days 2026 schedule; Mon–Fri rule)"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": {
+                        /** @description YYYY-MM-DD */
+                        day: string;
+                        /** @description Why, for people */
+                        reason: string;
+                        /**
+                         * @description `override`: an operator's import (`calendar_days`); `package`: a holiday or 调休 make-up working day of the chinese-days schedule; `weekday`: the Monday-to-Friday rule (an ordinary day, or a year without official data)
+                         * @enum {string}
+                         */
+                        source: "override" | "package" | "weekday";
+                        /** @description a working day (工作日) in the district */
+                        working: boolean;
+                    }[];
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listCategories: {
         parameters: {
             query?: never;
@@ -1412,6 +1818,225 @@ export interface operations {
             };
             /** @description No such thing, or the caller may not see it (not_found) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDispatchCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per category */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        category: "environment" | "property" | "roads" | "utilities" | "housing" | "public_safety" | "elderly_care" | "disputes" | "noise" | "greening" | "parking" | "social_security" | "other";
+                        departmentIds: string[];
+                        leadDepartmentId: string | null;
+                        /**
+                         * @description null: no entry yet
+                         * @enum {string|null}
+                         */
+                        list: "immediate" | "phased" | "understanding" | null;
+                    }[];
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putDispatchCatalogueEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A category id of GET /v1/categories */
+                category: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "list": "immediate",
+                 *       "departmentIds": [
+                 *         "water",
+                 *         "housing"
+                 *       ],
+                 *       "leadDepartmentId": "water"
+                 *     }
+                 */
+                "application/json": {
+                    departmentIds: string[];
+                    leadDepartmentId?: string;
+                    /** @enum {string} */
+                    list: "immediate" | "phased" | "understanding";
+                };
+            };
+        };
+        responses: {
+            /** @description The entry as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "category": "utilities",
+                     *       "list": "immediate",
+                     *       "departmentIds": [
+                     *         "water",
+                     *         "housing"
+                     *       ],
+                     *       "leadDepartmentId": "water"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {string} */
+                        category: "environment" | "property" | "roads" | "utilities" | "housing" | "public_safety" | "elderly_care" | "disputes" | "noise" | "greening" | "parking" | "social_security" | "other";
+                        departmentIds: string[];
+                        leadDepartmentId: string | null;
+                        /**
+                         * @description null: no entry yet
+                         * @enum {string|null}
+                         */
+                        list: "immediate" | "phased" | "understanding" | null;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3205,6 +3830,7 @@ export interface operations {
                             dispatched: number;
                             escalated: number;
                             filed: number;
+                            merged: number;
                             resolved: number;
                             street_handling: number;
                             withdrawn: number;
@@ -3286,20 +3912,28 @@ export interface operations {
     listWhistles: {
         parameters: {
             query?: {
+                /** @description Only whistles of this category */
+                category?: "environment" | "property" | "roads" | "utilities" | "housing" | "public_safety" | "elderly_care" | "disputes" | "noise" | "greening" | "parking" | "social_security" | "other";
                 /** @description Only whistles of this community (e.g. `xiguan`) */
                 communityId?: string;
                 /** @description `nextCursor` of the previous page */
                 cursor?: string;
                 /** @description Only whistles ever dispatched to this department (e.g. `urban`) */
                 departmentId?: string;
+                /** @description `true`: only those whose deadline is near (临期预警); `false`: only those not */
+                dueSoon?: "true" | "false";
+                /** @description `me`: what waits for the caller's organisation (a clerk's queue); or an organisation id */
+                holder?: string;
                 /** @description Page size */
                 limit?: number;
                 /** @description 三单: immediate 即办, phased 阶段性, understanding 谅解 */
                 list?: "immediate" | "phased" | "understanding";
                 /** @description `true`: only those past a deadline; `false`: only those not */
                 overdue?: "true" | "false";
+                /** @description `filed` (default): newest first; `due`: by deadline, overdue first */
+                sort?: "filed" | "due";
                 /** @description Only whistles in this status */
-                status?: "filed" | "street_handling" | "escalated" | "dispatched" | "department_handling" | "resolved" | "closed" | "withdrawn";
+                status?: "filed" | "street_handling" | "escalated" | "dispatched" | "department_handling" | "resolved" | "closed" | "withdrawn" | "merged";
                 /** @description Only whistles of this street or town (e.g. `wuhang`) */
                 streetId?: string;
             };
@@ -3309,7 +3943,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of whistles, newest first */
+            /** @description A page of whistles, newest first (or by deadline with `sort=due`) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3356,39 +3990,20 @@ export interface operations {
                      *           "result": null,
                      *           "outcome": null,
                      *           "evaluation": null,
-                     *           "timeline": [
-                     *             {
-                     *               "at": "2026-11-27T01:20:00.000Z",
-                     *               "type": "filed",
-                     *               "actor": "xiguan",
-                     *               "note": null
-                     *             },
-                     *             {
-                     *               "at": "2026-11-27T02:05:00.000Z",
-                     *               "type": "escalated",
-                     *               "actor": "wuhang",
-                     *               "note": "涉及市政管网，街道无权处理"
-                     *             },
-                     *             {
-                     *               "at": "2026-11-27T03:10:00.000Z",
-                     *               "type": "triaged",
-                     *               "actor": "center",
-                     *               "note": "即办：三日内疏通"
-                     *             },
-                     *             {
-                     *               "at": "2026-11-27T03:40:00.000Z",
-                     *               "type": "accepted",
-                     *               "actor": "urban",
-                     *               "note": null
-                     *             }
-                     *           ]
+                     *           "dueSoon": false,
+                     *           "extension": null,
+                     *           "returns": 0,
+                     *           "finalDispatch": false,
+                     *           "duplicateOf": null,
+                     *           "duplicates": [],
+                     *           "reports": 1
                      *         }
                      *       ],
                      *       "nextCursor": null
                      *     }
                      */
                     "application/json": {
-                        items: components["schemas"]["Whistle"][];
+                        items: components["schemas"]["WhistleSummary"][];
                         /** @description Pass as `cursor` for the next page; null on the last page */
                         nextCursor: string | null;
                     };
@@ -3454,7 +4069,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries) */
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -3486,7 +4101,8 @@ export interface operations {
                     /** @enum {string} */
                     category: "environment" | "property" | "roads" | "utilities" | "housing" | "public_safety" | "elderly_care" | "disputes" | "noise" | "greening" | "parking" | "social_security" | "other";
                     description: string;
-                    location: {
+                    /** @description Where; left out, it is the caller's community (a compound's account: its compound) */
+                    location?: {
                         address?: string;
                         communityId?: string;
                         compoundId?: string;
@@ -3542,6 +4158,15 @@ export interface operations {
             };
             /** @description Body too large (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3668,7 +4293,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries) */
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
                 "idempotency-key"?: string;
             };
             path: {
@@ -3742,6 +4367,144 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    decideExtensionWhistle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description An id: of a whistle or help request as the API gave it out (e.g. `3f9c2a71d04b8e65`), or of an organisation (e.g. `xiguan`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "approve": true,
+                 *       "note": "同意延期"
+                 *     }
+                 */
+                "application/json": {
+                    approve: boolean;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The whistle after `decide-extension` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Whistle"];
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed in the current status (invalid_state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
@@ -3775,7 +4538,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries) */
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
                 "idempotency-key"?: string;
             };
             path: {
@@ -3860,6 +4623,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
@@ -3893,7 +4665,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries) */
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
                 "idempotency-key"?: string;
             };
             path: {
@@ -3981,6 +4753,145 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mergeWhistle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description An id: of a whistle or help request as the API gave it out (e.g. `3f9c2a71d04b8e65`), or of an organisation (e.g. `xiguan`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "into": "3f9c2a71d04b8e65",
+                 *       "note": "同一楼栋同一问题"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The open whistle this one repeats */
+                    into: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The whistle after `merge` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Whistle"];
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed in the current status (invalid_state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
@@ -4014,7 +4925,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries) */
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
                 "idempotency-key"?: string;
             };
             path: {
@@ -4099,6 +5010,148 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    requestExtensionWhistle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description An id: of a whistle or help request as the API gave it out (e.g. `3f9c2a71d04b8e65`), or of an organisation (e.g. `xiguan`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "until": "2026-12-10T18:00:00+08:00",
+                 *       "reason": "需协调管网改造，等待材料到货"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                    /**
+                     * Format: date-time
+                     * @description The new deadline: an ISO 8601 instant with an offset, after dueAt
+                     */
+                    until: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The whistle after `request-extension` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Whistle"];
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed in the current status (invalid_state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
@@ -4132,7 +5185,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries) */
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
                 "idempotency-key"?: string;
             };
             path: {
@@ -4220,6 +5273,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
@@ -4253,7 +5315,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries) */
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
                 "idempotency-key"?: string;
             };
             path: {
@@ -4266,10 +5328,16 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "不属于本部门职责"
+                 *       "reason": "不属于本部门职责",
+                 *       "kind": "not_our_function"
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description not_our_area 非本单位职责范围, not_our_function 非本单位职能, other 其他
+                     * @enum {string}
+                     */
+                    kind?: "not_our_area" | "not_our_function" | "other";
                     reason: string;
                 };
             };
@@ -4338,6 +5406,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
@@ -4371,7 +5448,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries) */
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
                 "idempotency-key"?: string;
             };
             path: {
@@ -4466,6 +5543,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
@@ -4499,7 +5585,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries) */
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
                 "idempotency-key"?: string;
             };
             path: {
@@ -4584,6 +5670,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
@@ -4617,7 +5712,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Any printable text chosen by the client; the same key from the same account returns the same whistle (safe retries) */
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
                 "idempotency-key"?: string;
             };
             path: {
@@ -4695,6 +5790,15 @@ export interface operations {
             };
             /** @description Body too large (payload_too_large) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,24 +5,27 @@ import type * as C from './contract';
 type Schemas = components['schemas'];
 type Ok<O> = O extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T
   : O extends { responses: { 201: { content: { 'application/json': infer T } } } } ? T : never;
-type BodyOf<O> = O extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+export type BodyOf<O> = O extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 
 export type ApiPaths = paths & Omit<C.PendingPaths, keyof paths>;
 
 export type Role = C.Role;
-export type WhistleAction = C.WhistleAction;
-export type Whistle = C.Merge<Schemas['Whistle'], C.WhistleExtras>;
-export type WhistleStatus = Schemas['Whistle']['status'] | 'merged';
-export type TimelineEntry = Schemas['Whistle']['timeline'][number];
-export type WhistleListQuery = C.Merge<NonNullable<operations['listWhistles']['parameters']['query']>, C.WhistleListExtras>;
-export type WhistlePage = { items: Whistle[]; nextCursor: string | null };
+export type Whistle = Schemas['Whistle'];
+export type WhistleAction = Whistle['allowedActions'][number];
+export type WhistleStatus = Whistle['status'];
+export type TimelineEntry = Whistle['timeline'][number];
+export type WhistleListQuery = NonNullable<operations['listWhistles']['parameters']['query']>;
+export type WhistlePage = Ok<operations['listWhistles']>;
+/** A whistle as lists give it (no timeline, no per-caller fields). */
+export type WhistleItem = WhistlePage['items'][number];
 export type FileWhistleBody = BodyOf<operations['fileWhistle']>;
 
 export type Org = Ok<operations['listOrgs']>[number];
 export type Category = Ok<operations['listCategories']>[number];
 export type Session = Ok<ApiPaths['/v1/sessions']['post']>;
 export type Me = Ok<ApiPaths['/v1/me']['get']>;
-export type CatalogueEntry = Ok<ApiPaths['/v1/dispatch-catalogue']['get']>[number];
+export type CatalogueEntry = Ok<operations['listDispatchCatalogue']>[number];
+export type CatalogueBody = BodyOf<operations['putDispatchCatalogueEntry']>;
 
 type HelpPageGenerated = Ok<operations['listHelpRequests']>;
 export type HelpRequest = C.Merge<HelpPageGenerated['items'][number], C.HelpExtras>;

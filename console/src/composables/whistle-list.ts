@@ -6,7 +6,7 @@
 import { computed, ref, shallowRef, type Ref } from 'vue';
 import { listWhistles } from '../api/calls';
 import { wordsOf } from '../api/client';
-import type { Whistle, WhistleListQuery } from '../api/types';
+import type { WhistleItem as Whistle, WhistleListQuery } from '../api/types';
 import { usePoll } from './poll';
 
 export function useWhistleList(query: Ref<WhistleListQuery>, options: { urgentFirst?: boolean } = {}) {
