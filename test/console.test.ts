@@ -164,8 +164,8 @@ test('a whistle goes from filing to evaluation through the console alone, each s
     await c.getByLabel('反映人电话').fill('13900000011');
     await screenshot(c, 'community');
     await c.getByRole('button', { name: '吹哨', exact: true }).click();
-    await c.waitForURL(/\/console\/whistles\/[A-Za-z0-9_-]+$/);
-    const id = c.url().split('/').pop()!;
+    await c.waitForURL((url) => /^\/console\/whistles\/[A-Za-z0-9_-]+$/.test(url.pathname) && !url.pathname.endsWith('/new'));
+    const id = new URL(c.url()).pathname.split('/').pop()!;
     await status(c, '待街道受理');
     await expectButtonsOf(c, 'xiguan', id);
 
@@ -213,7 +213,7 @@ test('a whistle goes from filing to evaluation through the console alone, each s
       await departmentSelect.click();
       await z.locator('.el-select-dropdown:visible .el-select-dropdown__item').filter({ hasText: new RegExp(`^${name}$`) }).click();
     }
-    await triage.getByText('承办部门').click(); // closes the dropdown
+    await triage.locator('.el-dialog__header').click(); // closes the dropdown
     await choose(z, triage, '牵头单位', '区城市管理局');
     await triage.getByRole('button', { name: '确定分拨派单', exact: true }).click();
     await triage.waitFor({ state: 'hidden' });
@@ -366,6 +366,56 @@ test('an action the API refuses shows the API\'s own message, and a reload keeps
     expect(d.problems).toEqual([]);
   } finally {
     await d.close();
+  }
+});
+
+test('an extension asked for by the street and approved by the center moves the deadline; one too long is refused in the API\'s words', async () => {
+  const filed = await stack.call('dongguan', 'POST', '/v1/whistles', filing({ title: `东关社区化粪池外溢 ${tag()}` }));
+  const id = filed.body.id as string;
+  expect((await stack.call('wuhang', 'POST', `/v1/whistles/${id}/accept`)).status).toBe(200);
+  const before = (await stack.call('wuhang', 'GET', `/v1/whistles/${id}`)).body;
+  const street = await atDesk('wuhang');
+  const center = await atDesk('center');
+  try {
+    street.expect(400, `/v1/whistles/${id}/request-extension`);
+    const s = street.page;
+    await s.goto(`${base}/console/whistles/${id}`);
+    // Far beyond what the policy allows: the API refuses, and says why.
+    const tooLong = '2030-01-01 18:00:00';
+    await s.getByRole('button', { name: '申请延期', exact: true }).click();
+    const dialog = s.getByRole('dialog');
+    await dialog.getByLabel('延期理由').fill('需协调管网改造，等待材料到货');
+    await dialog.locator('.el-date-editor input').fill(tooLong);
+    await dialog.locator('.el-date-editor input').press('Enter');
+    await dialog.getByRole('button', { name: '确定申请延期', exact: true }).click();
+    const refusal = (await dialog.locator('[data-test=action-error]').innerText()).trim();
+    const api = await stack.call('wuhang', 'POST', `/v1/whistles/${id}/request-extension`, { until: '2030-01-01T18:00:00+08:00', reason: '需协调管网改造' });
+    expect(api.status).toBe(400);
+    expect(refusal).toBe(api.body.error.messageZh ?? api.body.error.message);
+    // One working day later is allowed.
+    const until = new Date(Date.parse(before.dueAt) + 24 * 3600_000);
+    const wall = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' }).format(until);
+    await dialog.locator('.el-date-editor input').fill(wall);
+    await dialog.locator('.el-date-editor input').press('Enter');
+    await dialog.getByRole('button', { name: '确定申请延期', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await s.locator('[data-test=extension]').getByText('待审批').waitFor();
+
+    const z = center.page;
+    await z.locator('[data-test=queue]').getByText('东关社区化粪池外溢').first().click();
+    await z.waitForURL(new RegExp(`/console/whistles/${id}$`));
+    await act(z, '审批延期', async (d) => {
+      await d.getByText('批准', { exact: true }).click();
+      await d.getByLabel('说明').fill('同意延期');
+    });
+    await z.locator('[data-test=extension]').getByText('已批准').waitFor();
+    const after = (await stack.call('center', 'GET', `/v1/whistles/${id}`)).body;
+    expect(Date.parse(after.dueAt)).toBe(until.getTime());
+    expect(street.problems).toEqual([]);
+    expect(center.problems).toEqual([]);
+  } finally {
+    await street.close();
+    await center.close();
   }
 });
 
