@@ -83,13 +83,17 @@ async function visibleIds(client: Client, all: boolean, taskQueue: string | unde
 
 async function rowIds(pool: Pool, all: boolean): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>(
-    all ? 'SELECT id FROM whistles' : "SELECT id FROM whistles WHERE status NOT IN ('closed', 'withdrawn')");
+    all ? 'SELECT id FROM whistles' : "SELECT id FROM whistles WHERE status NOT IN ('closed', 'withdrawn', 'merged')");
   return rows.map((r) => r.id);
 }
 
-/** Names of the view's fields that differ (deep comparison, key order ignored). */
+/**
+ * Names of the view's fields that differ (deep comparison, key order ignored). The timeline is
+ * compared with the timeline rows (the row's view does not hold it since the second round).
+ */
 export function differingFields(workflow: WhistleView, row: WhistleView): string[] {
   const keys = new Set([...Object.keys(workflow), ...Object.keys(row)]);
+  keys.delete('timeline');
   const plain = (v: unknown) => JSON.parse(JSON.stringify(v ?? null));
   return [...keys].filter((k) => !isDeepStrictEqual(plain((workflow as never)[k]), plain((row as never)[k]))).sort();
 }

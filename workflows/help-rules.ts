@@ -12,7 +12,7 @@
  */
 import { FAILURE, type Actor } from './messages';
 import {
-  APPOINTMENT_HORIZON_DAYS, MAX_RATING, MIN_RATING, type HelpAction, type HelpStatus,
+  APPOINTMENT_HORIZON_DAYS, HELP_ACTIONS, MAX_RATING, MIN_RATING, type HelpAction, type HelpStatus, type HelpView,
 } from './help-messages';
 
 /** The part of the state the rules read. */
@@ -138,4 +138,17 @@ export function helpBodyRefusal(action: HelpAction, body: Record<string, unknown
     case 'check-in':
       return null;
   }
+}
+
+/** The rules' input from a request's view (read model or workflow). */
+export function helpRuleStateOf(view: Pick<HelpView, 'status' | 'communityId' | 'streetId' | 'requester' | 'claimer'>): HelpRuleState {
+  return {
+    status: view.status, communityId: view.communityId, streetId: view.streetId,
+    requesterId: view.requester.accountId, claimer: view.claimer,
+  };
+}
+
+/** The actions `actor` may perform on the request now (its `allowedActions`: the console's buttons). */
+export function helpAllowedActions(h: HelpRuleState, actor: Actor): HelpAction[] {
+  return HELP_ACTIONS.filter((action) => helpRefusal(h, actor, action) === null);
 }

@@ -16,11 +16,11 @@
  * the Temporal UI's current details.
  */
 import {
-  ApplicationFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setCurrentDetails,
+  ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setCurrentDetails,
   setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { DeadlineActivities, HelpActivities, HelpEvent, PolicyKeyName } from '../activities/types';
-import type { Actor } from './messages';
+import { calendarChangedSignal, type Actor } from './messages';
 import {
   cancelUpdate, checkInUpdate, claimUpdate, completeUpdate, confirmUpdate, helpViewQuery, postedUpdate, verifyUpdate,
   HELP_FINAL_STATUSES, type HelpAction, type HelpClaimer, type HelpPosting, type HelpStatus, type HelpView,
@@ -28,10 +28,13 @@ import {
 import { helpBodyRefusal, helpRefusal, parseZonedInstant } from './help-rules';
 import * as attrs from './search-attributes';
 
-const { deadlineAfter } = proxyLocalActivities<DeadlineActivities>({
+const { deadlineAfter, planDeadlines } = proxyLocalActivities<DeadlineActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { maximumInterval: '30 seconds' },
 });
+
+/** Since this patch a calendar change counts the pending working-day deadline again. */
+const CALENDAR_CHANGES = 'help-calendar-changes';
 
 const { projectHelp } = proxyActivities<HelpActivities>({
   startToCloseTimeout: '30 seconds',
@@ -43,7 +46,8 @@ const SYSTEM = 'system';
 /** How long an action waits for its change to reach the read model before answering anyway. */
 const PUBLISH_WAIT = '10 seconds';
 
-interface Timer { at: number; summary: string; onMiss: () => void }
+/** A deadline of the current stage; `key` and `from` let a calendar change count it again. */
+interface Timer { at: number; summary: string; onMiss: () => void; key: PolicyKeyName; from: number }
 
 export async function help(posting: HelpPosting): Promise<HelpView> {
   // ---- state -------------------------------------------------------------------------------
@@ -67,6 +71,9 @@ export async function help(posting: HelpPosting): Promise<HelpView> {
   /** Grows with every change; `published` is the version the read model has. */
   let version = 0;
   let published = 0;
+  /** A calendar change to apply (npm run holidays -- import), and those applied already. */
+  let pendingCalendarChange: string | null = null;
+  const appliedCalendarChanges: string[] = [];
 
   const iso = (ms: number) => new Date(ms).toISOString();
   const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -128,10 +135,11 @@ export async function help(posting: HelpPosting): Promise<HelpView> {
    */
   async function hold(stillHere: () => boolean, timers: Timer[]): Promise<void> {
     for (;;) {
+      if (pendingCalendarChange !== null) { await recountDeadlines(timers); continue; }
       if (!stillHere()) return;
       if (version > published) { await publish(); continue; }
       const next = timers[0];
-      const changed = () => !stillHere() || version > published;
+      const changed = () => !stillHere() || version > published || pendingCalendarChange !== null;
       if (!next) { await condition(changed); continue; }
       const woke = await condition(changed, Math.max(next.at - Date.now(), 1), { summary: next.summary });
       if (!woke) {
@@ -139,6 +147,24 @@ export async function help(posting: HelpPosting): Promise<HelpView> {
         next.onMiss();
       }
     }
+  }
+
+  /** The calendar changed: the stage's pending deadline counted again from the same instant. */
+  async function recountDeadlines(timers: Timer[]) {
+    const changeId = pendingCalendarChange!;
+    pendingCalendarChange = null;
+    if (!patched(CALENDAR_CHANGES)) return;
+    appliedCalendarChanges.push(changeId);
+    if (appliedCalendarChanges.length > 20) appliedCalendarChanges.shift();
+    if (timers.length === 0) return;
+    const ats = await planDeadlines(timers.map((t) => ({ key: t.key, from: iso(t.from) })), true);
+    timers.forEach((t, i) => {
+      const at = Date.parse(ats[i]);
+      if (at === t.at) return;
+      record('deadline_recomputed', SYSTEM, `${t.key}: ${iso(t.at)} → ${iso(at)} (the holiday calendar changed)`, null,
+        posting.communityId, { deadline: t.key, from: iso(t.at), to: iso(at), change: changeId });
+      t.at = at;
+    });
   }
 
   /** An action's answer: waits until its change is published (or a short while), then the view. */
@@ -170,6 +196,10 @@ export async function help(posting: HelpPosting): Promise<HelpView> {
 
   // ---- handlers ---------------------------------------------------------------------------
   setHandler(helpViewQuery, () => view());
+
+  setHandler(calendarChangedSignal, (change) => {
+    if (typeof change?.changeId === 'string' && !appliedCalendarChanges.includes(change.changeId)) pendingCalendarChange = change.changeId;
+  }, { description: 'The holiday calendar changed: the pending working-day deadline is counted again ({"changeId": "…"})' });
 
   setHandler(postedUpdate, () => answer());
 
@@ -235,7 +265,7 @@ export async function help(posting: HelpPosting): Promise<HelpView> {
   // 1. 社区下单: the community verifies; past the time limit the street is reminded (once).
   const verifyBy = await deadline('help.verifyWithin', h.postedAt);
   await hold(() => h.status === 'pending_verification', [{
-    at: verifyBy, summary: 'verification reminder (help.verifyWithin)',
+    at: verifyBy, key: 'help.verifyWithin', from: h.postedAt, summary: 'verification reminder (help.verifyWithin)',
     onMiss: () => record('verification_reminder', SYSTEM, 'the community has not verified the request in time',
       null, posting.streetId),
   }]);
@@ -243,16 +273,17 @@ export async function help(posting: HelpPosting): Promise<HelpView> {
   while (!HELP_FINAL_STATUSES.includes(h.status)) {
     if (h.status === 'open') {
       // 2. On the board: unclaimed past the time limit, the community is told (once per opening).
-      const claimBy = await deadline('help.claimWithin', Date.now());
+      const openedAt = Date.now();
+      const claimBy = await deadline('help.claimWithin', openedAt);
       await hold(() => h.status === 'open', [{
-        at: claimBy, summary: 'unclaimed notice (help.claimWithin)',
+        at: claimBy, key: 'help.claimWithin', from: openedAt, summary: 'unclaimed notice (help.claimWithin)',
         onMiss: () => record('unclaimed_notice', SYSTEM, 'nobody has taken the request yet', null, posting.communityId),
       }]);
     } else if (h.status === 'claimed') {
       // 3. 报到: no check-in by the appointment plus the grace → back on the board, a no-show.
       const checkInBy = await deadline('help.checkInGrace', h.appointmentAt!);
       await hold(() => h.status === 'claimed', [{
-        at: checkInBy, summary: 'check-in deadline (appointment + help.checkInGrace)',
+        at: checkInBy, key: 'help.checkInGrace', from: h.appointmentAt!, summary: 'check-in deadline (appointment + help.checkInGrace)',
         onMiss: releaseNoShow,
       }]);
     } else if (h.status === 'in_service') {
@@ -261,7 +292,7 @@ export async function help(posting: HelpPosting): Promise<HelpView> {
       // 4. 评价: the requester confirms and rates, or it closes by itself.
       const confirmBy = await deadline('help.confirmWithin', h.completedAt!);
       await hold(() => h.status === 'completed', [{
-        at: confirmBy, summary: 'confirmation window (help.confirmWithin)',
+        at: confirmBy, key: 'help.confirmWithin', from: h.completedAt!, summary: 'confirmation window (help.confirmWithin)',
         onMiss: () => close('confirmation_expired', SYSTEM, 'no confirmation within the window', {}),
       }]);
     } else {

@@ -3,7 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { authed, errors, IdParam } from '../schemas/common';
 import { HELP_ACTION_BODIES, HelpListQuery, HelpPage, HelpView, PostHelpBody } from '../schemas/help';
-import { HELP_ACTIONS, helpWorkflowId, type HelpAction } from '../../workflows/help-messages';
+import { HELP_ACTIONS, helpWorkflowId, type HelpAction, type HelpView as View } from '../../workflows/help-messages';
+import { helpAllowedActions, helpRuleStateOf } from '../../workflows/help-rules';
+import { actorOf, type Account } from '../services/directory';
+
+/** The request as this caller sees it: with the actions it may perform now. */
+function forCaller(account: Account, view: View): View & { allowedActions: HelpAction[] } {
+  return { ...view, allowedActions: helpAllowedActions(helpRuleStateOf(view), actorOf(account)) };
+}
 
 const ACTION_SUMMARIES: Record<HelpAction, string> = {
   verify: '社区下单: the community verifies the request (open on the board) or rejects it with a reason',
@@ -32,13 +39,14 @@ export default async function helpRoutes(app: FastifyInstance) {
     schema: {
       tags: ['help'], operationId: 'postHelpRequest', summary: '居民点单: any account posts a need for a community (waits for its verification)', ...authed,
       headers: IdempotencyHeaders, body: PostHelpBody,
-      response: { 201: { ...HelpView, description: 'The new help request, pending verification' }, ...errors('unauthenticated') },
+      response: { 201: { ...HelpView, description: 'The new help request, pending verification' }, ...errors('unauthenticated', 'idempotency_conflict') },
     },
   }, async (request, reply) => {
     const key = request.headers['idempotency-key'] as string | undefined;
+    if (key) await app.services.idempotency.claim(request.account!.id, key, 'POST', '/v1/help-requests', request.body);
     const view = await app.services.help.post(request.account!, request.body as PostHelpBody, key);
     request.log.info({ helpId: view.id, workflowId: helpWorkflowId(view.id) }, 'help request posted');
-    return reply.code(201).send(view);
+    return reply.code(201).send(forCaller(request.account!, view));
   });
 
   app.get('', {
@@ -46,14 +54,17 @@ export default async function helpRoutes(app: FastifyInstance) {
       tags: ['help'], operationId: 'listHelpRequests', summary: 'The board: help requests, newest first', ...authed, querystring: HelpListQuery,
       response: { 200: { ...HelpPage, description: 'A page of help requests and the cursor of the next' }, ...errors('unauthenticated') },
     },
-  }, async (request) => app.services.help.list(request.query as HelpListQuery));
+  }, async (request) => {
+    const page = await app.services.help.list(request.query as HelpListQuery);
+    return { ...page, items: page.items.map((view) => forCaller(request.account!, view)) };
+  });
 
   app.get('/:id', {
     schema: {
       tags: ['help'], operationId: 'getHelpRequest', summary: 'One help request with its timeline', ...authed, params: IdParam,
       response: { 200: { ...HelpView, description: 'The help request' }, ...errors('unauthenticated', 'not_found') },
     },
-  }, async (request) => app.services.help.view((request.params as { id: string }).id));
+  }, async (request) => forCaller(request.account!, await app.services.help.view((request.params as { id: string }).id)));
 
   for (const action of HELP_ACTIONS) {
     const noBody = action === 'check-in';
@@ -71,7 +82,7 @@ export default async function helpRoutes(app: FastifyInstance) {
       }
       const view = await app.services.help.act(request.account!, id, action, (body ?? {}) as Record<string, unknown>);
       request.log.info({ helpId: id, workflowId: helpWorkflowId(id), action, status: view.status }, 'help action');
-      return view;
+      return forCaller(request.account!, view);
     });
   }
 }

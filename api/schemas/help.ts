@@ -1,6 +1,6 @@
 /** Schemas of the neighbour-help routes (邻里搭把手) and of members' records. */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { HELP_STATUSES, MAX_RATING, MIN_RATING } from '../../workflows/help-messages';
+import { HELP_ACTIONS, HELP_STATUSES, MAX_RATING, MIN_RATING } from '../../workflows/help-messages';
 
 const OrgId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const AccountId = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
@@ -63,6 +63,9 @@ export const HelpView = Type.Object({
   comment: Nullable(Type.String()),
   noShows: Type.Array(Type.String(), { description: 'accounts that claimed it and did not check in' }),
   timeline: Type.Array(TimelineEntry),
+  allowedActions: Type.Array(Type.String({ enum: [...HELP_ACTIONS] }), {
+    description: 'The actions the caller may perform now (the console\'s buttons)',
+  }),
 });
 
 export const HelpPage = Type.Object({

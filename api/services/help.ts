@@ -15,7 +15,7 @@ import {
   cancelUpdate, checkInUpdate, claimUpdate, completeUpdate, confirmUpdate, helpViewQuery, helpWorkflowId, postedUpdate,
   verifyUpdate, type HelpAction, type HelpPosting, type HelpView,
 } from '../../workflows/help-messages';
-import { futureInstantProblem, helpRefusal, parseZonedInstant, type HelpRuleState } from '../../workflows/help-rules';
+import { futureInstantProblem, helpRefusal, helpRuleStateOf, parseZonedInstant, type HelpRuleState } from '../../workflows/help-rules';
 import type { help } from '../../workflows/help';
 import * as attrs from '../../workflows/search-attributes';
 import { actorOf, type Account, type Directory } from './directory';
@@ -48,12 +48,7 @@ export function helpIdFor(accountId: string, idempotencyKey?: string): string {
 
 
 
-function ruleStateOf(view: HelpView): HelpRuleState {
-  return {
-    status: view.status, communityId: view.communityId, streetId: view.streetId,
-    requesterId: view.requester.accountId, claimer: view.claimer,
-  };
-}
+const ruleStateOf = (view: HelpView): HelpRuleState => helpRuleStateOf(view);
 
 function isEnded(err: unknown): boolean {
   if (err instanceof WorkflowNotFoundError) return true;
