@@ -108,12 +108,11 @@ export const notifications = (cursor?: string, etag?: string | null): Promise<Co
 // ---- neighbour help (邻里搭把手) ---------------------------------------------------------------
 
 export const helpRequests = (query: HelpListQuery, etag?: string | null): Promise<Conditional<{ items: HelpRequest[]; nextCursor: string | null }>> =>
-  conditional(api.GET('/v1/help-requests', { params: { query }, ...revalidate(etag) }) as
-    Promise<{ data?: { items: HelpRequest[]; nextCursor: string | null }; response: Response }>);
+  conditional(api.GET('/v1/help-requests', { params: { query }, ...revalidate(etag) }));
 export const helpRequest = (id: string, etag?: string | null): Promise<Conditional<HelpRequest>> =>
-  conditional(api.GET('/v1/help-requests/{id}', { params: { path: { id } }, ...revalidate(etag) }) as Promise<{ data?: HelpRequest; response: Response }>);
+  conditional(api.GET('/v1/help-requests/{id}', { params: { path: { id } }, ...revalidate(etag) }));
 export const postHelp = (body: PostHelpBody, key: string): Promise<HelpRequest> =>
-  ok(api.POST('/v1/help-requests', { body, params: { header: { 'idempotency-key': key } } })) as Promise<HelpRequest>;
+  ok(api.POST('/v1/help-requests', { body, params: { header: { 'idempotency-key': key } } }));
 
 export interface HelpBodies {
   verify: { approve: boolean; reason?: string };

@@ -27,7 +27,6 @@ export interface Me { account: AccountRef; org: OrgRef }
 export interface Delivery { status: 'pending' | 'delivered' | 'failed' | 'inbox'; attempts: number; lastError: string | null }
 export interface AssessmentExtras { publishedAt: string | null }
 export interface AssessmentRowExtras { extended: number; dueSoonWarned: number }
-export interface HelpExtras { allowedActions: Array<'verify' | 'claim' | 'check-in' | 'complete' | 'confirm' | 'cancel'> }
 
 /** Routes of the contract that the served document does not list yet. */
 export interface PendingPaths {

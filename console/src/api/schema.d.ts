@@ -2107,6 +2107,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description The actions the caller may perform now (the console's buttons) */
+                            allowedActions: ("verify" | "claim" | "check-in" | "complete" | "confirm" | "cancel")[];
                             /** Format: date-time */
                             appointmentAt: string | null;
                             appointmentPlace: string | null;
@@ -2257,6 +2259,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The actions the caller may perform now (the console's buttons) */
+                        allowedActions: ("verify" | "claim" | "check-in" | "complete" | "confirm" | "cancel")[];
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
@@ -2338,6 +2342,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests (rate_limited) */
             429: {
                 headers: {
@@ -2386,6 +2399,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The actions the caller may perform now (the console's buttons) */
+                        allowedActions: ("verify" | "claim" | "check-in" | "complete" | "confirm" | "cancel")[];
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
@@ -2535,6 +2550,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The actions the caller may perform now (the console's buttons) */
+                        allowedActions: ("verify" | "claim" | "check-in" | "complete" | "confirm" | "cancel")[];
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
@@ -2691,6 +2708,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The actions the caller may perform now (the console's buttons) */
+                        allowedActions: ("verify" | "claim" | "check-in" | "complete" | "confirm" | "cancel")[];
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
@@ -2861,6 +2880,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The actions the caller may perform now (the console's buttons) */
+                        allowedActions: ("verify" | "claim" | "check-in" | "complete" | "confirm" | "cancel")[];
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
@@ -3028,6 +3049,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The actions the caller may perform now (the console's buttons) */
+                        allowedActions: ("verify" | "claim" | "check-in" | "complete" | "confirm" | "cancel")[];
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
@@ -3198,6 +3221,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The actions the caller may perform now (the console's buttons) */
+                        allowedActions: ("verify" | "claim" | "check-in" | "complete" | "confirm" | "cancel")[];
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
@@ -3361,6 +3386,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The actions the caller may perform now (the console's buttons) */
+                        allowedActions: ("verify" | "claim" | "check-in" | "complete" | "confirm" | "cancel")[];
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;

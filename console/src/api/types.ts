@@ -28,7 +28,7 @@ export type CatalogueEntry = Ok<operations['listDispatchCatalogue']>[number];
 export type CatalogueBody = BodyOf<operations['putDispatchCatalogueEntry']>;
 
 type HelpPageGenerated = Ok<operations['listHelpRequests']>;
-export type HelpRequest = C.Merge<HelpPageGenerated['items'][number], C.HelpExtras>;
+export type HelpRequest = HelpPageGenerated['items'][number];
 export type HelpAction = HelpRequest['allowedActions'][number];
 export type HelpListQuery = NonNullable<operations['listHelpRequests']['parameters']['query']>;
 export type PostHelpBody = BodyOf<operations['postHelpRequest']>;
