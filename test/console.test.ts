@@ -451,6 +451,58 @@ test('the supervisor sees the overdue board and the quarter\'s assessment as a t
   }
 });
 
+test('邻里搭把手 through the console: a resident posts, the community verifies, a member claims, checks in and completes, the resident confirms', async () => {
+  const title = `陪同老人复查 ${tag()}`;
+  const desks: Desk[] = [];
+  const open = async (accountId: string) => { const d = await atDesk(accountId); desks.push(d); return d; };
+  try {
+    const resident = await open('dongguan-resident-1');
+    const r = resident.page;
+    await r.waitForURL(/\/console\/help/);
+    await r.getByRole('button', { name: '我要点单' }).click();
+    await r.getByLabel('需求标题').fill(title);
+    await r.getByLabel('需求描述').fill('周五上午需要有人陪同去区医院复查。');
+    await r.getByLabel('地点').fill('东方花园5号楼');
+    await r.getByRole('button', { name: '提交点单' }).click();
+    await r.waitForURL((url) => /^\/console\/help\/[A-Za-z0-9_-]+$/.test(url.pathname) && !url.pathname.endsWith('/new'));
+    const id = new URL(r.url()).pathname.split('/').pop()!;
+    await r.locator('[data-test=actions]').getByRole('button', { name: '取消点单' }).waitFor();
+
+    // 社区下单: the community finds it among its to-dos.
+    const community = await open('dongguan');
+    await community.page.locator('[data-test=help-todo]').getByText(title).click();
+    await act(community.page, '审核下单', (d) => d.getByText('通过，下单').click());
+
+    // 党员接单, 报到, 完成服务.
+    const member = await open('dongguan-member-1');
+    const m = member.page;
+    await m.locator('[data-test=help-table]').getByText(title).click();
+    await act(m, '接单', async (d) => {
+      const wall = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' }).format(new Date(Date.now() + 2 * 86400_000));
+      await d.locator('.el-date-editor input').fill(wall);
+      await d.locator('.el-date-editor input').press('Enter');
+    });
+    await act(m, '报到');
+    await act(m, '完成服务', (d) => d.getByLabel('服务情况').fill('已陪同复查并送回家。'));
+
+    // The requester confirms with five stars.
+    await r.reload();
+    await act(r, '确认评价', async (d) => {
+      await d.locator('.el-rate__item').nth(4).click();
+      await d.getByLabel('评价').fill('非常感谢党员同志');
+    });
+    await r.locator('[data-test=actions]').getByText('已结束').waitFor();
+    expect((await stack.call('dongguan-resident-1', 'GET', `/v1/help-requests/${id}`)).body).toMatchObject({ status: 'closed', rating: 5 });
+
+    // The member's record counts it.
+    await m.getByRole('menuitem', { name: '我的服务记录' }).click();
+    await m.getByText(title).first().waitFor();
+    for (const d of desks) expect(d.problems).toEqual([]);
+  } finally {
+    for (const d of desks) await d.close();
+  }
+});
+
 test('every role\'s main page opens without an error: member and resident on the help board, the center\'s catalogue, the inbox', async () => {
   for (const [account, url, check, shot] of [
     ['xiguan-member-1', /\/console\/help/, '[data-test=help-table]', 'member'],
