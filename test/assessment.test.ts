@@ -68,6 +68,17 @@ const HAND_BUILT: Record<string, Ev[]> = {
   'asmt-w5a': [[1, '2024-12-31T23:59:59+08:00', 'filed', 'hangcheng']],
   'asmt-w5b': [[1, '2025-01-01T00:00:00+08:00', 'filed', 'hangcheng']],
   'asmt-w5c': [[1, '2025-04-01T00:00:00+08:00', 'filed', 'hangcheng']],
+  // Warned before its deadline (临期预警), granted an extension (延期), resolved on time against it.
+  'asmt-w7': [
+    [1, '2025-02-03T09:00:00+08:00', 'filed', 'jinfeng'],
+    [2, '2025-02-03T10:00:00+08:00', 'accepted', 'jinfeng', { onTime: true }],
+    [3, '2025-02-05T09:00:00+08:00', 'due_soon', 'jinfeng', { deadline: 'street.handle' }],
+    [4, '2025-02-05T10:00:00+08:00', 'extension_requested', 'jinfeng', { until: '2025-02-10T18:00:00+08:00' }],
+    [5, '2025-02-05T11:00:00+08:00', 'extension_approved', 'jinfeng', { until: '2025-02-10T18:00:00+08:00' }],
+    [6, '2025-02-10T09:00:00+08:00', 'resolved', 'jinfeng', { onTime: true, outcome: 'solved', list: null }],
+    [7, '2025-02-11T09:00:00+08:00', 'evaluated', 'jinfeng', { rating: 'satisfied' }],
+    [8, '2025-02-11T09:00:00+08:00', 'closed', null],
+  ],
   // Urged while the street holds it, then withdrawn.
   'asmt-w6': [
     [1, '2025-01-20T09:00:00+08:00', 'filed', 'zhanggang'],
@@ -78,7 +89,7 @@ const HAND_BUILT: Record<string, Ev[]> = {
 
 const NONE = {
   received: 0, acceptedOnTime: 0, resolved: 0, resolvedOnTime: 0, overdue: 0, escalated: 0, returned: 0, urged: 0,
-  evaluated: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0,
+  evaluated: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
   responseRate: null, resolutionRate: null, onTimeRate: null, satisfactionRate: null, score: null,
 };
 
@@ -87,37 +98,43 @@ const EXPECTED: Record<string, Record<string, unknown>> = {
   // w1, w2, w4: accepted on time once (w1), resolved once on time (w1), late once (w2), passed on twice (w2, w4).
   wuhang: {
     unitName: '吴航街道', kind: 'street', received: 3, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1, overdue: 1, escalated: 2,
-    returned: 0, urged: 0, evaluated: 1, satisfied: 1, basicallySatisfied: 0, unsatisfied: 0,
+    returned: 0, urged: 0, evaluated: 1, satisfied: 1, basicallySatisfied: 0, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
     responseRate: 0.3333, resolutionRate: 0.3333, onTimeRate: 1, satisfactionRate: 1, score: 66.67,
   },
   // w3 and w5b; w5a is 2024-Q4 and w5c is 2025-Q2.
   hangcheng: {
     unitName: '航城街道', kind: 'street', received: 2, acceptedOnTime: 1, resolved: 0, resolvedOnTime: 0, overdue: 0, escalated: 1,
-    returned: 0, urged: 0, evaluated: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0,
+    returned: 0, urged: 0, evaluated: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
     responseRate: 0.5, resolutionRate: 0, onTimeRate: null, satisfactionRate: null, score: 20,
   },
   zhanggang: {
     unitName: '漳港街道', kind: 'street', received: 1, acceptedOnTime: 0, resolved: 0, resolvedOnTime: 0, overdue: 0, escalated: 0,
-    returned: 0, urged: 1, evaluated: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0,
+    returned: 0, urged: 1, evaluated: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
     responseRate: 0, resolutionRate: 0, onTimeRate: null, satisfactionRate: null, score: 0,
   },
   yingqian: { unitName: '营前街道', kind: 'street', ...NONE },
+  // w7: warned, extended, resolved on time against the extension, satisfied.
+  jinfeng: {
+    unitName: '金峰镇', kind: 'street', received: 1, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1, overdue: 0, escalated: 0,
+    returned: 0, urged: 0, evaluated: 1, satisfied: 1, basicallySatisfied: 0, unsatisfied: 0, extended: 1, dueSoonWarned: 1,
+    responseRate: 1, resolutionRate: 1, onTimeRate: 1, satisfactionRate: 1, score: 100,
+  },
   // w2 only (w4's dispatch is in Q2): the lead, urged, late to finish.
   urban: {
     unitName: '区城市管理局', kind: 'department', received: 1, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 0, overdue: 1, escalated: 0,
-    returned: 0, urged: 1, evaluated: 1, satisfied: 0, basicallySatisfied: 1, unsatisfied: 0,
+    returned: 0, urged: 1, evaluated: 1, satisfied: 0, basicallySatisfied: 1, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
     responseRate: 1, resolutionRate: 1, onTimeRate: 0, satisfactionRate: 1, score: 80,
   },
   // w2 (co-department: late to report, shares the lead's resolution and evaluation) and w3 (returned).
   water: {
     unitName: '区水利局', kind: 'department', received: 2, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 0, overdue: 1, escalated: 0,
-    returned: 1, urged: 0, evaluated: 1, satisfied: 0, basicallySatisfied: 1, unsatisfied: 0,
+    returned: 1, urged: 0, evaluated: 1, satisfied: 0, basicallySatisfied: 1, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
     responseRate: 0.5, resolutionRate: 0.5, onTimeRate: 0, satisfactionRate: 1, score: 55,
   },
   // w3 twice: dispatched, resolved, unsatisfied → reopened → dispatched again (late to report, urged), resolved, satisfied.
   housing: {
     unitName: '区住房和城乡建设局', kind: 'department', received: 2, acceptedOnTime: 1, resolved: 2, resolvedOnTime: 2, overdue: 0, escalated: 0,
-    returned: 0, urged: 1, evaluated: 2, satisfied: 1, basicallySatisfied: 0, unsatisfied: 1,
+    returned: 0, urged: 1, evaluated: 2, satisfied: 1, basicallySatisfied: 0, unsatisfied: 1, extended: 0, dueSoonWarned: 0,
     responseRate: 0.5, resolutionRate: 1, onTimeRate: 1, satisfactionRate: 0.5, score: 75,
   },
   civil: { unitName: '区民政局', kind: 'department', ...NONE },
@@ -185,10 +202,10 @@ describe('the quarterly assessment of a hand-built quarter (2025-Q1)', () => {
     const lines = text.slice(1).split('\r\n');
     expect(lines.pop()).toBe('');
     expect(lines[0]).toBe('unitId,unitName,kind,received,acceptedOnTime,resolved,resolvedOnTime,overdue,escalated,returned,urged,'
-      + 'evaluated,satisfied,basicallySatisfied,unsatisfied,responseRate,resolutionRate,onTimeRate,satisfactionRate,score');
-    expect(lines).toContain('wuhang,吴航街道,street,3,1,1,1,1,2,0,0,1,1,0,0,0.3333,0.3333,1,1,66.67');
-    expect(lines).toContain('hangcheng,航城街道,street,2,1,0,0,0,1,0,0,0,0,0,0,0.5,0,,,20');
-    expect(lines).toContain('civil,区民政局,department,0,0,0,0,0,0,0,0,0,0,0,0,,,,,');
+      + 'evaluated,satisfied,basicallySatisfied,unsatisfied,extended,dueSoonWarned,responseRate,resolutionRate,onTimeRate,satisfactionRate,score');
+    expect(lines).toContain('wuhang,吴航街道,street,3,1,1,1,1,2,0,0,1,1,0,0,0,0,0.3333,0.3333,1,1,66.67');
+    expect(lines).toContain('hangcheng,航城街道,street,2,1,0,0,0,1,0,0,0,0,0,0,0,0,0.5,0,,,20');
+    expect(lines).toContain('civil,区民政局,department,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,,,,');
     expect(lines.length).toBe(1 + (await assessment('2025-Q1')).items.length);
   });
 
@@ -198,16 +215,16 @@ describe('the quarterly assessment of a hand-built quarter (2025-Q1)', () => {
       items: [{
         unitId: 'x', unitName: '区"智慧长乐",中心\n二部', kind: 'department', received: 0, acceptedOnTime: 0, resolved: 0,
         resolvedOnTime: 0, overdue: 0, escalated: 0, returned: 0, urged: 0, evaluated: 0, satisfied: 0, basicallySatisfied: 0,
-        unsatisfied: 0, responseRate: null, resolutionRate: null, onTimeRate: null, satisfactionRate: null, score: null,
+        unsatisfied: 0, extended: 0, dueSoonWarned: 0, responseRate: null, resolutionRate: null, onTimeRate: null, satisfactionRate: null, score: null,
       }, {
         unitId: 'y', unitName: '=HYPERLINK("http://x")', kind: 'street', received: 1, acceptedOnTime: 1, resolved: 0,
         resolvedOnTime: 0, overdue: 0, escalated: 0, returned: 0, urged: 0, evaluated: 0, satisfied: 0, basicallySatisfied: 0,
-        unsatisfied: 0, responseRate: 1, resolutionRate: 0, onTimeRate: null, satisfactionRate: null, score: 50,
+        unsatisfied: 0, extended: 0, dueSoonWarned: 0, responseRate: 1, resolutionRate: 0, onTimeRate: null, satisfactionRate: null, score: 50,
       }],
     });
     const lines = csv.slice(1).split('\r\n');
-    expect(lines[1]).toBe('x,"区""智慧长乐"",中心\n二部",department,0,0,0,0,0,0,0,0,0,0,0,0,,,,,');
-    expect(lines[2]).toBe('y,"\'=HYPERLINK(""http://x"")",street,1,1,0,0,0,0,0,0,0,0,0,0,1,0,,,50');
+    expect(lines[1]).toBe('x,"区""智慧长乐"",中心\n二部",department,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,,,,');
+    expect(lines[2]).toBe('y,"\'=HYPERLINK(""http://x"")",street,1,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,,,50');
   });
 });
 

@@ -88,6 +88,8 @@ export const AssessmentRow = Type.Object({
   satisfied: Count,
   basicallySatisfied: Count,
   unsatisfied: Count,
+  extended: { ...Count, description: '延期: receipts in which the unit had an extension approved (on-time is measured against it)' },
+  dueSoonWarned: { ...Count, description: '临期预警: receipts in which the unit was warned before a deadline' },
   responseRate: Rate,
   resolutionRate: Rate,
   onTimeRate: Rate,

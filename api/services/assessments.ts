@@ -31,10 +31,10 @@ export interface Assessment {
 }
 
 type Counts = Pick<AssessmentRow, 'received' | 'acceptedOnTime' | 'resolved' | 'resolvedOnTime' | 'overdue' | 'escalated'
-  | 'returned' | 'urged' | 'evaluated' | 'satisfied' | 'basicallySatisfied' | 'unsatisfied'>;
+  | 'returned' | 'urged' | 'evaluated' | 'satisfied' | 'basicallySatisfied' | 'unsatisfied' | 'extended' | 'dueSoonWarned'>;
 
 const COUNT_COLUMNS: Array<keyof Counts> = ['received', 'acceptedOnTime', 'resolved', 'resolvedOnTime', 'overdue', 'escalated',
-  'returned', 'urged', 'evaluated', 'satisfied', 'basicallySatisfied', 'unsatisfied'];
+  'returned', 'urged', 'evaluated', 'satisfied', 'basicallySatisfied', 'unsatisfied', 'extended', 'dueSoonWarned'];
 
 /** Every column, in the order of the CSV and of each JSON row. */
 export const ASSESSMENT_COLUMNS: Array<keyof AssessmentRow> = ['unitId', 'unitName', 'kind', ...COUNT_COLUMNS,
@@ -58,7 +58,9 @@ SELECT unit_id,
        count(*) FILTER (WHERE rating IS NOT NULL)::int AS "evaluated",
        count(*) FILTER (WHERE rating = 'satisfied')::int AS "satisfied",
        count(*) FILTER (WHERE rating = 'basically_satisfied')::int AS "basicallySatisfied",
-       count(*) FILTER (WHERE rating = 'unsatisfied')::int AS "unsatisfied"
+       count(*) FILTER (WHERE rating = 'unsatisfied')::int AS "unsatisfied",
+       count(*) FILTER (WHERE extended)::int AS "extended",
+       count(*) FILTER (WHERE due_soon_warned)::int AS "dueSoonWarned"
   FROM whistle_receipts
  WHERE received_at >= $1 AND received_at < $2
  GROUP BY unit_id`;
