@@ -26,7 +26,6 @@ export interface Me { account: AccountRef; org: OrgRef }
 
 export interface Delivery { status: 'pending' | 'delivered' | 'failed' | 'inbox'; attempts: number; lastError: string | null }
 export interface AssessmentExtras { publishedAt: string | null }
-export interface AssessmentRowExtras { extended: number; dueSoonWarned: number }
 
 /** Routes of the contract that the served document does not list yet. */
 export interface PendingPaths {

@@ -1471,8 +1471,12 @@ export interface operations {
                         items: {
                             acceptedOnTime: number;
                             basicallySatisfied: number;
+                            /** @description 临期预警: receipts in which the unit was warned before a deadline */
+                            dueSoonWarned: number;
                             escalated: number;
                             evaluated: number;
+                            /** @description 延期: receipts in which the unit had an extension approved (on-time is measured against it) */
+                            extended: number;
                             /** @enum {string} */
                             kind: "street" | "department";
                             /** @description null when its denominator is 0 */

@@ -38,7 +38,7 @@ type NotificationGenerated = Ok<operations['listNotifications']>['items'][number
 export type Notification = C.Merge<NotificationGenerated, { delivery: C.Delivery }>;
 
 type AssessmentGenerated = Exclude<Ok<paths['/v1/assessments']['get']>, string>;
-export type AssessmentRow = C.Merge<AssessmentGenerated['items'][number], C.AssessmentRowExtras>;
+export type AssessmentRow = AssessmentGenerated['items'][number];
 export type Assessment = C.Merge<Omit<AssessmentGenerated, 'items'>, C.AssessmentExtras> & { items: AssessmentRow[] };
 export type Stats = Ok<paths['/v1/stats']['get']>;
 export type ConsoleConfig = Ok<paths['/console/config.json']['get']>;
