@@ -27,7 +27,9 @@ import { StatsService } from './services/stats';
 import { CatalogueService } from './services/catalogue';
 import { DeadlinePlanner } from './services/deadline-plans';
 import { IdempotencyKeys } from './services/idempotency';
+import { possibleDuplicates } from './services/duplicates';
 import { CalendarService } from './services/calendar';
+import { Open311Service } from './services/open311';
 import systemRoutes from './routes/system';
 import directoryRoutes from './routes/directory';
 import whistleRoutes from './routes/whistles';
@@ -40,6 +42,14 @@ import statsRoutes from './routes/stats';
 import catalogueRoutes from './routes/catalogue';
 import calendarRoutes from './routes/calendar';
 import consoleRoutes from './routes/console';
+import open311Routes, { open311FrameworkErrors } from './routes/open311';
+import { CredentialCache, CredentialChanges } from './services/credential-cache';
+import { Credentials } from './services/credentials';
+import { Limits } from './services/limits';
+import { SessionService } from './services/sessions';
+import { AuditService } from './services/audit';
+import sessionRoutes from './routes/sessions';
+import auditRoutes from './routes/audit';
 
 export interface AppDeps {
   config: Config;
@@ -61,6 +71,11 @@ export interface Services {
   catalogue: CatalogueService;
   idempotency: IdempotencyKeys;
   calendar: CalendarService;
+  open311: Open311Service;
+  sessions: SessionService;
+  credentials: Credentials;
+  limits: Limits;
+  audit: AuditService;
 }
 
 declare module 'fastify' {
@@ -77,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     trustProxy: false,
-    frameworkErrors,
+    frameworkErrors: open311FrameworkErrors(frameworkErrors),
   }) as unknown as FastifyInstance;
 
   app.setValidatorCompiler(compileValidator);
@@ -96,7 +111,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandlers(app);
 
-  const directory = new Directory(deps.pool, deps.config.keyPepper, deps.config.production);
+  // Credentials are cached for seconds and forgotten when PostgreSQL announces a change (credential-cache.ts).
+  const changes = new CredentialChanges(deps.config.databaseUrl, () => credentialCache.clear(), deps.logger);
+  const credentialCache = new CredentialCache(undefined, () => changes.start());
+  const limits = new Limits({ redisUrl: deps.config.redisUrl, keyPrefix: deps.config.redisKeyPrefix, logger: deps.logger });
+  app.addHook('onClose', async () => { await changes.stop(); await limits.close(); });
+  const directory = new Directory(deps.pool, deps.config.keyPepper, deps.config.production, credentialCache);
+  const sessions = new SessionService({
+    pool: deps.pool, pepper: deps.config.keyPepper, production: deps.config.production,
+    ttlHours: deps.config.sessionTtlHours, limits, credentials: credentialCache,
+  });
+  const credentials = new Credentials(directory, sessions);
   const policy = deps.policy ?? loadPolicy(deps.config.policyFile);
   const calendars = new CalendarSource(deps.pool);
   const catalogue = new CatalogueService(deps.pool, directory);
@@ -106,6 +131,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     whistles: new WhistleService({
       pool: deps.pool, temporal: deps.temporal, directory, taskQueue: deps.config.taskQueue, policy,
       planner: new DeadlinePlanner(policy, calendars), catalogue, idempotency, logger: deps.logger,
+      possibleDuplicates: (v) => possibleDuplicates(deps.pool, {
+        id: v.id, streetId: v.streetId, category: v.category, compoundId: v.location.compoundId, lat: v.location.lat,
+        lng: v.location.lng, filedAt: v.filedAt,
+      }, policy.duplicates),
     }),
     help: new HelpService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
     board: new BoardService(deps.pool, directory),
@@ -115,14 +144,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     catalogue,
     idempotency,
     calendar: new CalendarService(deps.pool),
+    open311: new Open311Service(deps.pool, directory, () => services.whistles),
+    sessions,
+    credentials,
+    limits,
+    audit: new AuditService(deps.pool),
   };
   app.decorate('services', services);
   app.decorate('deps', deps);
 
-  await app.register(external, { config: deps.config });
+  await app.register(external, { config: deps.config, rateLimitKey: (request) => credentials.bucketOf(request), rateLimitStore: limits.rateLimitStore() });
   await app.register(metrics, { pool: deps.pool, calendarCoverage: () => services.calendar.coverage() });
   await app.register(etag);
-  await app.register(auth, { directory });
+  await app.register(auth, { credentials });
   await app.register(systemRoutes);
   await app.register(directoryRoutes, { prefix: '/v1' });
   await app.register(whistleRoutes, { prefix: '/v1/whistles' });
@@ -135,5 +169,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(catalogueRoutes, { prefix: '/v1' });
   await app.register(calendarRoutes, { prefix: '/v1' });
   await app.register(consoleRoutes, { prefix: '/console' });
+  // Open311 GeoReport v2: its own body parser, error format and not-found answer under /open311.
+  await app.register(open311Routes, { prefix: '/open311' });
+  await app.register(sessionRoutes, { prefix: '/v1' });
+  await app.register(auditRoutes, { prefix: '/v1' });
   return app;
 }

@@ -39,7 +39,7 @@ function row(item: BoardItem, n: number): string {
   const explained = item.outcome === 'explained' ? '<em class="explained">解释说明</em>' : '';
   return `<tr>
   <td class="n">${n}</td>
-  <td class="title">${escapeHtml(item.title)}</td>
+  <td class="title">${escapeHtml(item.title)}${item.reports > 1 ? ` <span class="reports">（${item.reports}人次反映）</span>` : ''}</td>
   <td class="kind"><span class="category">${escapeHtml(item.categoryName)}</span>${list}</td>
   <td class="units">${units(item)}</td>
   <td class="date">${day(item.filedAt)}</td>
@@ -79,6 +79,7 @@ td.reporter, td.rating-cell { white-space: nowrap; text-align: center; }
 .lead, .explained { font-style: normal; font-size: .75rem; margin-left: .35em; padding: 0 .35em; border-radius: .3em; background: var(--red); color: #fff; }
 .explained { background: #3a5fb0; margin: 0 .4em 0 0; }
 .rating { font-weight: 700; }
+.reports { color: var(--muted); font-size: 90%; white-space: nowrap; }
 .rating-satisfied { color: #1b7f3b; } .rating-basically_satisfied { color: #a05a00; } .rating-unsatisfied { color: var(--red); }
 .rating.pending, .rating.none { color: var(--muted); font-weight: 400; }
 .empty { padding: 3rem; text-align: center; color: var(--muted); font-size: 1.3rem; }

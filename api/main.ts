@@ -2,7 +2,7 @@
 import { readConfig, type Config } from '../lib/config';
 import { createPool, migrate } from '../lib/db';
 import { createLogger, type Logger } from '../lib/logger';
-import { seedIfEmpty } from '../lib/seed';
+import { seedForDevelopment } from '../lib/seed';
 import { connectClient } from '../lib/temporal';
 import { logCalendarCoverage } from '../lib/calendar';
 import { buildApp } from './app';
@@ -12,7 +12,9 @@ export interface RunningApi { url: string; stop(): Promise<void> }
 export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
   await migrate(config.databaseUrl, logger);
   const pool = createPool(config.databaseUrl, 20);
-  if (!config.production) await seedIfEmpty(pool, config.keyPepper, logger);
+  // The dev tree's keys are public (`dev-<id>`): seeded only outside production, and only while
+  // HOST is a loopback address unless DEV_SEED=yes (lib/config.ts).
+  await seedForDevelopment(pool, config, logger);
   const temporal = await connectClient(config.temporalAddress, config.temporalNamespace);
   const app = await buildApp({ config, pool, temporal, logger });
   logCalendarCoverage(logger, await app.services.calendar.coverage());

@@ -2,7 +2,9 @@
  * Synthetic read model for the scale benchmark, generated in PostgreSQL with generate_series
  * straight into a throwaway database's `whistles` and `whistle_events`:
  *
- * - communities of the seeded tree, skewed (a few communities file most); 15% filed by a compound;
+ * - communities of the seeded tree, skewed (a few communities file most); 15% filed by a compound
+ *   (`location.compoundId`); 80% with coordinates (`location.lat`/`lng`) within about 700 m of
+ *   their community's centre, the centres 2 to 3 km apart around 长乐 (for the duplicates query);
  * - 2% withdrawn; 35% resolved by the street (filed → accepted → progress → resolved →
  *   evaluated → closed); 63% go to the center (street accepts and escalates, or its deadline
  *   escalates; triaged into a list with one or two departments; the lead accepts, resolves; the
@@ -30,7 +32,7 @@ WITH o AS (
                '独居老人需要助餐服务','楼道照明损坏','绿化带杂草丛生','电动车违规充电','二次供水水压不足'] AS titles
 ), r AS (
   SELECT g, o.*, random() AS r_comm, random() AS r_path, random() AS r_depth, random() AS r_list, random() AS r_rate,
-         random() AS r_compound, random() AS r_two, random() AS r_esc,
+         random() AS r_compound, random() AS r_two, random() AS r_esc, random() AS r_geo, random() AS r_lat, random() AS r_lng,
          $3::timestamptz + random() * (($4::timestamptz - $3::timestamptz) - interval '12 days') AS filed_at,
          interval '1 hour' * (0.5 + random() * 30) AS step
     FROM generate_series($1::int, $2::int) g, o
@@ -76,7 +78,10 @@ WITH o AS (
 SELECT c.g, c.id, c.community_id, c.street_id, c.filer_org_id, c.cats[1 + (c.g % 13)] AS category, c.urgent,
        c.titles[1 + (c.g % 10)] || '（' || c.g || '）' AS title, c.filed_at, c.step, c.path, c.list_c, c.rating_c, c.depts_c,
        c.on_time_1, c.on_time_2,
-       c.types_all[1:least(c.depth, array_length(c.types_all, 1))] AS types
+       c.types_all[1:least(c.depth, array_length(c.types_all, 1))] AS types,
+       CASE WHEN c.filer_org_id <> c.community_id THEN c.filer_org_id END AS compound_id,
+       CASE WHEN c.r_geo < 0.8 THEN round((25.90 + (c.ci % 4) * 0.02 + (c.r_lat - 0.5) * 0.012)::numeric, 6) END AS lat,
+       CASE WHEN c.r_geo < 0.8 THEN round((119.45 + (c.ci / 4) * 0.03 + (c.r_lng - 0.5) * 0.014)::numeric, 6) END AS lng
   FROM c`;
 
 /** Derived columns of each generated whistle: its status, holder, departments, and per-entry facts. */
@@ -100,7 +105,9 @@ SELECT s.id, array_length(s.types, 1) + 1, s.status, lst, s.category, s.urgent, 
        jsonb_build_object(
          'id', s.id, 'title', s.title, 'description', '居民反映：' || s.title || '，已持续多日，影响日常生活，希望尽快协调处理。',
          'category', s.category, 'urgent', s.urgent,
-         'location', jsonb_build_object('communityId', s.community_id, 'address', (1 + s.g % 30) || '号楼', 'grid', '网格' || (1 + s.g % 12)),
+         'location', jsonb_build_object('communityId', s.community_id, 'address', (1 + s.g % 30) || '号楼', 'grid', '网格' || (1 + s.g % 12))
+                     || CASE WHEN s.compound_id IS NOT NULL THEN jsonb_build_object('compoundId', s.compound_id) ELSE '{}'::jsonb END
+                     || CASE WHEN s.lat IS NOT NULL THEN jsonb_build_object('lat', s.lat, 'lng', s.lng) ELSE '{}'::jsonb END,
          'status', s.status, 'list', lst, 'communityId', s.community_id, 'streetId', s.street_id, 'filerOrgId', s.filer_org_id,
          'holder', holder,
          'departments', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', d, 'lead', d = depts[1],

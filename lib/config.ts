@@ -37,6 +37,18 @@ export interface Config {
   workflowBundle: string | undefined;
   /** 验单: weights of the four rates in a unit's quarterly score (ASSESSMENT_WEIGHTS, JSON). */
   assessmentWeights: AssessmentWeights;
+  /** Redis shared by every API process for rate limits and login throttling; none: each process counts alone. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key this deployment writes (REDIS_KEY_PREFIX), so several can share one Redis. */
+  redisKeyPrefix: string;
+  /** Lifetime of a console session token, in hours (SESSION_TTL_HOURS; fractions allowed). */
+  sessionTtlHours: number;
+  /**
+   * Whether the development tree with its public keys (`dev-<id>`) is seeded into an empty
+   * database: never in production; otherwise DEV_SEED=yes|no, or by default (auto) only while
+   * HOST is a loopback address, so a server listening on a network never gets public keys.
+   */
+  devSeed: boolean;
   /** The Temporal Web UI that the console links each whistle to (TEMPORAL_UI_URL), for the center and supervisors. */
   temporalUiUrl: string;
 }
@@ -97,6 +109,43 @@ function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string
   return raw.replace(/\/+$/, '');
 }
 
+/** A host name or address that only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+/** DEV_SEED: yes | no | auto (default: seed only while HOST is a loopback address); never in production. */
+function devSeed(env: NodeJS.ProcessEnv, production: boolean, host: string): boolean {
+  const raw = (env.DEV_SEED ?? '').trim().toLowerCase() || 'auto';
+  const value = ({ yes: 'yes', true: 'yes', 1: 'yes', no: 'no', false: 'no', 0: 'no', auto: 'auto' } as Record<string, string>)[raw];
+  if (!value) throw new ConfigError(`DEV_SEED must be yes, no or auto, got "${env.DEV_SEED}"`);
+  if (production && value === 'yes') throw new ConfigError('DEV_SEED=yes is refused in production: the dev accounts have public keys');
+  if (production || value === 'no') return false;
+  return value === 'yes' || isLoopback(host);
+}
+
+/** REDIS_URL: a redis:// or rediss:// URL, or unset. */
+function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.REDIS_URL;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  try {
+    if (/^rediss?:$/.test(new URL(raw).protocol)) return raw;
+  } catch { /* not a URL */ }
+  throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+}
+
+/** SESSION_TTL_HOURS: a number of hours above 0 (fractions allowed: 0.5 is 30 minutes), at most a year. */
+function sessionTtlHours(env: NodeJS.ProcessEnv): number {
+  const raw = env.SESSION_TTL_HOURS;
+  if (raw === undefined || raw.trim() === '') return 12;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || value > 8784 || value * 3_600_000 < 1000) {
+    throw new ConfigError(`SESSION_TTL_HOURS must be a number of hours above 0 (at least one second) and at most 8784, got "${raw}"`);
+  }
+  return value;
+}
+
 function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const raw = env[name];
   return raw === undefined || raw === '' ? fallback : raw;
@@ -146,9 +195,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && keyPepper === 'whistle-dev-pepper') {
     throw new ConfigError('API_KEY_PEPPER must be set in production');
   }
+  const host = text(env, 'HOST', '127.0.0.1');
+  const redisKeyPrefix = text(env, 'REDIS_KEY_PREFIX', 'whistle:');
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) throw new ConfigError(`REDIS_KEY_PREFIX may use letters, digits and : _ . - (at most 64), got "${redisKeyPrefix}"`);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
-    host: text(env, 'HOST', '127.0.0.1'),
+    host,
     temporalAddress,
     temporalNamespace: text(env, 'TEMPORAL_NAMESPACE', 'default'),
     taskQueue: text(env, 'TEMPORAL_TASK_QUEUE', 'whistle'),
@@ -168,6 +220,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerCachedWorkflows: integer(env, 'WORKER_CACHED_WORKFLOWS', DEFAULT_CACHED_WORKFLOWS, 2, 100_000),
     workflowBundle: env.WORKFLOW_BUNDLE || undefined,
     assessmentWeights: assessmentWeights(env),
+    redisUrl: redisUrl(env),
+    redisKeyPrefix,
+    sessionTtlHours: sessionTtlHours(env),
+    devSeed: devSeed(env, production, host),
     temporalUiUrl: httpUrl(env, 'TEMPORAL_UI_URL', 'http://127.0.0.1:8233'),
   };
 }

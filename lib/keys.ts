@@ -16,3 +16,11 @@ export function hashKey(pepper: string, key: string): string {
 export function devKey(accountId: string): string {
   return `dev-${accountId}`;
 }
+
+/** Prefix of console session tokens; every other bearer value is an API key. */
+export const SESSION_TOKEN_PREFIX = 'ws_';
+
+/** A new console session token (stored, like a key, only as `hashKey(pepper, token)`). */
+export function generateSessionToken(): string {
+  return `${SESSION_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}

@@ -94,6 +94,19 @@ export function changleAccounts(orgs: Org[]): SeedAccount[] {
   return accounts;
 }
 
+/**
+ * The API's start: seeds the development tree (public keys `dev-<id>`) into an empty database
+ * only when `devSeed` says so — never in production, and otherwise only while HOST is a loopback
+ * address or DEV_SEED=yes (lib/config.ts) — so an API reachable from a network never gets them.
+ */
+export async function seedForDevelopment(pool: Pool, config: { devSeed: boolean; keyPepper: string; host: string }, logger?: Logger): Promise<boolean> {
+  if (!config.devSeed) {
+    logger?.debug({ host: config.host }, 'not seeding the development tree (production, DEV_SEED=no, or HOST is not a loopback address)');
+    return false;
+  }
+  return seedIfEmpty(pool, config.keyPepper, logger);
+}
+
 /** Seeds the tree when no organisation exists yet; returns whether it did. */
 export async function seedIfEmpty(pool: Pool, pepper: string, logger?: Logger): Promise<boolean> {
   const client = await pool.connect();
@@ -114,7 +127,7 @@ export async function seedIfEmpty(pool: Pool, pepper: string, logger?: Logger): 
     }
     await seedCatalogue(client);
     await client.query('COMMIT');
-    logger?.info({ orgs: orgs.length, accounts: accounts.length }, 'seeded the Changle organisation tree (dev accounts use key dev-<accountId>)');
+    logger?.info({ orgs: orgs.length, accounts: accounts.length }, 'seeded the Changle organisation tree (dev accounts use key and password dev-<accountId>)');
     return true;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

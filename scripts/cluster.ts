@@ -383,7 +383,7 @@ export async function startCluster(s: ClusterSettings, options: { fresh?: boolea
   await migrate(url);
   const pool = createPool(url, 2);
   try {
-    if (!config.production && (await seedIfEmpty(pool, config.keyPepper))) s.log(`seeded ${databaseNames(s).app} (dev keys dev-<accountId>)`);
+    if (config.devSeed && (await seedIfEmpty(pool, config.keyPepper))) s.log(`seeded ${databaseNames(s).app} (dev keys dev-<accountId>)`);
   } finally {
     await pool.end();
   }

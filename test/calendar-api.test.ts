@@ -118,7 +118,7 @@ describe('coverage in /readyz and /metrics', () => {
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({
       status: 'ready', postgres: 'ok', temporal: 'ok',
-      calendar: { coveredThrough: expected.coveredThrough, warning: expected.warning },
+      calendar: { coveredThrough: expected.coveredThrough, warning: expected.warning }, limits: 'per-process',
     });
     // The package ends with 2026: from 2026-11-02 on, fewer than 60 days are covered.
     if (today() >= '2026-11-02') expect(ready.body.calendar.warning).toContain('npm run holidays -- import');

@@ -82,12 +82,20 @@ test('the contract\'s whistle operations name themselves in domain words and des
   }
 });
 
-test('every error response is JSON in the contract\'s error shape', () => {
+test('every error response is JSON in the contract\'s error shape (Open311: the specification\'s list, in the URL\'s format)', () => {
   for (const { method, path, op } of operations()) {
     const errorCodes = Object.keys(op.responses).filter((code) => Number(code) >= 400);
     expect({ route: `${method} ${path}`, errors: errorCodes.length > 0 }).toEqual({ route: `${method} ${path}`, errors: true });
     for (const code of errorCodes) {
       const content = op.responses[code].content ?? {};
+      if (path.startsWith('/open311/')) {
+        const media = path.endsWith('.xml') ? 'text/xml' : 'application/json';
+        expect({ route: `${method} ${path}`, code, types: Object.keys(content) }).toEqual({ route: `${method} ${path}`, code, types: [media] });
+        expect(content[media].schema).toMatchObject({
+          type: 'array', items: { required: ['code', 'description'], properties: { code: { type: 'integer' }, description: { type: 'string' } } },
+        });
+        continue;
+      }
       expect({ route: `${method} ${path}`, code, types: Object.keys(content) })
         .toEqual({ route: `${method} ${path}`, code, types: ['application/json'] });
       expect(content['application/json'].schema.$ref).toBe('#/components/schemas/Error');

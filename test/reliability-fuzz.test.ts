@@ -5,7 +5,7 @@
  * template and header injection, garbage ids, keys and query strings.
  *
  * What must hold: no answer ≥ 500; every error is `{ error: { code, message } }` with a code of
- * the contract and its status; no injected header comes back; the seeded whistles (targeted with
+ * the contract and its status (under /open311, the GeoReport v2 list `[{ code, description }]`); no injected header comes back; the seeded whistles (targeted with
  * invalid bodies only) do not change at all; every whistle the fuzzer managed to file is
  * complete: readable, in the read model, equal to its workflow.
  */
@@ -72,6 +72,21 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => { await stack?.stop(); });
+
+/** Open311 answers every error as the specification's list `[{ code, description }]`, in the URL's format. */
+function isOpen311Error(path: string, status: number, type: string, text: string): boolean {
+  if (path.endsWith('.xml')) {
+    return type === 'text/xml; charset=utf-8'
+      && text.startsWith(`<?xml version="1.0" encoding="utf-8"?><errors><error><code>${status}</code><description>`);
+  }
+  try {
+    const list = JSON.parse(text);
+    return type === 'application/json; charset=utf-8' && Array.isArray(list) && list.length === 1
+      && Object.keys(list[0]).join() === 'code,description' && list[0].code === status && typeof list[0].description === 'string';
+  } catch {
+    return false;
+  }
+}
 
 interface FuzzRequest { op: Operation; url: string; seededTarget: boolean; auth: string | undefined; headers: Record<string, string>; body: RawBody }
 
@@ -144,7 +159,8 @@ test(`${REQUESTS} hostile requests from the OpenAPI document: no 5xx, every erro
       if (res.statusCode >= 400) {
         let body: any;
         try { body = JSON.parse(res.body); } catch { body = undefined; }
-        const shapeOk = body && typeof body === 'object' && Object.keys(body).join() === 'error'
+        const shapeOk = r.op.path.startsWith('/open311/') ? isOpen311Error(r.op.path, res.statusCode, String(res.headers['content-type']), res.body)
+          : body && typeof body === 'object' && Object.keys(body).join() === 'error'
           && typeof body.error?.message === 'string' && CONTRACT_CODES.includes(body.error?.code)
           && ERROR_STATUS[body.error.code as keyof typeof ERROR_STATUS] === res.statusCode;
         if (!shapeOk) violations.push(`${where}: not the contract error shape: ${res.body.slice(0, 200)}`);

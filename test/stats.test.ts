@@ -13,9 +13,10 @@ const MAY_2024: Array<{ id: string; filedAt: string; status: string; list: strin
   { id: 'stats-a', filedAt: '2024-05-01T00:00:00+08:00', status: 'closed', list: null, events: [['evaluated', { rating: 'satisfied' }]] },
   { id: 'stats-b', filedAt: '2024-05-10T12:00:00+08:00', status: 'closed', list: 'immediate',
     events: [['escalated'], ['overdue', { deadline: 'lists.immediate' }], ['overdue', { deadline: 'department.accept' }],
-      ['evaluated', { rating: 'unsatisfied' }], ['reopened'], ['evaluated', { rating: 'basically_satisfied' }]] },
+      ['evaluated', { rating: 'unsatisfied' }], ['reopened'], ['triaged', {}], ['evaluated', { rating: 'basically_satisfied' }]] },
   { id: 'stats-c', filedAt: '2024-05-12T08:00:00+08:00', status: 'resolved', list: 'phased', events: [['deadline_escalation']] },
-  { id: 'stats-d', filedAt: '2024-05-20T08:00:00+08:00', status: 'department_handling', list: 'understanding', events: [['escalated']] },
+  { id: 'stats-d', filedAt: '2024-05-20T08:00:00+08:00', status: 'department_handling', list: 'understanding',
+    events: [['escalated'], ['triaged', { followedSuggestion: false }], ['returned'], ['triaged', { followedSuggestion: true }]] },
   { id: 'stats-e', filedAt: '2024-05-31T23:59:59+08:00', status: 'withdrawn', list: null, events: [] },
   { id: 'stats-f', filedAt: '2024-05-25T08:00:00+08:00', status: 'filed', list: null, events: [['overdue', { deadline: 'street.accept' }]] },
   // Outside May in Asia/Shanghai, though 2024-05-31T16:30Z is still 31 May in UTC.
@@ -64,6 +65,8 @@ describe('statistics of a range of days', () => {
       satisfactionRate: 0.6667,
       overdue: 3, // b (twice, one whistle), c (deadline escalation), f
       escalated: 3, // b, c, d
+      // b dispatched once before the catalogue existed; d twice, the second time as the catalogue suggests.
+      triage: { dispatches: 3, withSuggestion: 2, followedSuggestion: 1, followedRate: 0.5 },
     });
   });
 

@@ -6,7 +6,6 @@ import { readConfig, type Config } from '../lib/config';
 import { createPool, migrate } from '../lib/db';
 import { createLogger, type Logger } from '../lib/logger';
 import { loadPolicy } from '../lib/policy';
-import { seedIfEmpty } from '../lib/seed';
 import { registerSearchAttributes } from '../lib/temporal';
 import { createWorker } from './worker';
 import { ensureOutboxDelivery } from '../activities/outbox';
@@ -78,7 +77,7 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   const policy = loadPolicy(config.policyFile);
   await migrate(config.databaseUrl, logger);
   const pool = createPool(config.databaseUrl);
-  if (!config.production) await seedIfEmpty(pool, config.keyPepper, logger);
+  // The development tree is the API's to seed (it decides by its HOST and DEV_SEED, lib/config.ts).
 
   const admin = await Connection.connect({ address: config.temporalAddress });
   const added = await registerSearchAttributes(admin, config.temporalNamespace);

@@ -150,6 +150,15 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   // ---- publishing: read model, notifications, search attributes, UI details ---------------
   async function publish(): Promise<void> {
     const target = projectionOf(w, filing);
+    showInTemporal();
+    urgent = false;
+    spent(await projectWhistle(target));
+    published = Math.max(published, target.version);
+    publishedEvents = Math.max(publishedEvents, target.events.length);
+  }
+
+  /** What operators see in the Temporal UI: the search attributes (only what changed is sent) and the current details. */
+  function showInTemporal() {
     upsertChangedSearchAttributes([
       { key: attrs.WhistleStatus, value: w.status },
       { key: attrs.WhistleList, value: w.list },
@@ -160,17 +169,13 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     ]);
     setCurrentDetails(
       `**Status:** ${w.status}${w.list ? ` · **List:** ${w.list}` : ''}${w.duplicateOf ? ` · **Merged into:** ${w.duplicateOf}` : ''}  \n` +
-      `**Holder:** ${w.holder ?? '—'} · **Due:** ${target.view.dueAt ?? '—'}${w.dueSoon ? ' (due soon)' : ''} · ` +
+      `**Holder:** ${w.holder ?? '—'} · **Due:** ${w.dueAt === null ? '—' : iso(w.dueAt)}${w.dueSoon ? ' (due soon)' : ''} · ` +
       `**Overdue:** ${w.overdue ? 'yes' : 'no'}  \n` +
       `**Departments:** ${w.departments.map((d) => `${d.id}${d.lead ? ' (lead)' : ''}: ${d.status}`).join(', ') || '—'}` +
       ` · **Reopened:** ${w.reopenCount} · **Returns:** ${w.returns}` +
       `${w.extension ? ` · **Extension:** ${w.extension.status} until ${w.extension.until}` : ''}` +
       `${w.merged.length ? ` · **Reports:** ${1 + w.merged.length}` : ''}`,
     );
-    urgent = false;
-    spent(await projectWhistle(target));
-    published = Math.max(published, target.version);
-    publishedEvents = Math.max(publishedEvents, target.events.length);
   }
 
   /** Search attributes are kept current, and only what differs from what Temporal has is sent. */
@@ -453,6 +458,9 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
       } finally {
         inUpdate = false;
       }
+      // The read model gets the change through the API now and the projection a moment later;
+      // operators' search attributes follow at once.
+      showInTemporal();
       return actionResultOf(w, filing, publishedEvents + 1);
     }, { validator: validate(action, extra) });
   }

@@ -1,28 +1,35 @@
 /**
- * Authentication: `Authorization: Bearer <api key>` → the account, or 401. Routes opt in with
- * `onRequest: app.authenticate`; role checks use `requireRole`.
+ * Authentication: `Authorization: Bearer <api key or session token>` → the account, or 401.
+ * Routes opt in with `onRequest: app.authenticate`; role checks use `requireRole`.
+ * `request.account` is the account whatever the credential; `request.credential` says which
+ * kind it was (a session's token hash is what sign-out ends).
  */
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, forbidden } from '../errors';
-import type { Account, Directory } from '../services/directory';
+import type { Account } from '../services/directory';
+import type { Credential, Credentials } from '../services/credentials';
+import { sessionEnded } from '../services/sessions';
 import type { Role } from '../../workflows/messages';
 
 declare module 'fastify' {
-  interface FastifyRequest { account?: Account }
+  interface FastifyRequest { account?: Account; credential?: Credential }
   interface FastifyInstance { authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void> }
 }
 
-export default fp<{ directory: Directory }>(async (app, { directory }) => {
+export default fp<{ credentials: Credentials }>(async (app, { credentials }) => {
   app.decorateRequest('account', undefined);
+  app.decorateRequest('credential', undefined);
   app.decorate('authenticate', async (request: FastifyRequest) => {
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S{1,512})$/i.exec(header.trim()) : null;
-    if (!match) throw new HttpError('unauthenticated', 'send Authorization: Bearer <api key>');
-    const account = await directory.authenticate(match[1]);
-    if (!account) throw new HttpError('unauthenticated', 'unknown API key');
-    request.account = account;
-    request.log = request.log.child({ accountId: account.id });
+    const found = await credentials.of(request);
+    if ('refused' in found) {
+      if (found.refused === 'missing') throw new HttpError('unauthenticated', 'send Authorization: Bearer <api key or session token>');
+      if (found.refused === 'session_ended') throw sessionEnded();
+      throw new HttpError('unauthenticated', 'unknown API key');
+    }
+    request.account = found.account;
+    request.credential = found;
+    request.log = request.log.child({ accountId: found.account.id });
   });
 }, { name: 'auth' });
 

@@ -8,7 +8,7 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../lib/config';
 import { HttpError } from '../errors';
 import { ErrorBody } from '../schemas/common';
@@ -90,7 +90,15 @@ export function unstorableTextAt(value: unknown, part: string): string | null {
   return null;
 }
 
-export default fp<{ config: Config }>(async (app, { config }) => {
+export interface ExternalOptions {
+  config: Config;
+  /** The rate-limit bucket of a request: its account, or its address when it has no valid credential. */
+  rateLimitKey: (request: FastifyRequest) => Promise<string>;
+  /** Where the rate limit counts (`@fastify/rate-limit`'s `store` option): Redis shared, or per process. */
+  rateLimitStore?: unknown;
+}
+
+export default fp<ExternalOptions>(async (app, { config, rateLimitKey, rateLimitStore }) => {
   // Text must be Unicode without NUL, in every body, query string and path of every route.
   app.addHook('preValidation', async (request) => {
     const parts: Array<[string, unknown]> = [['body', request.body], ['querystring', request.query], ['params', request.params]];
@@ -110,18 +118,21 @@ export default fp<{ config: Config }>(async (app, { config }) => {
   });
   await app.register(cors, { origin: config.corsOrigins.length ? config.corsOrigins : false });
   await app.register(rateLimit, {
+    // Not the plugin's per-route hook, which runs after a route's own `app.authenticate` (so a
+    // request with a made-up key was refused before it was counted): one hook for every request,
+    // added below, before authentication.
+    global: false,
     max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
-    // Per account (by its key's hash), else per address.
-    keyGenerator: (request) => {
-      const auth = request.headers.authorization;
-      return typeof auth === 'string' ? `k:${createHash('sha256').update(auth).digest('hex').slice(0, 24)}` : `ip:${request.ip}`;
-    },
+    // Per account (whatever key or session, however the header is spelled), else per address.
+    keyGenerator: rateLimitKey,
+    ...(rateLimitStore ? { store: rateLimitStore as never } : {}),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: { code: 'rate_limited', message: `rate limit of ${context.max} requests per ${context.after} reached` },
     }),
   });
+  app.addHook('onRequest', app.rateLimit());
   app.addSchema(ErrorBody);
   app.addSchema(WhistleView);
   app.addSchema(WhistleSummary);
@@ -136,7 +147,9 @@ export default fp<{ config: Config }>(async (app, { config }) => {
             '居事上报, 三单管理, 群众评单, 定期验单 and 邻里搭把手, each case a durable Temporal workflow.',
           '',
           '**Authentication.** Every operation but the public ones (marked with no security) needs ' +
-            '`Authorization: Bearer <api key>`; operators issue keys with `npm run accounts -- create`.',
+            '`Authorization: Bearer <api key>`; operators issue keys with `npm run accounts -- create`. ' +
+            'People sign in instead (`POST /v1/sessions` with their account id and password) and send the session token ' +
+            'the same way, until it expires or they sign out.',
           '',
           '**Errors.** Every error is `{ "error": { "code": "...", "message": "..." } }` with code ' +
             '`validation_failed` 400 (bad or unknown fields), `unauthenticated` 401, `forbidden` 403, `not_found` 404 ' +
@@ -144,7 +157,8 @@ export default fp<{ config: Config }>(async (app, { config }) => {
             '`unavailable` 503 (PostgreSQL or Temporal not answering; retry), and `internal` 500 for faults of the service, ' +
             'never for bad input.',
           '',
-          '**Limits.** Requests per minute per API key (or per address without one), and a largest body size; ' +
+          '**Limits.** Requests per minute per account (or per address for requests without a valid key or session), ' +
+            'counted once for every API process when the deployment shares them through Redis, and a largest body size; ' +
             'both are settings of the deployment.',
           '',
           'This document is generated from the route schemas: `GET /openapi.json`; browsable at `GET /docs`.',
@@ -156,8 +170,9 @@ export default fp<{ config: Config }>(async (app, { config }) => {
         securitySchemes: {
           apiKey: {
             type: 'http', scheme: 'bearer',
-            description: '`Authorization: Bearer <api key>`. One key per account (社区, 镇街, 区中心, 部门, 督查, 党员, 居民); ' +
-              'keys are stored hashed and shown once, when `npm run accounts -- create --org ID --role ROLE` issues them.',
+            description: '`Authorization: Bearer <api key>`, or `Bearer <session token>` from `POST /v1/sessions`. ' +
+              'One key per account (社区, 镇街, 区中心, 部门, 督查, 党员, 居民); keys and tokens are stored hashed, and a key is ' +
+              'shown once, when `npm run accounts -- create --org ID --role ROLE` or `rotate-key --id ID` issues it.',
           },
         },
       },
@@ -171,6 +186,8 @@ export default fp<{ config: Config }>(async (app, { config }) => {
         { name: 'supervision', description: '验单, statistics, notifications' },
         { name: 'help', description: '邻里搭把手 (neighbour help)' },
         { name: 'calendar', description: '节假日 (working-day calendar: holidays and 调休)' },
+        { name: 'open311', description: 'Open311 GeoReport v2 for civic-reporting clients: JSON and XML, public reading, filing with a community\'s api_key, the specification\'s error list' },
+        { name: 'accounts', description: '登录 (console sessions), the caller\'s own account, the audit log (审计日志)' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },

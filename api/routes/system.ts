@@ -29,10 +29,15 @@ export default async function systemRoutes(app: FastifyInstance) {
       response: {
         200: Type.Object({
           status: Type.String({ enum: ['ready'] }), postgres: Type.String({ enum: ['ok'] }), temporal: Type.String({ enum: ['ok'] }),
+          limits: Type.String({
+            enum: ['shared', 'per-process'],
+            description: '`shared`: rate limits and login throttling are counted in Redis for every API process; `per-process`: ' +
+              'without REDIS_URL, or while Redis is unreachable (readiness does not depend on it)',
+          }),
           calendar: CalendarCoverage,
         }, {
-          description: 'Both answered within 2 seconds. `calendar` says how far ahead the official holiday schedule is known',
-          examples: [{ status: 'ready', postgres: 'ok', temporal: 'ok', calendar: { coveredThrough: '2027-12-31', warning: null } }],
+          description: 'Both answered within 2 seconds. `calendar` says how far ahead the official holiday schedule is known; `limits` how requests are counted',
+          examples: [{ status: 'ready', postgres: 'ok', temporal: 'ok', calendar: { coveredThrough: '2027-12-31', warning: null }, limits: 'shared' }],
         }),
         ...errorsOnly('rate_limited'),
         503: { ...errorsOnly('unavailable')[503], description: 'PostgreSQL or Temporal unreachable (unavailable); the body carries `calendar` as the 200 does' },
@@ -47,7 +52,9 @@ export default async function systemRoutes(app: FastifyInstance) {
     ]);
     const { coveredThrough, warning } = await coverage;
     const calendar = { coveredThrough, warning };
-    if (pg.status === 'fulfilled' && tp.status === 'fulfilled') return { status: 'ready', postgres: 'ok', temporal: 'ok', calendar };
+    if (pg.status === 'fulfilled' && tp.status === 'fulfilled') {
+      return { status: 'ready', postgres: 'ok', temporal: 'ok', calendar, limits: app.services.limits.mode };
+    }
     const down = [pg.status === 'rejected' ? 'PostgreSQL' : null, tp.status === 'rejected' ? 'Temporal' : null].filter(Boolean);
     // The error shape with `calendar` beside it, sent as text: the Error schema has no `calendar`
     // and the serializer would drop it.

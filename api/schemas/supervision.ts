@@ -42,6 +42,7 @@ export const BoardItem = Type.Object({
   rating: Nullable(Type.String({ enum: [...RATINGS] })),
   ratingName: Nullable(Type.String({ description: '满意 / 基本满意 / 不满意' })),
   reporter: Nullable(Type.Object({ name: Type.String({ description: 'first character and *: 李大爷 → 李*' }) })),
+  reports: Type.Integer({ minimum: 1, description: '重复件合并: how many reports of this problem were merged into this one (1 + duplicates)' }),
 });
 export type BoardItem = Static<typeof BoardItem>;
 
@@ -148,4 +149,10 @@ export const Stats = Type.Object({
   satisfactionRate: Rate,
   overdue: Count,
   escalated: Count,
+  triage: Type.Object({
+    dispatches: Count,
+    withSuggestion: { ...Count, description: 'dispatches of a category that had an entry in the dispatch catalogue (派单目录)' },
+    followedSuggestion: { ...Count, description: 'those that dispatched exactly the catalogue\'s list, departments and lead' },
+    followedRate: Rate,
+  }, { description: 'How often triage followed the dispatch catalogue' }),
 }, { description: 'Every figure counts the whistles filed from `from` to `to` (Asia/Shanghai days); see docs/ASSESSMENT.md' });

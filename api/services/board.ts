@@ -26,6 +26,7 @@ interface Row {
   filed_at: Date; resolved_at: Date | null; closed_at: Date | null; rating: Rating | null; reporter_name: string | null;
   posted_at: Date; title: string; result: string | null; outcome: 'solved' | 'explained' | null;
   departments: Array<{ id: string; lead: boolean; status: string }> | null;
+  reports: number;
 }
 
 
@@ -51,7 +52,7 @@ export class BoardService {
     const { rows } = await this.pool.query<Row>(
       `SELECT id, status, list, category, street_id, filed_at, resolved_at, closed_at, rating, reporter_name,
               COALESCE(resolved_at, filed_at) AS posted_at, view->>'title' AS title, view->>'result' AS result,
-              view->>'outcome' AS outcome, view->'departments' AS departments
+              view->>'outcome' AS outcome, view->'departments' AS departments, reports
          FROM whistles
         WHERE community_id = $1 AND status IN ('resolved', 'closed') ${after}
         ORDER BY COALESCE(resolved_at, filed_at) DESC, id DESC
@@ -80,6 +81,7 @@ export class BoardService {
         rating: r.rating,
         ratingName: r.rating ? RATING_NAMES[r.rating] ?? r.rating : null,
         reporter: r.reporter_name && maskName(r.reporter_name) ? { name: maskName(r.reporter_name)! } : null,
+        reports: r.reports ?? 1,
       })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.posted_at, last.id) : null,
     };

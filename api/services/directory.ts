@@ -1,34 +1,40 @@
 /**
  * Organisations and accounts: authentication by hashed key, the org tree, and the facts the
- * API checks input against. Organisations change rarely, so they are cached briefly.
+ * API checks input against. Organisations change rarely, so they are cached briefly; what a key
+ * resolved to is cached for seconds only and forgotten when an account changes
+ * (credential-cache.ts), so a rotated key or a disabled account stops working at once.
  */
 import type { Pool } from 'pg';
 import { hashKey } from '../../lib/keys';
+import { CredentialCache } from './credential-cache';
 import type { Org, OrgKind } from '../../lib/seed';
 import type { Actor, Role } from '../../workflows/messages';
 
 export interface Account { id: string; role: Role; orgId: string; name: string }
 
 const ORG_TTL_MS = 30_000;
-const ACCOUNT_TTL_MS = 30_000;
 
 export class Directory {
   private orgs: { at: number; byId: Map<string, Org> } | null = null;
-  private accounts = new Map<string, { at: number; account: Account | null }>();
 
-  constructor(private readonly pool: Pool, private readonly pepper: string, private readonly production = false) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly pepper: string,
+    private readonly production = false,
+    private readonly credentials = new CredentialCache(),
+  ) {}
 
   async authenticate(key: string): Promise<Account | null> {
     // Production refuses the development keys even where a dev seed was once loaded.
     if (this.production && key.startsWith('dev-')) return null;
     const hash = hashKey(this.pepper, key);
-    const cached = this.accounts.get(hash);
-    if (cached && Date.now() - cached.at < ACCOUNT_TTL_MS) return cached.account;
+    const cached = this.credentials.get<Account | null>(`k:${hash}`);
+    if (cached !== undefined) return cached;
+    // A disabled account's key answers nothing (its row stays, so `enable` brings the key back).
     const { rows } = await this.pool.query<Account>(
-      'SELECT id, role, org_id AS "orgId", name FROM accounts WHERE key_hash = $1', [hash]);
+      'SELECT id, role, org_id AS "orgId", name FROM accounts WHERE key_hash = $1 AND disabled_at IS NULL', [hash]);
     const account = rows[0] ?? null;
-    if (this.accounts.size > 10_000) this.accounts.clear();
-    this.accounts.set(hash, { at: Date.now(), account });
+    this.credentials.set(`k:${hash}`, account);
     return account;
   }
 

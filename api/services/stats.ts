@@ -22,6 +22,8 @@ export interface Stats {
   satisfactionRate: number | null;
   overdue: number;
   escalated: number;
+  /** 派单目录: dispatches of these whistles, those whose category had a catalogue entry, and those that followed it. */
+  triage: { dispatches: number; withSuggestion: number; followedSuggestion: number; followedRate: number | null };
 }
 
 /** 00:00 Asia/Shanghai at the start of `day`. */
@@ -55,9 +57,12 @@ export class StatsService {
                 count(*) FILTER (WHERE e.type = 'evaluated' AND e.data->>'rating' = 'basically_satisfied')::int AS "basicallySatisfied",
                 count(*) FILTER (WHERE e.type = 'evaluated' AND e.data->>'rating' = 'unsatisfied')::int AS unsatisfied,
                 count(DISTINCT e.whistle_id) FILTER (WHERE e.type IN ('overdue', 'deadline_escalation'))::int AS overdue,
-                count(DISTINCT e.whistle_id) FILTER (WHERE e.type IN ('escalated', 'deadline_escalation'))::int AS escalated
+                count(DISTINCT e.whistle_id) FILTER (WHERE e.type IN ('escalated', 'deadline_escalation'))::int AS escalated,
+                count(*) FILTER (WHERE e.type = 'triaged')::int AS dispatches,
+                count(*) FILTER (WHERE e.type = 'triaged' AND e.data ? 'followedSuggestion')::int AS "withSuggestion",
+                count(*) FILTER (WHERE e.type = 'triaged' AND e.data->>'followedSuggestion' = 'true')::int AS "followedSuggestion"
            FROM whistle_events e JOIN whistles w ON w.id = e.whistle_id
-          WHERE e.type IN ('evaluated', 'overdue', 'deadline_escalation', 'escalated') AND ${range}`, [from, to]),
+          WHERE e.type IN ('evaluated', 'overdue', 'deadline_escalation', 'escalated', 'triaged') AND ${range}`, [from, to]),
     ]);
     const w = whistles.rows[0];
     const e = events.rows[0];
@@ -73,6 +78,10 @@ export class StatsService {
       satisfactionRate: e.total > 0 ? Math.round(((e.satisfied + e.basicallySatisfied) / e.total) * 10_000) / 10_000 : null,
       overdue: e.overdue,
       escalated: e.escalated,
+      triage: {
+        dispatches: e.dispatches, withSuggestion: e.withSuggestion, followedSuggestion: e.followedSuggestion,
+        followedRate: e.withSuggestion > 0 ? Math.round((e.followedSuggestion / e.withSuggestion) * 10_000) / 10_000 : null,
+      },
     };
   }
 }

@@ -242,7 +242,8 @@ export class WhistleService {
   private precheck(account: Account, row: Row, action: WhistleAction) {
     const state = ruleStateFrom(row.view, row.seen_by_departments, row.rules);
     if (!canSee(state, actorOf(account))) throw notFound('whistle not found', '没有找到该事项');
-    if (!state.secondRound && SECOND_ROUND_ACTIONS.includes(action)) {
+    // A merge's target is checked here (400), after who and when (403, 409) as everywhere: those first.
+    if (action === 'merge' || (!state.secondRound && SECOND_ROUND_ACTIONS.includes(action))) {
       const refused = refusal(state, actorOf(account), action);
       if (refused) throw new HttpError(FAILURE_CODES[refused.type], refused.message, refused.messageZh);
     }
