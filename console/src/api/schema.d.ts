@@ -78,6 +78,190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/open311/v2/discovery.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service discovery of this GeoReport v2 endpoint (JSON) */
+        get: operations["georeportDiscoveryJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/discovery.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service discovery of this GeoReport v2 endpoint (XML) */
+        get: operations["georeportDiscoveryXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Service requests, newest first, at most 1000; the last 90 days unless told (JSON)
+         * @description Public: no reporter data. Withdrawn and merged whistles are not listed; `status` is `closed` from `resolved` on. `description` and the address appear only for resolved and closed whistles (an open one shows its community's name as `address`); `lat`/`long` are rounded to 3 decimals.
+         */
+        get: operations["georeportListRequestsJson"];
+        put?: never;
+        /**
+         * File a service request: a whistle (吹哨) for the community of api_key (JSON)
+         * @description Form-urlencoded. Files a whistle exactly as `POST /v1/whistles` would for the account of `api_key` (role `community`), titled with the first 30 characters of `description`. `lat` + `long` give the place and win over `address_string` (kept as the address). `last_name` + `first_name` is the reporter's name, kept only with a `phone`; `email` is not kept. A retry with the same api_key and the same fields within a minute answers the same `service_request_id`.
+         */
+        post: operations["georeportCreateRequestJson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Service requests, newest first, at most 1000; the last 90 days unless told (XML)
+         * @description Public: no reporter data. Withdrawn and merged whistles are not listed; `status` is `closed` from `resolved` on. `description` and the address appear only for resolved and closed whistles (an open one shows its community's name as `address`); `lat`/`long` are rounded to 3 decimals.
+         */
+        get: operations["georeportListRequestsXml"];
+        put?: never;
+        /**
+         * File a service request: a whistle (吹哨) for the community of api_key (XML)
+         * @description Form-urlencoded. Files a whistle exactly as `POST /v1/whistles` would for the account of `api_key` (role `community`), titled with the first 30 characters of `description`. `lat` + `long` give the place and win over `address_string` (kept as the address). `last_name` + `first_name` is the reporter's name, kept only with a `phone`; `email` is not kept. A retry with the same api_key and the same fields within a minute answers the same `service_request_id`.
+         */
+        post: operations["georeportCreateRequestXml"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{id}.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One service request, as a list of one (JSON) */
+        get: operations["georeportGetRequestJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{id}.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One service request, as a list of one (XML) */
+        get: operations["georeportGetRequestXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every service: one per category of residents' matters (JSON) */
+        get: operations["georeportListServicesJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every service: one per category of residents' matters (XML) */
+        get: operations["georeportListServicesXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services/{code}.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A service's definition: no attributes (JSON) */
+        get: operations["georeportServiceDefinitionJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/services/{code}.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A service's definition: no attributes (XML) */
+        get: operations["georeportServiceDefinitionXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -141,6 +325,23 @@ export interface paths {
          * @description Each item counts in the quarter in which the unit received it (Asia/Shanghai). `format=csv` gives the same rows as CSV (UTF-8 with BOM). Formulas and weights: docs/ASSESSMENT.md.
          */
         get: operations["getAssessments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Administrative events, newest first: accounts, keys, calendar, catalogue, notifications, published assessments (center, supervisor) */
+        get: operations["listAudit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -380,6 +581,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's account and organisation unit (any key or session) */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/members/{id}/record": {
         parameters: {
             query?: never;
@@ -426,6 +644,43 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with an account id and its password: a session token, valid for SESSION_TTL_HOURS
+         * @description A wrong account id or password is 401 with the same message for both (so are a disabled account and one without a password). After 5 failed sign-ins for one account id within 15 minutes (from the first failure), every sign-in for it is 429 until those 15 minutes are over, the right password included.
+         */
+        post: operations["signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out: the session token of this request stops working (an API key is 400: keys are rotated by operators) */
+        delete: operations["signOut"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1259,6 +1514,1174 @@ export interface operations {
             };
         };
     };
+    georeportDiscoveryJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where the endpoint is and which formats it speaks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        changeset: string;
+                        contact: string;
+                        endpoints: {
+                            /** Format: date-time */
+                            changeset: string;
+                            formats: string[];
+                            specification: string;
+                            /** @enum {string} */
+                            type: "production" | "test";
+                            url: string;
+                        }[];
+                        key_service: string;
+                    };
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
+    georeportDiscoveryXml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where the endpoint is and which formats it speaks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** Format: date-time */
+                        changeset: string;
+                        contact: string;
+                        endpoints: {
+                            /** Format: date-time */
+                            changeset: string;
+                            formats: string[];
+                            specification: string;
+                            /** @enum {string} */
+                            type: "production" | "test";
+                            url: string;
+                        }[];
+                        key_service: string;
+                    };
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
+    georeportListRequestsJson: {
+        parameters: {
+            query?: {
+                /** @description Not needed: reading is public */
+                api_key?: string;
+                /** @description Latest `requested_datetime`; default now */
+                end_date?: string;
+                /** @description Accepted and ignored */
+                jurisdiction_id?: string;
+                /** @description Comma-separated service codes */
+                service_code?: string;
+                /** @description Comma-separated ids; when given, every other filter is ignored */
+                service_request_id?: string;
+                /** @description Earliest `requested_datetime` (W3C date-time with offset); default 90 days before `end_date` */
+                start_date?: string;
+                /** @description `open`, `closed` or both, comma-separated */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The address once resolved or closed; before, the community's name */
+                        address: string;
+                        /** @description The unit that holds it now, or the one that resolved it */
+                        agency_responsible: string | null;
+                        /** @description Only once resolved or closed */
+                        description: string | null;
+                        /**
+                         * Format: date-time
+                         * @description The current deadline (`dueAt`)
+                         */
+                        expected_datetime: string | null;
+                        /** @description Rounded to 3 decimals (about 100 m) */
+                        lat: number | null;
+                        /** @description Rounded to 3 decimals */
+                        long: number | null;
+                        /** Format: date-time */
+                        requested_datetime: string;
+                        service_code: string;
+                        service_name: string;
+                        service_request_id: string;
+                        /**
+                         * @description `open` while the whistle is open; `closed` from `resolved` on
+                         * @enum {string}
+                         */
+                        status: "open" | "closed";
+                        /** @description The result (办理结果) */
+                        status_notes: string | null;
+                        /** Format: date-time */
+                        updated_datetime: string;
+                    }[];
+                };
+            };
+            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (the specification's error list) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
+    georeportCreateRequestJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "api_key": "dev-xiguan",
+                 *       "service_code": "utilities",
+                 *       "lat": "25.9613",
+                 *       "long": "119.5232",
+                 *       "address_string": "江景花园3号楼",
+                 *       "description": "3号楼一单元下水道堵塞一周，污水外溢，需要市政疏通。",
+                 *       "last_name": "李",
+                 *       "first_name": "大爷",
+                 *       "phone": "13800000000"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Accepted and ignored */
+                    account_id?: string;
+                    /** @description Accepted and ignored */
+                    address_id?: string;
+                    /** @description The address in words; required without `lat` + `long`; kept as the whistle's address */
+                    address_string?: string;
+                    /** @description The key of a community (or compound) account; missing or not a community: 403 */
+                    api_key?: string;
+                    /** @description What is wrong; the whistle's title is its first 30 characters */
+                    description: string;
+                    /** @description Accepted and ignored */
+                    device_id?: string;
+                    /** @description Accepted and not kept */
+                    email?: string;
+                    /** @description With `last_name`: the reporter's name (last_name + first_name), kept only with a `phone` */
+                    first_name?: string;
+                    /** @description Accepted and ignored: this endpoint serves one jurisdiction (长乐区) */
+                    jurisdiction_id?: string;
+                    /** @description The reporter's family name (姓) */
+                    last_name?: string;
+                    /** @description WGS84 latitude in degrees; with `long` it gives the place (and wins over `address_string` for it) */
+                    lat?: string;
+                    /** @description WGS84 longitude in degrees */
+                    long?: string;
+                    /** @description Accepted and ignored */
+                    media_url?: string;
+                    /** @description The reporter's phone, for the feedback (反馈) only; never shown */
+                    phone?: string;
+                    /** @description A `service_code` of `services.{fmt}` (a category id) */
+                    service_code: string;
+                };
+                /**
+                 * @example {
+                 *       "api_key": "dev-xiguan",
+                 *       "service_code": "utilities",
+                 *       "lat": "25.9613",
+                 *       "long": "119.5232",
+                 *       "address_string": "江景花园3号楼",
+                 *       "description": "3号楼一单元下水道堵塞一周，污水外溢，需要市政疏通。",
+                 *       "last_name": "李",
+                 *       "first_name": "大爷",
+                 *       "phone": "13800000000"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    /** @description Accepted and ignored */
+                    account_id?: string;
+                    /** @description Accepted and ignored */
+                    address_id?: string;
+                    /** @description The address in words; required without `lat` + `long`; kept as the whistle's address */
+                    address_string?: string;
+                    /** @description The key of a community (or compound) account; missing or not a community: 403 */
+                    api_key?: string;
+                    /** @description What is wrong; the whistle's title is its first 30 characters */
+                    description: string;
+                    /** @description Accepted and ignored */
+                    device_id?: string;
+                    /** @description Accepted and not kept */
+                    email?: string;
+                    /** @description With `last_name`: the reporter's name (last_name + first_name), kept only with a `phone` */
+                    first_name?: string;
+                    /** @description Accepted and ignored: this endpoint serves one jurisdiction (长乐区) */
+                    jurisdiction_id?: string;
+                    /** @description The reporter's family name (姓) */
+                    last_name?: string;
+                    /** @description WGS84 latitude in degrees; with `long` it gives the place (and wins over `address_string` for it) */
+                    lat?: string;
+                    /** @description WGS84 longitude in degrees */
+                    long?: string;
+                    /** @description Accepted and ignored */
+                    media_url?: string;
+                    /** @description The reporter's phone, for the feedback (反馈) only; never shown */
+                    phone?: string;
+                    /** @description A `service_code` of `services.{fmt}` (a category id) */
+                    service_code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request as filed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        service_request_id: string;
+                    }[];
+                };
+            };
+            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description api_key missing or not valid, or not a community account's (the specification's error list) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Body too large (the specification's error list) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (the specification's error list) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
+    georeportListRequestsXml: {
+        parameters: {
+            query?: {
+                /** @description Not needed: reading is public */
+                api_key?: string;
+                /** @description Latest `requested_datetime`; default now */
+                end_date?: string;
+                /** @description Accepted and ignored */
+                jurisdiction_id?: string;
+                /** @description Comma-separated service codes */
+                service_code?: string;
+                /** @description Comma-separated ids; when given, every other filter is ignored */
+                service_request_id?: string;
+                /** @description Earliest `requested_datetime` (W3C date-time with offset); default 90 days before `end_date` */
+                start_date?: string;
+                /** @description `open`, `closed` or both, comma-separated */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The address once resolved or closed; before, the community's name */
+                        address: string;
+                        /** @description The unit that holds it now, or the one that resolved it */
+                        agency_responsible: string | null;
+                        /** @description Only once resolved or closed */
+                        description: string | null;
+                        /**
+                         * Format: date-time
+                         * @description The current deadline (`dueAt`)
+                         */
+                        expected_datetime: string | null;
+                        /** @description Rounded to 3 decimals (about 100 m) */
+                        lat: number | null;
+                        /** @description Rounded to 3 decimals */
+                        long: number | null;
+                        /** Format: date-time */
+                        requested_datetime: string;
+                        service_code: string;
+                        service_name: string;
+                        service_request_id: string;
+                        /**
+                         * @description `open` while the whistle is open; `closed` from `resolved` on
+                         * @enum {string}
+                         */
+                        status: "open" | "closed";
+                        /** @description The result (办理结果) */
+                        status_notes: string | null;
+                        /** Format: date-time */
+                        updated_datetime: string;
+                    }[];
+                };
+            };
+            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (the specification's error list) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
+    georeportCreateRequestXml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "api_key": "dev-xiguan",
+                 *       "service_code": "utilities",
+                 *       "lat": "25.9613",
+                 *       "long": "119.5232",
+                 *       "address_string": "江景花园3号楼",
+                 *       "description": "3号楼一单元下水道堵塞一周，污水外溢，需要市政疏通。",
+                 *       "last_name": "李",
+                 *       "first_name": "大爷",
+                 *       "phone": "13800000000"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Accepted and ignored */
+                    account_id?: string;
+                    /** @description Accepted and ignored */
+                    address_id?: string;
+                    /** @description The address in words; required without `lat` + `long`; kept as the whistle's address */
+                    address_string?: string;
+                    /** @description The key of a community (or compound) account; missing or not a community: 403 */
+                    api_key?: string;
+                    /** @description What is wrong; the whistle's title is its first 30 characters */
+                    description: string;
+                    /** @description Accepted and ignored */
+                    device_id?: string;
+                    /** @description Accepted and not kept */
+                    email?: string;
+                    /** @description With `last_name`: the reporter's name (last_name + first_name), kept only with a `phone` */
+                    first_name?: string;
+                    /** @description Accepted and ignored: this endpoint serves one jurisdiction (长乐区) */
+                    jurisdiction_id?: string;
+                    /** @description The reporter's family name (姓) */
+                    last_name?: string;
+                    /** @description WGS84 latitude in degrees; with `long` it gives the place (and wins over `address_string` for it) */
+                    lat?: string;
+                    /** @description WGS84 longitude in degrees */
+                    long?: string;
+                    /** @description Accepted and ignored */
+                    media_url?: string;
+                    /** @description The reporter's phone, for the feedback (反馈) only; never shown */
+                    phone?: string;
+                    /** @description A `service_code` of `services.{fmt}` (a category id) */
+                    service_code: string;
+                };
+                /**
+                 * @example {
+                 *       "api_key": "dev-xiguan",
+                 *       "service_code": "utilities",
+                 *       "lat": "25.9613",
+                 *       "long": "119.5232",
+                 *       "address_string": "江景花园3号楼",
+                 *       "description": "3号楼一单元下水道堵塞一周，污水外溢，需要市政疏通。",
+                 *       "last_name": "李",
+                 *       "first_name": "大爷",
+                 *       "phone": "13800000000"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": {
+                    /** @description Accepted and ignored */
+                    account_id?: string;
+                    /** @description Accepted and ignored */
+                    address_id?: string;
+                    /** @description The address in words; required without `lat` + `long`; kept as the whistle's address */
+                    address_string?: string;
+                    /** @description The key of a community (or compound) account; missing or not a community: 403 */
+                    api_key?: string;
+                    /** @description What is wrong; the whistle's title is its first 30 characters */
+                    description: string;
+                    /** @description Accepted and ignored */
+                    device_id?: string;
+                    /** @description Accepted and not kept */
+                    email?: string;
+                    /** @description With `last_name`: the reporter's name (last_name + first_name), kept only with a `phone` */
+                    first_name?: string;
+                    /** @description Accepted and ignored: this endpoint serves one jurisdiction (长乐区) */
+                    jurisdiction_id?: string;
+                    /** @description The reporter's family name (姓) */
+                    last_name?: string;
+                    /** @description WGS84 latitude in degrees; with `long` it gives the place (and wins over `address_string` for it) */
+                    lat?: string;
+                    /** @description WGS84 longitude in degrees */
+                    long?: string;
+                    /** @description Accepted and ignored */
+                    media_url?: string;
+                    /** @description The reporter's phone, for the feedback (反馈) only; never shown */
+                    phone?: string;
+                    /** @description A `service_code` of `services.{fmt}` (a category id) */
+                    service_code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The request as filed */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        service_request_id: string;
+                    }[];
+                };
+            };
+            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description api_key missing or not valid, or not a community account's (the specification's error list) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Body too large (the specification's error list) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (the specification's error list) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
+    georeportGetRequestJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A `service_request_id` (the whistle id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The address once resolved or closed; before, the community's name */
+                        address: string;
+                        /** @description The unit that holds it now, or the one that resolved it */
+                        agency_responsible: string | null;
+                        /** @description Only once resolved or closed */
+                        description: string | null;
+                        /**
+                         * Format: date-time
+                         * @description The current deadline (`dueAt`)
+                         */
+                        expected_datetime: string | null;
+                        /** @description Rounded to 3 decimals (about 100 m) */
+                        lat: number | null;
+                        /** @description Rounded to 3 decimals */
+                        long: number | null;
+                        /** Format: date-time */
+                        requested_datetime: string;
+                        service_code: string;
+                        service_name: string;
+                        service_request_id: string;
+                        /**
+                         * @description `open` while the whistle is open; `closed` from `resolved` on
+                         * @enum {string}
+                         */
+                        status: "open" | "closed";
+                        /** @description The result (办理结果) */
+                        status_notes: string | null;
+                        /** Format: date-time */
+                        updated_datetime: string;
+                    }[];
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (the specification's error list) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
+    georeportGetRequestXml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A `service_request_id` (the whistle id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The address once resolved or closed; before, the community's name */
+                        address: string;
+                        /** @description The unit that holds it now, or the one that resolved it */
+                        agency_responsible: string | null;
+                        /** @description Only once resolved or closed */
+                        description: string | null;
+                        /**
+                         * Format: date-time
+                         * @description The current deadline (`dueAt`)
+                         */
+                        expected_datetime: string | null;
+                        /** @description Rounded to 3 decimals (about 100 m) */
+                        lat: number | null;
+                        /** @description Rounded to 3 decimals */
+                        long: number | null;
+                        /** Format: date-time */
+                        requested_datetime: string;
+                        service_code: string;
+                        service_name: string;
+                        service_request_id: string;
+                        /**
+                         * @description `open` while the whistle is open; `closed` from `resolved` on
+                         * @enum {string}
+                         */
+                        status: "open" | "closed";
+                        /** @description The result (办理结果) */
+                        status_notes: string | null;
+                        /** Format: date-time */
+                        updated_datetime: string;
+                    }[];
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (the specification's error list) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
+    georeportListServicesJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One service per category; `service_code` is the category id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description: string;
+                        group: string;
+                        /** @description Comma-separated */
+                        keywords: string;
+                        metadata: boolean;
+                        service_code: string;
+                        service_name: string;
+                        /** @enum {string} */
+                        type: "realtime";
+                    }[];
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
+    georeportListServicesXml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One service per category; `service_code` is the category id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        description: string;
+                        group: string;
+                        /** @description Comma-separated */
+                        keywords: string;
+                        metadata: boolean;
+                        service_code: string;
+                        service_name: string;
+                        /** @enum {string} */
+                        type: "realtime";
+                    }[];
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
+    georeportServiceDefinitionJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A `service_code` (a category id, e.g. `utilities`) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The definition (attributes always empty) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Always empty: no service asks for attributes */
+                        attributes: Record<string, never>[];
+                        service_code: string;
+                    };
+                };
+            };
+            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
+    georeportServiceDefinitionXml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A `service_code` (a category id, e.g. `utilities`) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The definition (attributes always empty) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description Always empty: no service asks for attributes */
+                        attributes: Record<string, never>[];
+                        service_code: string;
+                    };
+                };
+            };
+            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description No such request or route (the specification's error list) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description Too many requests (the specification's error list) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+        };
+    };
     getOpenApi: {
         parameters: {
             query?: never;
@@ -1299,7 +2722,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Both answered within 2 seconds. `calendar` says how far ahead the official holiday schedule is known */
+            /** @description Both answered within 2 seconds. `calendar` says how far ahead the official holiday schedule is known; `limits` how requests are counted */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1313,7 +2736,8 @@ export interface operations {
                      *       "calendar": {
                      *         "coveredThrough": "2027-12-31",
                      *         "warning": null
-                     *       }
+                     *       },
+                     *       "limits": "shared"
                      *     }
                      */
                     "application/json": {
@@ -1324,6 +2748,11 @@ export interface operations {
                             /** @description A sentence for operators while fewer than 60 days ahead are covered by official data; null otherwise */
                             warning: string | null;
                         };
+                        /**
+                         * @description `shared`: rate limits and login throttling are counted in Redis for every API process; `per-process`: without REDIS_URL, or while Redis is unreachable (readiness does not depend on it)
+                         * @enum {string}
+                         */
+                        limits: "shared" | "per-process";
                         /** @enum {string} */
                         postgres: "ok";
                         /** @enum {string} */
@@ -1511,6 +2940,124 @@ export interface operations {
                         };
                     };
                     "text/csv": string;
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description earliest entry: an ISO date (YYYY-MM-DD, a day in Asia/Shanghai, inclusive) or an ISO 8601 instant */
+                from?: string;
+                limit?: number;
+                /** @description latest entry: an ISO date (YYYY-MM-DD, a day in Asia/Shanghai, inclusive) or an ISO 8601 instant */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Administrative events, newest first; pages of `limit` (1..100, default 20) through `cursor` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "at": "2026-11-02T01:20:00.000Z",
+                     *           "type": "account_disabled",
+                     *           "actor": "cli:ops",
+                     *           "subject": "xiguan-member-1",
+                     *           "note": "党员离开社区，账号停用"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /** @description an account id, `cli:<user>` for an operator's command, `system` for a Schedule */
+                            actor: string;
+                            /** Format: date-time */
+                            at: string;
+                            note: string | null;
+                            /** @description what it is about: an account id, a category, a quarter, a notification id … */
+                            subject: string | null;
+                            /** @enum {string} */
+                            type: "account_created" | "key_rotated" | "account_disabled" | "account_enabled" | "password_set" | "calendar_imported" | "catalogue_changed" | "notification_retried" | "assessment_published";
+                        }[];
+                        nextCursor: string | null;
+                    };
                 };
             };
             /** @description Bad or unknown fields (validation_failed) */
@@ -1796,6 +3343,8 @@ export interface operations {
                                 /** @description first character and *: 李大爷 → 李* */
                                 name: string;
                             } | null;
+                            /** @description 重复件合并: how many reports of this problem were merged into this one (1 + duplicates) */
+                            reports: number;
                             /** Format: date-time */
                             resolvedAt: string | null;
                             result: string | null;
@@ -3529,6 +5078,111 @@ export interface operations {
             };
         };
     };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's account and its organisation unit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "account": {
+                     *         "id": "xiguan",
+                     *         "role": "community",
+                     *         "orgId": "xiguan",
+                     *         "name": "西关社区"
+                     *       },
+                     *       "org": {
+                     *         "id": "xiguan",
+                     *         "kind": "community",
+                     *         "name": "西关社区",
+                     *         "parentId": "wuhang"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        account: {
+                            id: string;
+                            name: string;
+                            orgId: string;
+                            /** @enum {string} */
+                            role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident";
+                        };
+                        org: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "center" | "supervision" | "street" | "community" | "compound" | "department";
+                            name: string;
+                            parentId: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getMemberRecord: {
         parameters: {
             query?: never;
@@ -3829,6 +5483,194 @@ export interface operations {
             };
         };
     };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "accountId": "xiguan",
+                 *       "password": "dev-xiguan"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description the account id (for the seeded tree: the unit's id, e.g. `xiguan`) */
+                    accountId: string;
+                    /** @description outside production a seeded account's password is `dev-<accountId>` */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in: a bearer token for this account */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "ws_1N0rTq…",
+                     *       "expiresAt": "2026-11-02T12:00:00.000Z",
+                     *       "account": {
+                     *         "id": "xiguan",
+                     *         "role": "community",
+                     *         "orgId": "xiguan",
+                     *         "name": "西关社区"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        account: {
+                            id: string;
+                            name: string;
+                            orgId: string;
+                            /** @enum {string} */
+                            role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident";
+                        };
+                        /**
+                         * Format: date-time
+                         * @description `SESSION_TTL_HOURS` after signing in
+                         */
+                        expiresAt: string;
+                        /** @description send it as `Authorization: Bearer <token>`; shown only now, stored hashed */
+                        token: string;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the token no longer works */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getStats: {
         parameters: {
             query?: {
@@ -3881,6 +5723,16 @@ export interface operations {
                         /** @description null when its denominator is 0 */
                         satisfactionRate: number | null;
                         to: string | null;
+                        /** @description How often triage followed the dispatch catalogue */
+                        triage: {
+                            dispatches: number;
+                            /** @description null when its denominator is 0 */
+                            followedRate: number | null;
+                            /** @description those that dispatched exactly the catalogue's list, departments and lead */
+                            followedSuggestion: number;
+                            /** @description dispatches of a category that had an entry in the dispatch catalogue (派单目录) */
+                            withSuggestion: number;
+                        };
                     };
                 };
             };

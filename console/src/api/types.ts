@@ -7,9 +7,8 @@ type Ok<O> = O extends { responses: { 200: { content: { 'application/json': infe
   : O extends { responses: { 201: { content: { 'application/json': infer T } } } } ? T : never;
 export type BodyOf<O> = O extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 
-export type ApiPaths = paths & Omit<C.PendingPaths, keyof paths>;
+export type ApiPaths = paths;
 
-export type Role = C.Role;
 export type Whistle = Schemas['Whistle'];
 export type WhistleAction = Whistle['allowedActions'][number];
 export type WhistleStatus = Whistle['status'];
@@ -22,8 +21,9 @@ export type FileWhistleBody = BodyOf<operations['fileWhistle']>;
 
 export type Org = Ok<operations['listOrgs']>[number];
 export type Category = Ok<operations['listCategories']>[number];
-export type Session = Ok<ApiPaths['/v1/sessions']['post']>;
-export type Me = Ok<ApiPaths['/v1/me']['get']>;
+export type Session = Ok<operations['signIn']>;
+export type Me = Ok<operations['getMe']>;
+export type Role = Session['account']['role'];
 export type CatalogueEntry = Ok<operations['listDispatchCatalogue']>[number];
 export type CatalogueBody = BodyOf<operations['putDispatchCatalogueEntry']>;
 
