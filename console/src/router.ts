@@ -19,7 +19,8 @@ const routes: RouteRecordRaw[] = [
     path: '/',
     component: () => import('./components/ConsoleLayout.vue'),
     children: [
-      { path: '', name: 'home', redirect: () => HOME[session.me?.account.role ?? 'community'] },
+      // Home is the role's own page; before signing in there is none to come back to.
+      { path: '', name: 'home', redirect: () => (session.me ? HOME[session.me.account.role] : { name: 'signin' }) },
       { path: 'queue', name: 'queue', component: () => import('./views/common/QueuePage.vue'), meta: { title: '待办' } },
       { path: 'whistles', name: 'whistles', component: () => import('./views/common/WhistleList.vue'), meta: { title: '事项查询' } },
       { path: 'whistles/new', name: 'file', component: () => import('./views/community/FileWhistle.vue'), meta: { title: '吹哨' } },
