@@ -89,8 +89,8 @@ async function desk(): Promise<Desk> {
 }
 
 /** Signs in through the sign-in screen with the dev password `dev-<accountId>`. */
-async function signIn(d: Desk, accountId: string, password = `dev-${accountId}`, from = '/console/'): Promise<void> {
-  await d.page.goto(`${base}${from}`);
+async function signIn(d: Desk, accountId: string, password = `dev-${accountId}`, from = '/console/', at = base): Promise<void> {
+  await d.page.goto(`${at}${from}`);
   await d.page.waitForURL(/\/console\/signin/);
   await d.page.getByLabel('账号').fill(accountId);
   await d.page.getByLabel('密码').fill(password);
@@ -98,9 +98,9 @@ async function signIn(d: Desk, accountId: string, password = `dev-${accountId}`,
   await d.page.waitForURL((url) => !url.pathname.startsWith('/console/signin'));
 }
 
-async function atDesk(accountId: string): Promise<Desk> {
+async function atDesk(accountId: string, at = base): Promise<Desk> {
   const d = await desk();
-  await signIn(d, accountId);
+  await signIn(d, accountId, `dev-${accountId}`, '/console/', at);
   return d;
 }
 
@@ -186,7 +186,6 @@ test('a whistle goes from filing to evaluation through the console alone, each s
     const s = street.page;
     await s.waitForURL(/\/console\/queue/);
     await s.locator('[data-test=queue]').getByText(title).waitFor();
-    await screenshot(s, 'street');
     await s.locator('[data-test=queue]').getByText(title).click();
     await s.waitForURL(new RegExp(`/console/whistles/${id}$`));
     await expectButtonsOf(s, 'wuhang', id);
@@ -293,7 +292,7 @@ test('a whistle goes from filing to evaluation through the console alone, each s
   }
 });
 
-test('a clerk\'s queue shows a new whistle without a reload, overdue and due-soon first', async () => {
+test('a clerk\'s queue shows a new whistle without a reload', async () => {
   const d = await atDesk('yingqian');
   try {
     await d.page.waitForURL(/\/console\/queue/);
@@ -302,14 +301,65 @@ test('a clerk\'s queue shows a new whistle without a reload, overdue and due-soo
     expect(filed.status).toBe(201);
     // No reload: the queue polls (with its ETag) and the row appears.
     await d.page.locator('[data-test=queue]').getByText(title).waitFor({ timeout: 60_000 });
-    const states = await d.page.locator('[data-test=queue] [data-deadline]').evaluateAll((els) => els.map((e) => e.getAttribute('data-deadline')));
-    const rank = (s: string | null) => (s === 'overdue' ? 0 : s === 'due-soon' ? 1 : 2);
-    expect(states.map(rank)).toEqual([...states.map(rank)].sort((a, b) => a - b));
     expect(d.problems).toEqual([]);
   } finally {
     await d.close();
   }
 });
+
+test('a clerk\'s queue puts the overdue first (red), then the due soon (amber), then the rest, with the time left', async () => {
+  // A stack of its own whose street deadlines are seconds: accept within 2 s, handle within 150 s
+  // (the early warning comes at the stage's midpoint, 75 s).
+  const fast = await startStack({ policy: { ...quietPolicy(3600), warnBefore: { hours: 24 }, street: { acceptWithin: { seconds: 2 }, acceptWithinUrgent: { seconds: 2 }, handleWithin: { seconds: 150 } } } });
+  const at = await fast.app.listen({ host: '127.0.0.1', port: 0 });
+  let d: Desk | undefined;
+  try {
+    const file = async (community: string, title: string) => {
+      const res = await fast.call(community, 'POST', '/v1/whistles', filing({ title }));
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const late = `琴江社区水城小区路面塌陷 ${tag()}`;
+    const soon = `洞江社区滨江小区垃圾清运不及时 ${tag()}`;
+    const fresh = `琴江社区健身器材损坏 ${tag()}`;
+    const started = Date.now();
+    await file('qinjiang', late); // never accepted: overdue after 2 s
+    const soonId = await file('dongjiang', soon);
+    expect((await fast.call('hangcheng', 'POST', `/v1/whistles/${soonId}/accept`)).status).toBe(200);
+    // Filed later: its own warning comes well after the others'.
+    await new Promise((r) => setTimeout(r, Math.max(0, started + 60_000 - Date.now())));
+    const freshId = await file('qinjiang', fresh);
+    expect((await fast.call('hangcheng', 'POST', `/v1/whistles/${freshId}/accept`)).status).toBe(200);
+    await eventually(async () => (await fast.call('hangcheng', 'GET', `/v1/whistles/${soonId}`)).body.dueSoon === true, 60_000, 'the warning');
+
+    d = await atDesk('hangcheng', at);
+    await d.page.waitForURL(/\/console\/queue/);
+    const rows = d.page.locator('[data-test=queue] .el-table__row');
+    await eventually(async () => (await rows.count()) >= 3, STEP_MS, 'three rows');
+    const shown = await rows.evaluateAll((els) => els.map((e) => ({
+      text: e.textContent ?? '', state: e.querySelector('[data-deadline]')?.getAttribute('data-deadline'),
+    })));
+    const find = (title: string) => shown.findIndex((r) => r.text.includes(title));
+    expect(shown[find(late)].state).toBe('overdue');
+    expect(shown[find(soon)].state).toBe('due-soon');
+    expect(shown[find(fresh)].state).toBe('normal');
+    expect(find(late)).toBeLessThan(find(soon));
+    expect(find(soon)).toBeLessThan(find(fresh));
+    expect(shown[find(late)].text).toContain('已超期');
+    expect(shown[find(fresh)].text).toMatch(/剩余 \d+分钟/);
+    // Red and amber, as Element Plus draws its danger and warning tags.
+    const colour = async (state: string) => d!.page.locator(`[data-test=queue] [data-deadline=${state}] .el-tag`).first()
+      .evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor);
+    expect(await colour('overdue')).toBe('rgb(245, 108, 108)');
+    expect(await colour('due-soon')).toBe('rgb(230, 162, 60)');
+    expect(Date.now() - started).toBeLessThan(145_000); // still before the fresh one's own warning
+    await screenshot(d.page, 'street');
+    expect(d.problems).toEqual([]);
+  } finally {
+    await d?.close();
+    await fast.stop();
+  }
+}, 300_000);
 
 test('a wrong password is refused in the API\'s words and nothing is signed in', async () => {
   const d = await desk();
