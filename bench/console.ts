@@ -10,7 +10,7 @@
  *   - the poll itself: GET /v1/whistles?holder=me&sort=due answered 200 (body) and 304 (ETag).
  *
  * Starts its own Temporal dev server, database, worker and API, builds the console when it is
- * missing or stale, and removes everything at the end. BENCH_CONSOLE_RUNS (default 5) runs of
+ * missing or stale, and removes everything at the end. BENCH_CONSOLE_RUNS (default 8) runs of
  * each; BENCH_CONSOLE_QUEUE (default 40) whistles in the clerk's queue.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../lib/console-build';
 import { call, cleanupAll, createDatabase, benchDir, startApi, startTemporal, startWorker } from './stack';
 
-const RUNS = Number(process.env.BENCH_CONSOLE_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_CONSOLE_RUNS ?? 8);
 const QUEUE = Number(process.env.BENCH_CONSOLE_QUEUE ?? 40);
 const CLERK = 'wuhang';
 const COMMUNITIES = ['xiguan', 'dongguan', 'zhenghe'];
@@ -88,7 +88,9 @@ async function main() {
       await rows(page).first().waitFor();
       reload.push(performance.now() - t1);
 
-      // Refresh: a new whistle shows in the open queue without a reload.
+      // Refresh: a new whistle shows in the open queue without a reload. Filed at a random moment
+      // of the poll's 5-second cycle, so the figures show the spread a clerk sees.
+      await page.waitForTimeout(Math.random() * 5000);
       const title = `新吹哨 ${randomBytes(3).toString('hex')}`;
       const t2 = performance.now();
       await call(base, 'xiguan', 'POST', '/v1/whistles', filingBody(title), 201);
