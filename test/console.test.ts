@@ -503,6 +503,9 @@ test('the supervisor sees the overdue board and the quarter\'s assessment as a t
       const box = await canvas.first().boundingBox();
       expect(box!.width).toBeGreaterThan(200);
       expect(box!.height).toBeGreaterThan(200);
+      // A tooltip under the pointer (drawn without inline styles, which the CSP would refuse).
+      await d.page.mouse.move(box!.x + box!.width * 0.3, box!.y + box!.height * 0.6);
+      await d.page.waitForTimeout(300);
     }
     await screenshot(d.page, 'assessment');
     const [download] = await Promise.all([d.page.waitForEvent('download'), d.page.getByRole('button', { name: '下载 CSV' }).click()]);
