@@ -30,7 +30,10 @@ async function main() {
     logger.info({ address: devServer.address, ui: `http://${host}:${port + 1000}` }, 'Temporal dev server ready');
   }
 
-  await ensureConsoleBuilt((message) => logger.info(message));
+  // The API runs without the console too (/console/ then says how to build it).
+  await ensureConsoleBuilt((message) => logger.info(message)).catch((err: Error) => {
+    logger.error({ err: err.message }, 'the console could not be built; the API starts without it (npm run console:build shows why)');
+  });
 
   const worker = await startWorker(config, logger);
   const api = await startApi(config, logger);
