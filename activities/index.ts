@@ -6,16 +6,20 @@ import { projectWhistle } from './read-model';
 import { projectHelp } from './help-read-model';
 import { createOutboxActivities, type WebhookSettings } from './outbox';
 import { createCalendarChangeActivities } from './calendar-change';
-import { readConfig } from '../lib/config';
+import { readConfig, type AssessmentWeights, type Config } from '../lib/config';
+import { createRetentionActivities } from './retention';
+import { createPublicationActivities } from './assessment-publication';
 import type { HelpProjection, WhistleProjection } from './types';
 
 /**
  * `webhook`: where the outbox is delivered; null for nowhere. When not given, it is read from
  * the process's configuration (WEBHOOK_URL, WEBHOOK_SECRET).
  */
-export function createActivities(deps: { pool: Pool; policy: Policy; webhook?: WebhookSettings | null }) {
+export function createActivities(deps: { pool: Pool; policy: Policy; webhook?: WebhookSettings | null; assessmentWeights?: AssessmentWeights }) {
   return {
     ...createOutboxActivities(deps.pool, deps.webhook !== undefined ? deps.webhook : webhookFromConfig()),
+    ...createRetentionActivities(deps.pool, deps.policy),
+    ...createPublicationActivities(deps.pool, deps.policy, deps.assessmentWeights),
     ...createDeadlineActivities(deps.policy, deps.pool),
     ...createCalendarChangeActivities(),
     projectWhistle: async (p: WhistleProjection) => {
@@ -31,5 +35,16 @@ export type Activities = ReturnType<typeof createActivities>;
 
 function webhookFromConfig(): WebhookSettings | null {
   const config = readConfig();
-  return config.webhookUrl ? { url: config.webhookUrl, secret: config.webhookSecret } : null;
+  return webhookSettings(config);
+}
+
+/** The webhook of a configuration (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT_SECONDS), or null. */
+export function webhookSettings(
+  config: Pick<Config, 'webhookUrl' | 'webhookSecret'> & Partial<Pick<Config, 'webhookMaxAttempts' | 'webhookTimeoutSeconds'>>,
+): WebhookSettings | null {
+  if (!config.webhookUrl) return null;
+  return {
+    url: config.webhookUrl, secret: config.webhookSecret, maxAttempts: config.webhookMaxAttempts,
+    timeoutMs: config.webhookTimeoutSeconds === undefined ? undefined : config.webhookTimeoutSeconds * 1000,
+  };
 }

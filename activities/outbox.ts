@@ -3,30 +3,56 @@
  * supervisors and the center) to the operators' webhook.
  *
  * The projection writes outbox rows in the same transaction as the timeline entries that cause
- * them; the `outboxDelivery` workflow calls `deliverPending` round after round. Each call claims
- * the oldest undelivered rows (`FOR UPDATE SKIP LOCKED`, so two attempts never hold the same row),
- * POSTs each one, signed, and marks it delivered. The first refusal is recorded on its row and
- * thrown, so Temporal retries the activity with backoff. Delivery is at least once: a crash
- * between the webhook's 2xx and the commit sends that row again, so receivers deduplicate on
- * `eventKey` + `recipientOrgId` (equivalently on `id`).
+ * them; the `outboxDelivery` workflow calls `deliverPending` round after round. Each notification
+ * is tried on its own:
+ *
+ * - a round claims the due notifications (`FOR UPDATE SKIP LOCKED`, then a lease in
+ *   `next_attempt_at`, so two rounds never hold the same row and no transaction stays open while
+ *   a POST is in flight), at most one per subject: the oldest pending notification of a whistle
+ *   (or help request) goes first and the ones behind it wait, so order is kept within a whistle,
+ *   never across whistles;
+ * - it POSTs them all at once, signed, each within the webhook timeout, and records each answer
+ *   as it comes: a 2xx marks the row delivered; anything else counts an attempt and schedules the
+ *   next one with exponential backoff (1 s, 2 s, 4 s … at most 1 hour), or marks the row failed,
+ *   with its last error, after `WEBHOOK_MAX_ATTEMPTS` attempts;
+ * - a refusal never fails the activity: a receiver that rejects one notification for ever holds
+ *   up only the later notifications of that same whistle (until it is marked failed), and the
+ *   others at most by the round it shares with it (one POST timeout).
+ *
+ * Delivery is at least once: a crash between the webhook's 2xx and the row's update sends that
+ * row again once its lease ends, so receivers deduplicate on `eventKey` + `recipientOrgId`
+ * (equivalently on `id`).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { DeliveryRound, OutboxActivities } from './types';
 import type { OutboxDeliveryInput, outboxDelivery } from '../workflows/outbox-delivery';
 
-export interface WebhookSettings { url: string; secret: string }
+export interface WebhookSettings {
+  url: string;
+  secret: string;
+  /** Attempts before a notification is marked failed (WEBHOOK_MAX_ATTEMPTS, default 10). */
+  maxAttempts?: number;
+  /** One POST must answer within this long (WEBHOOK_TIMEOUT_SECONDS, default 10 s). */
+  timeoutMs?: number;
+}
 
-/** `sha256=<hex HMAC-SHA256 of the raw body with WEBHOOK_SECRET>`. */
+/** `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" with WEBHOOK_SECRET>`. */
 export const SIGNATURE_HEADER = 'x-whistle-signature';
-/** Unix seconds when the POST was made; the body's `sentAt` is the same instant. */
+/** Unix seconds when the POST was made; signed together with the body; the body's `sentAt` is the same instant. */
 export const TIMESTAMP_HEADER = 'x-whistle-timestamp';
 
-/** One webhook POST must answer within this long. */
-const POST_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_ATTEMPTS = 10;
+const DEFAULT_POST_TIMEOUT_MS = 10_000;
 const MAX_ERROR_LENGTH = 500;
+/** Backoff after the n-th failed attempt: 2^(n-1) seconds, at most an hour. */
+const BACKOFF_BASE_MS = 1000;
+const BACKOFF_MAX_MS = 3600_000;
+/** How long a claimed notification is kept from other rounds beyond its POST's timeout. */
+const LEASE_MARGIN_MS = 30_000;
+/** A receiver should refuse a signed timestamp further than this from its own clock (replays). */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 /** The workflow id of the delivery loop: one per namespace. */
 export const OUTBOX_DELIVERY_ID = 'outbox-delivery';
@@ -45,104 +71,156 @@ export interface WebhookPayload {
   createdAt: string;
   /** Feedback (反馈) only: whom the result goes back to, for an SMS or call gateway. */
   reporter?: { name: string; phone: string };
-  /** 1 for the first POST of this notification, then 2, 3 … */
+  /** 1 for the first POST of this notification, then 2, 3 … (from 1 again after a retry by hand) */
   attempt: number;
   sentAt: string;
 }
 
-interface PendingRow {
+interface ClaimedRow {
   id: string; event_key: string; recipient_org_id: string; kind: string; subject_type: string; subject_id: string;
   message: string; data: Record<string, unknown>; created_at: Date; attempts: number;
-  reporter_name: string | null; reporter_phone: string | null;
 }
 
-export function signBody(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+/** The delay before the next attempt after `attempts` failed ones. */
+export function backoffMs(attempts: number): number {
+  return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
 }
 
-/** What a receiver does: recompute the HMAC over the raw body and compare in constant time. */
-export function verifySignature(secret: string, body: string, header: string | undefined): boolean {
-  if (typeof header !== 'string') return false;
-  const expected = Buffer.from(signBody(secret, body));
-  const given = Buffer.from(header);
+/** The signature of one POST: HMAC-SHA256 over the timestamp header's value, a dot and the raw body. */
+export function signBody(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
+}
+
+/**
+ * What a receiver does: recompute the HMAC over `<timestamp>.<raw body>`, compare in constant
+ * time, and refuse a timestamp more than `toleranceSeconds` away from its own clock — a captured
+ * POST replayed later no longer passes, and the timestamp cannot be changed without the secret.
+ */
+export function verifySignature(
+  secret: string,
+  post: { body: string; timestamp: string | undefined; signature: string | undefined },
+  options: { nowSeconds?: number; toleranceSeconds?: number } = {},
+): boolean {
+  const { body, timestamp, signature } = post;
+  if (typeof signature !== 'string' || typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp)) return false;
+  const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  if (Math.abs(now - Number(timestamp)) > (options.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS)) return false;
+  const expected = Buffer.from(signBody(secret, timestamp, body));
+  const given = Buffer.from(signature);
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-async function post(webhook: WebhookSettings, row: PendingRow, attempt: number): Promise<void> {
+async function post(webhook: WebhookSettings, row: ClaimedRow, reporter: { name: string; phone: string } | undefined): Promise<void> {
   const sentAt = new Date();
   const payload: WebhookPayload = {
     id: row.id, eventKey: row.event_key, recipientOrgId: row.recipient_org_id, kind: row.kind,
     subjectType: row.subject_type, subjectId: row.subject_id, message: row.message, data: row.data,
-    createdAt: row.created_at.toISOString(), attempt, sentAt: sentAt.toISOString(),
-    ...(row.reporter_name && row.reporter_phone ? { reporter: { name: row.reporter_name, phone: row.reporter_phone } } : {}),
+    createdAt: row.created_at.toISOString(), attempt: row.attempts, sentAt: sentAt.toISOString(),
+    ...(reporter ? { reporter } : {}),
   };
   const body = JSON.stringify(payload);
+  const timestamp = String(Math.floor(sentAt.getTime() / 1000));
   const res = await fetch(webhook.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json; charset=utf-8',
-      'user-agent': 'whistle-outbox/1',
-      [TIMESTAMP_HEADER]: String(Math.floor(sentAt.getTime() / 1000)),
-      [SIGNATURE_HEADER]: signBody(webhook.secret, body),
+      'user-agent': 'whistle-outbox/2',
+      [TIMESTAMP_HEADER]: timestamp,
+      [SIGNATURE_HEADER]: signBody(webhook.secret, timestamp, body),
     },
     body,
     // A signed body is never forwarded elsewhere: a redirect counts as a refusal.
     redirect: 'manual',
-    signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+    signal: AbortSignal.timeout(webhook.timeoutMs ?? DEFAULT_POST_TIMEOUT_MS),
   });
   await res.arrayBuffer().catch(() => undefined);
   if (res.status < 200 || res.status >= 300) throw new Error(`webhook answered HTTP ${res.status}`);
 }
 
 function describe(err: unknown): string {
-  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError') return 'webhook did not answer in time';
   const cause = e?.cause?.code ?? e?.cause?.message;
   return `${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`.slice(0, MAX_ERROR_LENGTH);
 }
 
+/**
+ * Pending notifications that may be sent now: due (`next_attempt_at` passed) and the oldest
+ * pending one of their subject. `$1` is the most to take.
+ */
+const CLAIM_SQL = `
+WITH heads AS (
+  SELECT n.id
+    FROM notifications n
+   WHERE n.delivered_at IS NULL AND n.failed_at IS NULL AND n.next_attempt_at <= now()
+     AND NOT EXISTS (
+       SELECT 1 FROM notifications m
+        WHERE m.subject_type = n.subject_type AND m.subject_id = n.subject_id AND m.id < n.id
+          AND m.delivered_at IS NULL AND m.failed_at IS NULL)
+   ORDER BY n.id
+   LIMIT $1
+   FOR UPDATE OF n SKIP LOCKED
+)
+UPDATE notifications n
+   SET attempts = n.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
+  FROM heads
+ WHERE n.id = heads.id
+RETURNING n.id::text AS id, n.event_key, n.recipient_org_id, n.kind, n.subject_type, n.subject_id, n.message, n.data,
+          n.created_at, n.attempts`;
+
+/** When the next pending notification that may be sent falls due (null: none waits). */
+const NEXT_DUE_SQL = `
+SELECT GREATEST(0, ceil(extract(epoch FROM (min(n.next_attempt_at) - now())) * 1000))::bigint AS ms
+  FROM notifications n
+ WHERE n.delivered_at IS NULL AND n.failed_at IS NULL
+   AND NOT EXISTS (
+     SELECT 1 FROM notifications m
+      WHERE m.subject_type = n.subject_type AND m.subject_id = n.subject_id AND m.id < n.id
+        AND m.delivered_at IS NULL AND m.failed_at IS NULL)`;
+
 export function createOutboxActivities(pool: Pool, webhook: WebhookSettings | null): OutboxActivities {
+  const maxAttempts = webhook?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const leaseMs = (webhook?.timeoutMs ?? DEFAULT_POST_TIMEOUT_MS) + LEASE_MARGIN_MS;
   return {
     async deliverPending(batchSize: number): Promise<DeliveryRound> {
-      if (!webhook) return { delivered: 0, more: false, webhook: false };
+      if (!webhook) return { delivered: 0, retrying: 0, failed: 0, more: false, webhook: false, nextAttemptInMs: null };
       const size = Math.max(1, Math.min(Math.floor(batchSize) || 1, 500));
-      const client = await pool.connect();
-      let open = false;
-      try {
-        await client.query('BEGIN');
-        open = true;
-        const { rows } = await client.query<PendingRow>(
-          `SELECT n.id::text AS id, n.event_key, n.recipient_org_id, n.kind, n.subject_type, n.subject_id, n.message, n.data,
-                  n.created_at, n.attempts, r.name AS reporter_name, r.phone AS reporter_phone
-             FROM notifications n
-             LEFT JOIN whistle_reporters r ON n.kind = 'feedback' AND n.subject_type = 'whistle' AND r.whistle_id = n.subject_id
-            WHERE n.delivered_at IS NULL
-            ORDER BY n.id LIMIT $1 FOR UPDATE OF n SKIP LOCKED`, [size + 1]);
-        let delivered = 0;
-        let refusal: { id: string; error: string } | null = null;
-        for (const row of rows.slice(0, size)) {
-          const attempt = row.attempts + 1;
-          try {
-            await post(webhook, row, attempt);
-          } catch (err) {
-            refusal = { id: row.id, error: describe(err) };
-            await client.query('UPDATE notifications SET attempts = $2, last_error = $3 WHERE id = $1', [row.id, attempt, refusal.error]);
-            break;
-          }
-          await client.query('UPDATE notifications SET delivered_at = now(), attempts = $2, last_error = NULL WHERE id = $1', [row.id, attempt]);
-          delivered++;
-        }
-        await client.query('COMMIT');
-        open = false;
-        if (refusal) {
-          throw ApplicationFailure.retryable(`notification ${refusal.id} not delivered: ${refusal.error}`, 'webhook_refused');
-        }
-        return { delivered, more: rows.length > size, webhook: true };
-      } catch (err) {
-        if (open) await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
+      const { rows } = await pool.query<ClaimedRow>(CLAIM_SQL, [size, leaseMs]);
+      const feedbackIds = rows.filter((r) => r.kind === 'feedback' && r.subject_type === 'whistle').map((r) => r.subject_id);
+      const reporters = new Map<string, { name: string; phone: string }>();
+      if (feedbackIds.length) {
+        const found = await pool.query<{ whistle_id: string; name: string; phone: string }>(
+          'SELECT whistle_id, name, phone FROM whistle_reporters WHERE whistle_id = ANY($1::text[])', [feedbackIds]);
+        for (const r of found.rows) reporters.set(r.whistle_id, { name: r.name, phone: r.phone });
       }
+      const round = { delivered: 0, retrying: 0, failed: 0 };
+      // Every claimed notification at once: a slow or refusing receiver for one never waits on another.
+      const settled = await Promise.allSettled(rows.map(async (row) => {
+        const reporter = row.kind === 'feedback' ? reporters.get(row.subject_id) : undefined;
+        try {
+          await post(webhook, row, reporter);
+        } catch (err) {
+          const error = describe(err);
+          if (row.attempts >= maxAttempts) {
+            await pool.query('UPDATE notifications SET failed_at = now(), last_error = $2 WHERE id = $1', [row.id, error]);
+            round.failed++;
+          } else {
+            await pool.query(
+              'UPDATE notifications SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000), last_error = $2 WHERE id = $1',
+              [row.id, error, backoffMs(row.attempts)]);
+            round.retrying++;
+          }
+          return;
+        }
+        await pool.query('UPDATE notifications SET delivered_at = now(), last_error = NULL WHERE id = $1', [row.id]);
+        round.delivered++;
+      }));
+      // A row whose answer could not be recorded (PostgreSQL gone) is sent again when its lease ends.
+      const lost = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (lost) throw lost.reason;
+      const next = await pool.query<{ ms: string | null }>(NEXT_DUE_SQL);
+      const ms = next.rows[0]?.ms;
+      return { ...round, more: rows.length === size, webhook: true, nextAttemptInMs: ms === null || ms === undefined ? null : Number(ms) };
     },
   };
 }

@@ -4,6 +4,7 @@
  * outbox of notifications they cause — all in one transaction, so a retried activity changes
  * nothing twice.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Pool } from 'pg';
 import { enqueueNotifications, notificationsFor, type OutboxEntry, type Recipients } from './notifications';
 import type { WhistleProjection } from './types';
@@ -58,7 +59,7 @@ export function storable<T>(value: T): T {
  * an action's answer (the newest entries only, `timelineLength` saying how many there are).
  * The row's `view` is kept without its timeline: the timeline is `whistle_events`.
  */
-export async function projectWhistle(pool: Pool, projection: WhistleProjection): Promise<void> {
+export async function projectWhistle(pool: Pool, projection: WhistleProjection, options: { durable?: boolean } = {}): Promise<void> {
   const p = storable(projection);
   const v = p.view;
   const { timeline: _timeline, ...stored } = v as typeof v & { timeline?: unknown };
@@ -73,12 +74,24 @@ export async function projectWhistle(pool: Pool, projection: WhistleProjection):
   const onLost = (err: Error) => { lost = err; };
   client.on('error', onLost);
   try {
-    await client.query('BEGIN');
+    // `durable: false` (the API writing what an update answered, for read-your-writes): the commit
+    // does not wait for the disk. Should PostgreSQL crash within that moment, the workflow's own
+    // projection of the same change, which does wait, writes it again.
+    await client.query(options.durable === false ? 'BEGIN; SET LOCAL synchronous_commit TO OFF' : 'BEGIN');
     // The projection runs inside the workflow task that made the change (a local activity). When
     // that task never completes (its worker killed), the task runs again and projects the same
     // version once more, with its own instants: the later projection of a version is the one the
-    // workflow's history keeps, so the same version overwrites, an older one never does.
-    const applied = await client.query(
+    // workflow's history keeps, so the same version overwrites, an older one never does. The
+    // same version with the same content (the API wrote an action's answer, the workflow projects
+    // it a moment later) is not written again: no row version, no index entries, no WAL.
+    const found = await client.query<{ version: number; view: unknown; rules: unknown; seen_by_departments: string[] }>(
+      'SELECT version, view, rules, seen_by_departments FROM whistles WHERE id = $1 FOR UPDATE', [v.id]);
+    const existing = found.rows[0];
+    const same = existing !== undefined && existing.version === p.version
+      && isDeepStrictEqual(existing.view, JSON.parse(JSON.stringify(stored)))
+      && isDeepStrictEqual(existing.rules, p.rules ? JSON.parse(JSON.stringify(p.rules)) : null)
+      && isDeepStrictEqual(existing.seen_by_departments, p.seenByDepartments);
+    const applied = same ? { rowCount: 1 } : await client.query(
       `INSERT INTO whistles (id, version, status, list, category, urgent, filer_org_id, community_id, street_id, holder,
          department_ids, seen_by_departments, due_at, overdue, filed_at, resolved_at, closed_at, rating, reporter_name, view,
          rules, due_soon, duplicate_of, reports, waiting_org_ids, updated_at)
@@ -112,8 +125,9 @@ export async function projectWhistle(pool: Pool, projection: WhistleProjection):
        RETURNING seq`,
       [v.id, JSON.stringify(p.events.map((e) => ({ ...e, unit_id: e.unit }))), current],
     );
-    if (current) {
-      // Entries past this version's timeline can only come from a task that never completed.
+    if (current && existing?.version === p.version) {
+      // Entries past this version's timeline can only come from a task that never completed, and
+      // that task wrote this very version (a row's version never goes back).
       await client.query('DELETE FROM whistle_events WHERE whistle_id = $1 AND seq > $2', [v.id, timelineLength]);
     }
     // The 验单 receipts of the whistle (table whistle_receipts) are brought up to date by the

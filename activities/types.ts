@@ -93,16 +93,60 @@ export interface HelpActivities {
 export interface DeliveryRound {
   /** Notifications POSTed and acknowledged (2xx) in this round. */
   delivered: number;
-  /** More undelivered notifications were waiting than one batch holds. */
+  /** Notifications refused in this round that will be tried again (backoff). */
+  retrying?: number;
+  /** Notifications refused for the last time in this round: marked failed. */
+  failed?: number;
+  /** As many notifications were due as one batch holds: more may be waiting. */
   more: boolean;
   /** False when no webhook is configured: nothing is sent, rows stay in the outbox. */
   webhook: boolean;
+  /**
+   * In how many ms the next pending notification that may be sent falls due (0: now); null when
+   * none is pending. Absent in rounds recorded before per-notification backoff.
+   */
+  nextAttemptInMs?: number | null;
 }
 
 export interface OutboxActivities {
   /**
-   * Claims up to `batchSize` undelivered notifications, POSTs each to the webhook (signed) and
-   * marks it delivered; throws after the first refusal so Temporal retries with backoff.
+   * Claims up to `batchSize` due notifications (the oldest pending one of each whistle), POSTs
+   * them to the webhook (signed) at once and records each answer: delivered, retried later with
+   * backoff, or failed after the last attempt. Refusals never fail the activity.
    */
   deliverPending(batchSize: number): Promise<DeliveryRound>;
+}
+
+/** What one sweep of personal-data retention did. */
+export interface RetentionSweep {
+  /** Whistles whose reporter's name and phone were erased in this sweep. */
+  erased: number;
+  /** Phone rows of filings that never became a whistle (older than the retention period), deleted. */
+  orphans: number;
+  /** `retention.reporterDays` of the policy the sweep used. */
+  reporterDays: number;
+}
+
+export interface RetentionActivities {
+  /**
+   * Erases the reporter's name and phone of every whistle closed, withdrawn or merged (its
+   * original closed or withdrawn) at least `retention.reporterDays` calendar days ago. Idempotent.
+   */
+  eraseExpiredReporters(): Promise<RetentionSweep>;
+}
+
+export interface PublicationRun {
+  /** Quarters published in this run (oldest first). */
+  published: string[];
+  /** `assessment.publishAfterDays` of the policy the run used. */
+  publishAfterDays: number;
+}
+
+export interface PublicationActivities {
+  /**
+   * 定期验单: publishes, as `system`, every ended quarter whose publication time has come and that
+   * is not published yet (00:00 Asia/Shanghai at the end of the `assessment.publishAfterDays`-th
+   * day after its last day). Idempotent.
+   */
+  publishDueAssessments(): Promise<PublicationRun>;
 }

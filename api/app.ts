@@ -22,6 +22,7 @@ import { WhistleService } from './services/whistles';
 import { HelpService } from './services/help';
 import { BoardService } from './services/board';
 import { AssessmentService } from './services/assessments';
+import { AssessmentPublication } from './services/assessment-publication';
 import { NotificationService } from './services/notifications';
 import { StatsService } from './services/stats';
 import { CatalogueService } from './services/catalogue';
@@ -66,6 +67,7 @@ export interface Services {
   help: HelpService;
   board: BoardService;
   assessments: AssessmentService;
+  publication: AssessmentPublication;
   notifications: NotificationService;
   stats: StatsService;
   catalogue: CatalogueService;
@@ -91,7 +93,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
-    trustProxy: false,
+    // Behind a reverse proxy (TRUST_PROXY), request.ip is the client's address, not the proxy's.
+    trustProxy: deps.config.trustProxy as boolean | string[], // a number of hops is accepted too
     frameworkErrors: open311FrameworkErrors(frameworkErrors),
   }) as unknown as FastifyInstance;
 
@@ -126,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const calendars = new CalendarSource(deps.pool);
   const catalogue = new CatalogueService(deps.pool, directory);
   const idempotency = new IdempotencyKeys(deps.pool);
+  const assessments = new AssessmentService(deps.pool, directory, deps.config.assessmentWeights);
   const services: Services = {
     directory,
     whistles: new WhistleService({
@@ -138,8 +142,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
     help: new HelpService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
     board: new BoardService(deps.pool, directory),
-    assessments: new AssessmentService(deps.pool, directory, deps.config.assessmentWeights),
-    notifications: new NotificationService(deps.pool),
+    assessments,
+    publication: new AssessmentPublication(deps.pool, assessments),
+    notifications: new NotificationService(deps.pool, Boolean(deps.config.webhookUrl)),
     stats: new StatsService(deps.pool),
     catalogue,
     idempotency,
@@ -154,7 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('deps', deps);
 
   await app.register(external, { config: deps.config, rateLimitKey: (request) => credentials.bucketOf(request), rateLimitStore: limits.rateLimitStore() });
-  await app.register(metrics, { pool: deps.pool, calendarCoverage: () => services.calendar.coverage() });
+  await app.register(metrics, { pool: deps.pool, calendarCoverage: () => services.calendar.coverage(), webhook: Boolean(deps.config.webhookUrl) });
   await app.register(etag);
   await app.register(auth, { credentials });
   await app.register(systemRoutes);

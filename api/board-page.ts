@@ -121,6 +121,7 @@ ${board.items.map((item, i) => row(item, i + 1)).join('\n')}
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)} · 长乐区</title>
 <style>${STYLE}</style>
 </head>

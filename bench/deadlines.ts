@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import { createPool } from '../lib/db';
+import { parsePolicy } from '../lib/policy';
 import { createDatabase, spawnService, startWorker, waitForPoller, type Temporal } from './stack';
 import { DEFAULT_CACHED_WORKFLOWS } from '../worker/worker';
 import { startRaw } from './filings';
@@ -97,7 +98,10 @@ export async function benchDeadlines(options: {
   const handleWithinSeconds = Math.ceil(options.deadlines / 20) + 30;
   const burstMs = 10_000;
   const policyFile = path.join(options.dir, 'deadlines-policy.json');
-  fs.writeFileSync(policyFile, JSON.stringify({ street: { handleWithin: { seconds: handleWithinSeconds } } }));
+  const policyJson = { street: { handleWithin: { seconds: handleWithinSeconds } } };
+  fs.writeFileSync(policyFile, JSON.stringify(policyJson));
+  // The filings carry the street stage's plan, as the API's do.
+  const policy = parsePolicy(policyJson);
   const worker = await startWorker(options.dir, options.worker?.name ?? 'worker-deadlines', temporal, database.url, taskQueue,
     { POLICY_FILE: policyFile, ...options.worker?.env }, options.worker?.nodeArgs);
   const pool = createPool(database.url, 2);
@@ -106,7 +110,7 @@ export async function benchDeadlines(options: {
     const load = await runLoad({
       concurrency: 32, count: options.deadlines,
       task: (i) => startRaw(temporal.client, taskQueue, i, undefined,
-        { filedAt: new Date(firstFiling + Math.floor((i * burstMs) / options.deadlines)) }).then(() => undefined),
+        { filedAt: new Date(firstFiling + Math.floor((i * burstMs) / options.deadlines)), policy }).then(() => undefined),
     });
     if (load.failed) throw new Error(`${load.failed} of ${options.deadlines} starts failed: ${load.firstError}`);
     const firstDue = firstFiling + handleWithinSeconds * 1000;

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { CATEGORIES, categoryName } from '../lib/categories';
 import { changleOrgs } from '../lib/seed';
-import type { Filing } from '../workflows/messages';
+import { WorkingCalendar } from '../lib/calendar';
+import { deadlineAfter, durationOf, whistleLimitsOf, type Policy } from '../lib/policy';
+import type { Filing, PlannedDeadline } from '../workflows/messages';
 import { whistleWorkflowId } from '../workflows/messages';
 import * as attrs from '../workflows/search-attributes';
 
@@ -44,9 +46,23 @@ export function filerOf(i: number): { id: string; streetId: string; name: string
   return { id: c.id, streetId: c.parentId!, name: c.name };
 }
 
-/** Starts the i-th whistle straight on Temporal; resolves once the server has recorded the start. */
+const PACKAGE_CALENDAR = new WorkingCalendar();
+
+/** The street stage's deadlines as the API plans them (api/services/whistles.ts), with the packaged calendar. */
+export function streetPlan(policy: Policy, filedAt: Date, urgent: boolean): PlannedDeadline[] {
+  const at = (key: Parameters<typeof durationOf>[1], from: Date) =>
+    ({ key, from: from.toISOString(), at: deadlineAfter(durationOf(policy, key), from, PACKAGE_CALENDAR).toISOString() });
+  const accept = at(urgent ? 'street.acceptWithinUrgent' : 'street.acceptWithin', filedAt);
+  const handle = at('street.handleWithin', filedAt);
+  return [accept, handle, at('center.triageWithin', new Date(handle.at))];
+}
+
+/**
+ * Starts the i-th whistle straight on Temporal; resolves once the server has recorded the start.
+ * With `policy`, the filing carries the street stage's plan and the limits as the API's does.
+ */
 export async function startRaw(client: Client, taskQueue: string, i: number, id = `${randomBytes(8).toString('hex')}`,
-  extra: { startDelay?: number; filedAt?: Date } = {}): Promise<string> {
+  extra: { startDelay?: number; filedAt?: Date; policy?: Policy } = {}): Promise<string> {
   const body = filingBody(i) as { title: string; description: string; category: string; urgent: boolean; location: Record<string, unknown>; reporter: { name: string; phone: string } };
   const filer = filerOf(i);
   const filing: Filing = {
@@ -56,6 +72,9 @@ export async function startRaw(client: Client, taskQueue: string, i: number, id 
     reporter: { name: body.reporter.name },
     filerOrgId: filer.id, filedBy: filer.id, communityId: filer.id, streetId: filer.streetId,
     filedAt: (extra.filedAt ?? new Date()).toISOString(),
+    ...(extra.policy ? {
+      plan: streetPlan(extra.policy, extra.filedAt ?? new Date(), body.urgent), limits: whistleLimitsOf(extra.policy),
+    } : {}),
   };
   await client.workflow.start('whistle', {
     workflowId: whistleWorkflowId(id),

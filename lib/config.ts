@@ -20,6 +20,16 @@ export interface Config {
   /** Webhook that receives notifications; none keeps them in the outbox only. */
   webhookUrl: string | undefined;
   webhookSecret: string;
+  /** Deliveries tried before a notification is marked `failed` (WEBHOOK_MAX_ATTEMPTS). */
+  webhookMaxAttempts: number;
+  /** How long one webhook POST may take before it counts as a failed attempt (WEBHOOK_TIMEOUT_SECONDS). */
+  webhookTimeoutSeconds: number;
+  /**
+   * Fastify's `trustProxy` (TRUST_PROXY): false (the default: the peer address is the client),
+   * true (trust every proxy), a number of hops, or a list of proxy addresses/CIDRs. Behind a
+   * reverse proxy it decides which address `request.ip` (and so the per-address rate limit) sees.
+   */
+  trustProxy: boolean | number | string[];
   /** Requests per minute per account (or per IP for public routes). */
   rateLimitPerMinute: number;
   /** Largest request body in bytes. */
@@ -81,7 +91,10 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
-/** WEBHOOK_URL: an http(s) URL, or unset; in production its secret must be set too. */
+/**
+ * WEBHOOK_URL: an http(s) URL, or unset. In production it must be https (the feedback carries the
+ * reporter's phone) and its secret must be set too.
+ */
 function webhookUrl(env: NodeJS.ProcessEnv, production: boolean): string | undefined {
   const raw = env.WEBHOOK_URL;
   if (raw === undefined || raw === '') return undefined;
@@ -92,6 +105,9 @@ function webhookUrl(env: NodeJS.ProcessEnv, production: boolean): string | undef
     throw new ConfigError(`WEBHOOK_URL must be an http:// or https:// URL, got "${raw}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`WEBHOOK_URL must be an http:// or https:// URL, got "${raw}"`);
+  if (production && url.protocol !== 'https:') {
+    throw new ConfigError('WEBHOOK_URL must be an https:// URL in production: notifications carry the reporter\'s phone');
+  }
   if (production && !env.WEBHOOK_SECRET) throw new ConfigError('WEBHOOK_SECRET must be set in production when WEBHOOK_URL is');
   return raw;
 }
@@ -144,6 +160,25 @@ function sessionTtlHours(env: NodeJS.ProcessEnv): number {
     throw new ConfigError(`SESSION_TTL_HOURS must be a number of hours above 0 (at least one second) and at most 8784, got "${raw}"`);
   }
   return value;
+}
+
+/** TRUST_PROXY: unset/false, true, a whole number of hops, or comma-separated addresses/CIDRs. */
+function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops < 1 || hops > 10) throw new ConfigError(`TRUST_PROXY as a number of hops must be from 1 to 10, got "${raw}"`);
+    return hops;
+  }
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const address = /^(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(?:\/[0-9]{1,3})?$|^(?:loopback|linklocal|uniquelocal)$/;
+  const bad = list.find((entry) => !address.test(entry));
+  if (bad !== undefined || list.length === 0) {
+    throw new ConfigError(`TRUST_PROXY must be false, true, a number of hops or comma-separated proxy addresses/CIDRs, got "${raw}"`);
+  }
+  return list;
 }
 
 function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
@@ -213,6 +248,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keyPepper,
     webhookUrl: webhookUrl(env, production),
     webhookSecret: text(env, 'WEBHOOK_SECRET', 'whistle-dev-webhook-secret'),
+    webhookMaxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 10, 1, 1000),
+    webhookTimeoutSeconds: integer(env, 'WEBHOOK_TIMEOUT_SECONDS', 10, 1, 300),
+    trustProxy: trustProxy(env),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),

@@ -92,10 +92,12 @@ describe('who may read a record', () => {
     ['the street', 'zhanggang'],
     ['a supervisor', 'supervision'],
     ['a department', 'civil'],
-  ])('%s may not (403)', async (_who, as) => {
+  ])('%s may not: 404, the same answer as for an account that is no member (no existence leak)', async (_who, as) => {
     const res = await record(as, 'xianqi-member-2');
-    expect(res.status).toBe(403);
-    expect(res.body.error.code).toBe('forbidden');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+    const none = await record(as, 'nobody-at-all');
+    expect({ status: none.status, body: none.body }).toEqual({ status: res.status, body: res.body });
   });
 
   test.each([

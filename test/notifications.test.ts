@@ -77,6 +77,9 @@ async function notificationsOf(as: string, subjectId: string) {
 }
 
 const posts = (notificationId: string) => received.filter((r) => r.payload.id === notificationId);
+const signed = (r: Received) => ({
+  body: r.raw, timestamp: r.headers[TIMESTAMP_HEADER] as string | undefined, signature: r.headers[SIGNATURE_HEADER] as string | undefined,
+});
 
 describe('delivery to the webhook', () => {
   test('the feedback (反馈) carries the reporter\'s contact to the webhook; no other notification does', async () => {
@@ -102,10 +105,15 @@ describe('delivery to the webhook', () => {
     expect(row.attempts).toBe(1);
     const [post] = posts(row.id);
     expect(post.status).toBe(200);
-    expect(verifySignature(SECRET, post.raw, post.headers[SIGNATURE_HEADER] as string)).toBe(true);
+    expect(verifySignature(SECRET, signed(post))).toBe(true);
     expect(post.headers[SIGNATURE_HEADER]).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(verifySignature('another-secret', post.raw, post.headers[SIGNATURE_HEADER] as string)).toBe(false);
-    expect(verifySignature(SECRET, `${post.raw} `, post.headers[SIGNATURE_HEADER] as string)).toBe(false);
+    expect(verifySignature('another-secret', signed(post))).toBe(false);
+    expect(verifySignature(SECRET, { ...signed(post), body: `${post.raw} ` })).toBe(false);
+    // The timestamp is signed with the body: another one does not verify, nor does an old POST replayed.
+    const ts = post.headers[TIMESTAMP_HEADER] as string;
+    expect(verifySignature(SECRET, { ...signed(post), timestamp: String(Number(ts) + 1) }, { nowSeconds: Number(ts) })).toBe(false);
+    expect(verifySignature(SECRET, signed(post), { nowSeconds: Number(ts) + 301 })).toBe(false);
+    expect(verifySignature(SECRET, signed(post), { nowSeconds: Number(ts) + 299 })).toBe(true);
     const timestamp = Number(post.headers[TIMESTAMP_HEADER]);
     expect(Math.abs(timestamp - Date.now() / 1000)).toBeLessThan(60);
     expect(timestamp).toBe(Math.floor(Date.parse(post.payload.sentAt) / 1000));
@@ -119,7 +127,7 @@ describe('delivery to the webhook', () => {
     expect(posts(row.id)).toHaveLength(1);
   });
 
-  test('a webhook answering 500 is retried by Temporal until it answers 200; then the notification is marked delivered', async () => {
+  test('a webhook answering 500 is tried again after a backoff until it answers 200; then the notification is marked delivered', async () => {
     const id = await file('zhenghe', `${FAIL_ONCE} 郑和路井盖缺失`);
     const row = await eventually(async () => {
       const { rows } = await stack.pool.query(
@@ -129,7 +137,7 @@ describe('delivery to the webhook', () => {
     expect(posts(row.id).map((p) => [p.status, p.payload.attempt])).toEqual([[500, 1], [200, 2]]);
     expect(row.attempts).toBe(2);
     expect(row.last_error).toBeNull();
-    for (const p of posts(row.id)) expect(verifySignature(SECRET, p.raw, p.headers[SIGNATURE_HEADER] as string)).toBe(true);
+    for (const p of posts(row.id)) expect(verifySignature(SECRET, signed(p))).toBe(true);
     await new Promise((r) => setTimeout(r, 1500));
     expect(posts(row.id)).toHaveLength(2);
   });
@@ -149,7 +157,7 @@ describe('delivery to the webhook', () => {
 
   test('without a webhook nothing is sent and the rows stay waiting; starting the loop twice keeps one', async () => {
     const none = createOutboxActivities(stack.pool, null);
-    expect(await none.deliverPending(10)).toEqual({ delivered: 0, more: false, webhook: false });
+    expect(await none.deliverPending(10)).toMatchObject({ delivered: 0, more: false, webhook: false });
     const again = await ensureOutboxDelivery(stack.client, stack.config.taskQueue, { workflowId });
     const first = await stack.client.workflow.getHandle(workflowId).describe();
     expect((await again.describe()).runId).toBe(first.runId);
@@ -158,7 +166,7 @@ describe('delivery to the webhook', () => {
 });
 
 describe('webhook settings', () => {
-  test('WEBHOOK_URL must be http(s); in production it needs WEBHOOK_SECRET', () => {
+  test('WEBHOOK_URL must be http(s); in production it must be https and needs WEBHOOK_SECRET', () => {
     expect(readConfig({ WEBHOOK_URL: 'https://hooks.example.org/whistle' }).webhookUrl).toBe('https://hooks.example.org/whistle');
     expect(readConfig({}).webhookUrl).toBeUndefined();
     expect(() => readConfig({ WEBHOOK_URL: 'ftp://hooks.example.org' })).toThrow(ConfigError);
@@ -166,6 +174,12 @@ describe('webhook settings', () => {
     const production = { NODE_ENV: 'production', API_KEY_PEPPER: 'p', WEBHOOK_URL: 'https://hooks.example.org/whistle' };
     expect(() => readConfig(production)).toThrow(/WEBHOOK_SECRET/);
     expect(readConfig({ ...production, WEBHOOK_SECRET: 's' }).webhookSecret).toBe('s');
+    // Plain http would carry the reporter's phone in clear text.
+    expect(() => readConfig({ ...production, WEBHOOK_SECRET: 's', WEBHOOK_URL: 'http://hooks.example.org/whistle' })).toThrow(/https/);
+    expect(readConfig({ WEBHOOK_URL: 'http://127.0.0.1:9/hook' }).webhookUrl).toBe('http://127.0.0.1:9/hook');
+    expect(readConfig({}).webhookMaxAttempts).toBe(10);
+    expect(readConfig({ WEBHOOK_MAX_ATTEMPTS: '3' }).webhookMaxAttempts).toBe(3);
+    expect(() => readConfig({ WEBHOOK_MAX_ATTEMPTS: '0' })).toThrow(ConfigError);
   });
 });
 
@@ -204,7 +218,8 @@ describe('GET /v1/notifications', () => {
       const n = (await notificationsOf('wuhang', id)).find((x) => x.kind === 'whistle_filed');
       return n?.deliveredAt ? n : undefined;
     }, 20_000, 'the delivered notification in the list');
-    expect(Object.keys(mine).sort()).toEqual(['createdAt', 'deliveredAt', 'id', 'kind', 'message', 'subjectId', 'subjectType']);
+    expect(Object.keys(mine).sort()).toEqual(['createdAt', 'deliveredAt', 'delivery', 'id', 'kind', 'message', 'subjectId', 'subjectType'].sort());
+    expect((mine as unknown as { delivery: unknown }).delivery).toEqual({ status: 'delivered', attempts: 1, lastError: null });
     expect(mine.subjectType).toBe('whistle');
     expect(await notificationsOf('hangcheng', id)).toEqual([]);
     const all = (await stack.call('wuhang', 'GET', '/v1/notifications?limit=100')).body.items as Array<{ id: string }>;

@@ -154,13 +154,15 @@ test(`${REQUESTS} hostile requests from the OpenAPI document: no 5xx, every erro
       }
       byStatus[res.statusCode] = (byStatus[res.statusCode] ?? 0) + 1;
       const where = `${route} ${r.url.slice(0, 120)} [${r.body.kind}] → ${res.statusCode}`;
-      if (res.statusCode >= 500) violations.push(`${where}: ${res.body.slice(0, 200)}`);
+      // Readiness may say 503 (PostgreSQL or Temporal slower than 2 s on a loaded machine): that is its job.
+      const readiness = r.op.path === '/readyz' && res.statusCode === 503;
+      if (res.statusCode >= 500 && !readiness) violations.push(`${where}: ${res.body.slice(0, 200)}`);
       if (res.headers['x-injected'] !== undefined || res.headers['set-cookie'] !== undefined) violations.push(`${where}: injected header came back`);
       if (res.statusCode >= 400) {
         let body: any;
         try { body = JSON.parse(res.body); } catch { body = undefined; }
         const shapeOk = r.op.path.startsWith('/open311/') ? isOpen311Error(r.op.path, res.statusCode, String(res.headers['content-type']), res.body)
-          : body && typeof body === 'object' && Object.keys(body).join() === 'error'
+          : body && typeof body === 'object' && Object.keys(body).join() === (readiness ? 'error,calendar' : 'error')
           && typeof body.error?.message === 'string' && CONTRACT_CODES.includes(body.error?.code)
           && ERROR_STATUS[body.error.code as keyof typeof ERROR_STATUS] === res.statusCode;
         if (!shapeOk) violations.push(`${where}: not the contract error shape: ${res.body.slice(0, 200)}`);

@@ -11,6 +11,7 @@ import { createWorker } from './worker';
 import { ensureOutboxDelivery } from '../activities/outbox';
 import { calendarCoverage, loadImportedYears, logCalendarCoverage, shanghaiDay } from '../lib/calendar';
 import { startPendingCalendarChanges } from '../lib/calendar-import';
+import { ensureSchedules } from '../lib/schedules';
 
 export interface RunningWorker { done: Promise<void>; stop(): Promise<void> }
 
@@ -86,8 +87,11 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
   if (config.webhookUrl) {
     // The outbox delivery loop (one per namespace); starting it again finds the running one.
     const outbox = await ensureOutboxDelivery(client, config.taskQueue);
-    logger.info({ workflowId: outbox.workflowId }, 'notifications go to the webhook');
+    logger.info({ workflowId: outbox.workflowId, maxAttempts: config.webhookMaxAttempts }, 'notifications go to the webhook');
   }
+  // The daily Schedules (retention sweep, assessment publication) run on this worker's task queue.
+  const schedules = await ensureSchedules(client, config.taskQueue);
+  logger.info({ schedules }, 'Temporal Schedules in place');
   // A calendar import whose command died before it handed the change to Temporal.
   for (const change of await startPendingCalendarChanges(pool, client, config.taskQueue)) {
     logger.info({ workflowId: change.workflowId, source: change.source }, 'calendar change handed to the open cases');

@@ -2,7 +2,7 @@
 import v8 from 'node:v8';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { createActivities } from '../activities';
+import { createActivities, webhookSettings } from '../activities';
 import { ConfigError, DEFAULT_CACHED_WORKFLOWS, type Config } from '../lib/config';
 import type { Policy } from '../lib/policy';
 import { loadWorkflowCode } from './bundle';
@@ -13,7 +13,7 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 export interface WorkerDeps {
   config: Pick<Config, 'temporalNamespace' | 'taskQueue' | 'webhookUrl' | 'webhookSecret'>
-    & Partial<Pick<Config, 'workerCachedWorkflows' | 'workflowBundle'>>;
+    & Partial<Pick<Config, 'workerCachedWorkflows' | 'workflowBundle' | 'webhookMaxAttempts' | 'webhookTimeoutSeconds' | 'assessmentWeights'>>;
   connection: NativeConnection;
   pool: Pool;
   policy: Policy;
@@ -53,7 +53,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     activities: createActivities({
       pool: deps.pool,
       policy: deps.policy,
-      webhook: deps.config.webhookUrl ? { url: deps.config.webhookUrl, secret: deps.config.webhookSecret } : null,
+      webhook: webhookSettings(deps.config),
+      assessmentWeights: deps.config.assessmentWeights,
     }),
     ...(deps.identity ? { identity: deps.identity } : {}),
     // Whistles wait on timers for days: the cache is bounded so memory stays flat; a whistle

@@ -3,3 +3,5 @@ export { whistle } from './whistle';
 export { help } from './help';
 export { outboxDelivery } from './outbox-delivery';
 export { calendarChange } from './calendar-change';
+export { reporterRetention } from './reporter-retention';
+export { assessmentPublication } from './assessment-publication';

@@ -206,15 +206,23 @@ export const FAILURE = {
  */
 export interface ActionResult {
   version: number;
-  view: Omit<WhistleView, 'timeline'>;
+  /** The view without its timeline and the filing's own fields, which never change (the read model has them). */
+  view: Omit<WhistleView, 'timeline' | StaticField>;
   rules: WhistleRuleExtras;
   seenByDepartments: string[];
   reporterName: string | null;
-  /** Timeline entries the read model may not have yet, with their units and facts. */
-  events: WhistleProjection['events'];
+  /**
+   * The timeline entries this action added, with their units and facts. An entry whose note is
+   * the text the action's body carried (its NOTE_FIELD) leaves it out (`noteFromBody`): the API
+   * has it already, and the history keeps it once, in the update's input.
+   */
+  events: Array<WhistleProjection['events'][number] & { noteFromBody?: true }>;
   /** How many timeline entries the whistle has in all. */
   timelineLength: number;
 }
+/** The fields of the view that come from the filing and never change. */
+export type StaticField = 'title' | 'description' | 'location' | 'category' | 'urgent';
+export const STATIC_FIELDS: readonly StaticField[] = ['title', 'description', 'location', 'category', 'urgent'];
 export type ActionAnswer = WhistleView | ActionResult;
 
 // Updates: one per action of the contract. Arguments: the actor, the body, and what the API planned.
@@ -255,6 +263,12 @@ export const calendarChangedSignal = defineSignal<[CalendarChange]>('calendarCha
 
 /** What the projection writes to the read model for the current state (`npm run reconcile -- --repair`). */
 export const projectionQuery = defineQuery<WhistleProjection>('projection');
+
+/** The field of each action's body whose text becomes the timeline entry's note. */
+export const NOTE_FIELD = {
+  accept: null, progress: 'note', resolve: 'result', escalate: 'reason', triage: 'note', return: 'reason', urge: 'note',
+  evaluate: 'comment', withdraw: 'reason', 'request-extension': 'reason', 'decide-extension': 'note', merge: 'note',
+} as const;
 
 export const WHISTLE_ACTIONS = [
   'accept', 'progress', 'resolve', 'escalate', 'triage', 'return', 'urge', 'evaluate', 'withdraw',

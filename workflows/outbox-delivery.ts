@@ -1,16 +1,21 @@
 /**
  * The outbox delivery loop: one long-running workflow (id `outbox-delivery`) that hands the
  * notifications outbox to the webhook, round after round. Each round is one activity call that
- * delivers a batch; a refused POST fails the activity and Temporal retries it with backoff, so a
- * webhook that is down is tried again and again without anyone watching. Between rounds the loop
- * pauses a few seconds (longer when no webhook is configured), and it continues as new every few
- * hundred rounds so its history stays short.
+ * tries every notification due now (each with its own attempts and backoff, see
+ * activities/outbox.ts); a refusal is recorded on its notification and never fails the round.
+ * Between rounds the loop sleeps until the next notification falls due, at most a few seconds
+ * (longer when no webhook is configured), and it continues as new every few hundred rounds so
+ * its history stays short.
+ *
+ * Replay: the loop issues the same commands as before per-notification backoff (an activity,
+ * then a timer unless more is waiting); only a timer's duration changed, which Temporal does not
+ * compare on replay, so running loops carry on with the new code.
  */
 import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { OutboxActivities } from '../activities/types';
 
 export interface OutboxDeliveryInput {
-  /** Pause between rounds when the outbox is drained (default 5 seconds). */
+  /** Longest pause between rounds when nothing is due (default 5 seconds). */
   pauseSeconds?: number;
   /** Pause when no webhook is configured (default 60 seconds). */
   idleSeconds?: number;
@@ -20,11 +25,15 @@ export interface OutboxDeliveryInput {
   roundsPerRun?: number;
 }
 
+/** Shortest pause between two rounds, so a notification due "now" never spins the loop. */
+const MIN_PAUSE_MS = 100;
+
 const { deliverPending } = proxyActivities<OutboxActivities>({
-  // A batch of 20 POSTs of at most 10 seconds each.
+  // One round: its POSTs run at once, each within the webhook timeout (10 s by default).
   startToCloseTimeout: '5 minutes',
+  // Only PostgreSQL failures fail a round; refusals of the webhook are recorded per notification.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  summary: 'deliver pending notifications to the webhook',
+  summary: 'deliver due notifications to the webhook',
 });
 
 export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<void> {
@@ -35,7 +44,10 @@ export async function outboxDelivery(input: OutboxDeliveryInput = {}): Promise<v
   for (let round = 0; round < rounds && !workflowInfo().continueAsNewSuggested; round++) {
     const done = await deliverPending(batchSize);
     if (!done.webhook) await sleep(idle);
-    else if (!done.more) await sleep(pause);
+    else if (!done.more) {
+      const next = done.nextAttemptInMs;
+      await sleep(next === undefined || next === null ? pause : Math.min(Math.max(next, MIN_PAUSE_MS), pause));
+    }
   }
   await continueAsNew<typeof outboxDelivery>(input);
 }

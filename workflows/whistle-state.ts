@@ -111,21 +111,28 @@ export function ruleExtrasOf(w: WhistleState): WhistleRuleExtras {
   return { secondRound: true, extensionsLeft: Math.max(0, w.limits.maxExtensions - w.extensionsApproved), merged: w.merged.map((m) => ({ ...m })) };
 }
 
-/** What the read model holds for the current state (the projection's input, the `projection` query). */
-export function projectionOf(w: WhistleState, filing: Filing): WhistleProjection {
+/**
+ * What the read model holds for the current state (the `projection` query), or, from `fromSeq`
+ * on, what the projection writes of it: the row, and the timeline entries it has not written
+ * before (earlier entries never change once their task is recorded).
+ */
+export function projectionOf(w: WhistleState, filing: Filing, fromSeq = 1): WhistleProjection {
   return {
     version: w.version, view: viewOf(w, filing), seenByDepartments: [...w.seenByDepartments],
-    reporterName: filing.reporter?.name ?? null, events: [...w.events], rules: ruleExtrasOf(w), timelineLength: w.events.length,
+    reporterName: filing.reporter?.name ?? null, events: w.events.filter((e) => e.seq >= fromSeq), rules: ruleExtrasOf(w),
+    timelineLength: w.events.length,
   };
 }
 
 /** An action's answer: the state without its timeline, and the entries from `fromSeq` on. */
-export function actionResultOf(w: WhistleState, filing: Filing, fromSeq: number): ActionResult {
-  const { timeline: _timeline, ...view } = viewOf(w, filing);
+export function actionResultOf(w: WhistleState, filing: Filing, fromSeq: number, bodyNote: string | null = null): ActionResult {
+  const { timeline: _timeline, title: _t, description: _d, location: _l, category: _c, urgent: _u, ...view } = viewOf(w, filing);
   return {
     version: w.version, view, rules: ruleExtrasOf(w), seenByDepartments: [...w.seenByDepartments],
     reporterName: filing.reporter?.name ?? null,
-    events: w.events.filter((e) => e.seq >= fromSeq), timelineLength: w.events.length,
+    events: w.events.filter((e) => e.seq >= fromSeq)
+      .map((e) => (bodyNote !== null && e.note === bodyNote ? { ...e, note: null, noteFromBody: true as const } : e)),
+    timelineLength: w.events.length,
   };
 }
 

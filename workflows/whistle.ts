@@ -32,7 +32,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { DeadlineActivities, PolicyKeyName, WhistleActivities } from '../activities/types';
 import {
   acceptUpdate, calendarChangedSignal, decideExtensionUpdate, escalateSignal, escalateUpdate, evaluateUpdate, filedUpdate,
-  mergedInSignal, mergeUpdate, progressUpdate, projectionQuery, requestExtensionUpdate, resolveUpdate, returnUpdate,
+  mergedInSignal, mergeUpdate, NOTE_FIELD, progressUpdate, projectionQuery, requestExtensionUpdate, resolveUpdate, returnUpdate,
   triageUpdate, urgeUpdate, viewQuery, whistleWorkflowId, withdrawUpdate,
   type ActionAnswer, type ActionPlan, type ActionResult, type Actor, type DepartmentStatus, type Filing, type MergedIn, type PlannedDeadline,
   type WhistleAction, type WhistleView,
@@ -89,9 +89,9 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   // ---- state -------------------------------------------------------------------------------
   const w: WhistleState = newWhistle(filing, Date.now());
   const iso = (ms: number) => new Date(ms).toISOString();
-  /** The version and the timeline entries the workflow's own projection has written. */
+  /** The version, and how many timeline entries, the workflow's own projection has written. */
   let published = 0;
-  let publishedEvents = 0;
+  let projectedEvents = 0;
   /** A change the API will not write (a deadline, a signal): project it now, not a moment later. */
   let urgent = true;
   /** Set while an update handler runs: its changes reach the read model through the API. */
@@ -149,12 +149,12 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
 
   // ---- publishing: read model, notifications, search attributes, UI details ---------------
   async function publish(): Promise<void> {
-    const target = projectionOf(w, filing);
+    const target = projectionOf(w, filing, projectedEvents + 1);
     showInTemporal();
     urgent = false;
     spent(await projectWhistle(target));
     published = Math.max(published, target.version);
-    publishedEvents = Math.max(publishedEvents, target.events.length);
+    projectedEvents = Math.max(projectedEvents, target.timelineLength ?? 0);
   }
 
   /** What operators see in the Temporal UI: the search attributes (only what changed is sent) and the current details. */
@@ -234,9 +234,17 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     if (warn && main) armWarning();
   }
 
+  /** A deadline that can no longer matter leaves the stage (its timer goes; a calendar change leaves it alone). */
+  function dropDeadline(d: Deadline) {
+    const i = stage.deadlines.indexOf(d);
+    if (i >= 0) stage.deadlines.splice(i, 1);
+  }
+
   /** The holder changes (a transition): the stage's extension and warning are over. */
-  function leaveStage() {
-    w.extension = null;
+  function leaveStage(keepLapsed = false) {
+    if (w.extension?.status === 'requested') w.extension.status = 'lapsed';
+    // A request that lapsed when its deadline passed stays to be seen where the deadline sent the whistle.
+    if (!(keepLapsed && w.extension?.status === 'lapsed')) w.extension = null;
     w.extensionsApproved = 0;
     w.dueSoon = false;
   }
@@ -396,7 +404,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   /** To the center: escalated (by the street, a supervisor or the deadline), reopened, or returned by a department. */
   function toCenter(actor: string, type: 'escalated' | 'deadline_escalation' | 'reopened' | 'returned', reason: string,
     unit: string, data: Record<string, unknown>) {
-    leaveStage();
+    leaveStage(type === 'deadline_escalation');
     w.status = 'escalated';
     w.holder = 'center';
     w.overdue = false;
@@ -452,6 +460,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     change: (actor: Actor, body: B, plan?: ActionPlan) => void,
     extra?: (actor: Actor, body: Record<string, unknown>, plan?: ActionPlan) => Refusal | null) {
     setHandler(def, (actor: Actor, body: B, plan?: ActionPlan): ActionResult => {
+      const before = w.events.length;
       inUpdate = true;
       try {
         change(actor, body, plan);
@@ -459,9 +468,12 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
         inUpdate = false;
       }
       // The read model gets the change through the API now and the projection a moment later;
-      // operators' search attributes follow at once.
+      // operators' search attributes follow at once. The answer carries this action's entries
+      // only: it is kept in the history, so it must not grow with the timeline.
       showInTemporal();
-      return actionResultOf(w, filing, publishedEvents + 1);
+      const field = NOTE_FIELD[action];
+      const note = field ? (body as Record<string, unknown> | undefined)?.[field] : undefined;
+      return actionResultOf(w, filing, before + 1, typeof note === 'string' ? note : null);
     }, { validator: validate(action, extra) });
   }
 
@@ -483,6 +495,8 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
       record('accepted', actor.accountId, null, dept.id, { onTime });
     }
     lastProgressAt = Date.now();
+    // Everyone has reported in (报到): the acceptance deadline is no longer pending.
+    if (stage.accept && !w.departments.some((d) => d.status === 'dispatched')) dropDeadline(stage.accept);
   });
 
   onAction(progressUpdate, 'progress', (actor, body) => {
@@ -564,7 +578,6 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   });
 
   onAction(withdrawUpdate, 'withdraw', (actor, body) => {
-    if (w.extension?.status === 'requested') w.extension.status = 'lapsed';
     end('withdrawn');
     record('withdrawn', actor.accountId, body.reason, w.streetId);
   });

@@ -10,6 +10,10 @@
  *   cached for a few seconds, so many scrapers do not mean many queries;
  * - `whistle_calendar_covered_days_ahead` — days after today through which the official holiday
  *   schedule is known (package or operators' import); alert below 60 (docs/OPERATIONS.md §6);
+ * - `whistle_notifications{status="pending"|"failed"}` — notifications waiting for the webhook and
+ *   notifications it refused WEBHOOK_MAX_ATTEMPTS times (alert on failed > 0; `npm run
+ *   notifications -- retry` queues them again); counted over partial indexes, cached like the
+ *   caseload; only with WEBHOOK_URL set (without it nothing is delivered, so nothing is pending);
  * - the process's own metrics (CPU, memory, event loop lag, GC) from prom-client.
  *
  * Each app has its own registry: several apps in one process (tests) never collide.
@@ -27,32 +31,43 @@ const OPEN_STATUSES = ['filed', 'street_handling', 'escalated', 'dispatched', 'd
 
 export interface MetricsOptions {
   pool: Pool;
+  /** A webhook is configured: notifications are delivered, so pending and failed ones are counted. */
+  webhook?: boolean;
   /** How long the read-model counts are reused between scrapes (ms). */
   cacheMs?: number;
   /** The holiday calendar's coverage (the calendar service's); without it, no calendar gauge. */
   calendarCoverage?: () => Promise<{ daysAhead: number }>;
 }
 
-interface Caseload { byStatus: Map<string, number>; overdue: number; overdueByHolder: Map<string, number> }
+interface Caseload {
+  byStatus: Map<string, number>; overdue: number; overdueByHolder: Map<string, number>;
+  notifications: { pending: number; failed: number } | null;
+}
 
 /** Reads the caseload from PostgreSQL at most once per `cacheMs`; keeps the last answer when it cannot. */
-function caseloadReader(pool: Pool, cacheMs: number, onError: (err: unknown) => void) {
+function caseloadReader(pool: Pool, cacheMs: number, webhook: boolean, onError: (err: unknown) => void) {
   let last: Caseload | undefined;
   let readAt = 0;
   let pending: Promise<Caseload | undefined> | undefined;
 
   async function read(): Promise<Caseload> {
-    const [statuses, holders] = await Promise.all([
+    const [statuses, holders, notifications] = await Promise.all([
       pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM whistles GROUP BY status'),
       pool.query<{ holder: string | null; n: number }>(
         'SELECT holder, count(*)::int AS n FROM whistles WHERE overdue AND status = ANY($1::text[]) GROUP BY holder',
         [OPEN_STATUSES]),
+      webhook
+        ? pool.query<{ pending: number; failed: number }>(
+          `SELECT (SELECT count(*) FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL)::int AS pending,
+                  (SELECT count(*) FROM notifications WHERE failed_at IS NOT NULL)::int AS failed`)
+        : Promise.resolve(null),
     ]);
     const overdueByHolder = new Map(holders.rows.map((r) => [r.holder ?? 'none', r.n]));
     return {
       byStatus: new Map(statuses.rows.map((r) => [r.status, r.n])),
       overdue: [...overdueByHolder.values()].reduce((a, b) => a + b, 0),
       overdueByHolder,
+      notifications: notifications ? notifications.rows[0] : null,
     };
   }
 
@@ -64,7 +79,7 @@ function caseloadReader(pool: Pool, cacheMs: number, onError: (err: unknown) => 
   };
 }
 
-export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs = 5000, calendarCoverage }) => {
+export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs = 5000, calendarCoverage, webhook = false }) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -83,7 +98,7 @@ export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs =
     registers: [registry],
   });
 
-  const caseload = caseloadReader(pool, cacheMs, (err) => app.log.warn({ err }, 'metrics: the read model did not answer; reporting the last counts'));
+  const caseload = caseloadReader(pool, cacheMs, webhook, (err) => app.log.warn({ err }, 'metrics: the read model did not answer; reporting the last counts'));
   new Gauge({
     name: 'whistle_whistles',
     help: 'Whistles in the read model by status',
@@ -127,6 +142,18 @@ export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs =
       },
     });
   }
+  new Gauge({
+    name: 'whistle_notifications',
+    help: 'Notifications waiting for the webhook (pending) and refused WEBHOOK_MAX_ATTEMPTS times (failed); only with WEBHOOK_URL',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const c = await caseload();
+      if (!c?.notifications) return;
+      this.set({ status: 'pending' }, c.notifications.pending);
+      this.set({ status: 'failed' }, c.notifications.failed);
+    },
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     const labels = {

@@ -5,6 +5,7 @@ import { requireRole } from '../plugins/auth';
 import { authed, errors } from '../schemas/common';
 import { Assessment, AssessmentQuery } from '../schemas/supervision';
 import { assessmentCsv } from '../services/assessments';
+import { quarterOf } from '../../lib/calendar';
 
 export default async function assessmentRoutes(app: FastifyInstance) {
   app.get('/assessments', {
@@ -13,7 +14,10 @@ export default async function assessmentRoutes(app: FastifyInstance) {
       tags: ['supervision'],
       summary: '验单: one row per street and department for a quarter (center, supervisors)',
       description: 'Each item counts in the quarter in which the unit received it (Asia/Shanghai). ' +
-        '`format=csv` gives the same rows as CSV (UTF-8 with BOM). Formulas and weights: docs/ASSESSMENT.md.',
+        'Once a quarter is published (定期验单: 00:00 Asia/Shanghai at the end of the assessment.publishAfterDays-th day ' +
+        'after its last day, or by hand), its published figures are returned unchanged with `publishedAt`; `live=true` ' +
+        'computes them again from today\'s data. `format=csv` gives the same rows as CSV (UTF-8 with BOM; the header ' +
+        '`X-Assessment-Published-At` carries publishedAt when set). Formulas and weights: docs/ASSESSMENT.md.',
       ...authed, querystring: AssessmentQuery, produces: ['application/json', 'text/csv'],
       response: {
         200: {
@@ -26,14 +30,19 @@ export default async function assessmentRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     requireRole(request, 'center', 'supervisor');
     const q = request.query as AssessmentQuery;
-    const assessment = await app.services.assessments.quarter(q.quarter);
+    const quarter = q.quarter ?? quarterOf(new Date());
+    const published = q.live ? null : await app.services.publication.published(quarter);
+    const assessment = published?.assessment ?? await app.services.assessments.quarter(quarter);
+    const publishedAt = published?.publishedAt ?? null;
     if (q.format === 'csv') {
+      if (publishedAt) reply.header('x-assessment-published-at', publishedAt);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="assessment-${assessment.quarter}.csv"`)
         .header('cache-control', 'no-store')
         .send(assessmentCsv(assessment));
     }
-    return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(assessment);
+    return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8')
+      .send({ ...assessment, publishedAt, live: !published });
   });
 }

@@ -8,9 +8,9 @@ export default async function memberRoutes(app: FastifyInstance) {
 
   app.get('/:id/record', {
     schema: {
-      tags: ['help'], operationId: 'getMemberRecord', summary: "A party member's record: services done, no-shows, ratings (the member, its community, the center)",
+      tags: ['help'], operationId: 'getMemberRecord', summary: "A party member's record: services done, no-shows, ratings (the member, its community, the center; 404 for anyone else)",
       ...authed, params: MemberIdParam,
-      response: { 200: { ...MemberRecord, description: 'Services done, no-shows and ratings of the member' }, ...errors('unauthenticated', 'forbidden', 'not_found') },
+      response: { 200: { ...MemberRecord, description: 'Services done, no-shows and ratings of the member' }, ...errors('unauthenticated', 'not_found') },
     },
   }, async (request) => app.services.help.memberRecord(request.account!, (request.params as { id: string }).id));
 }

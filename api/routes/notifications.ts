@@ -8,7 +8,7 @@ export default async function notificationRoutes(app: FastifyInstance) {
     onRequest: app.authenticate,
     schema: {
       tags: ['supervision'], operationId: 'listNotifications',
-      summary: 'Notifications for the caller\'s organisation, newest first; deliveredAt is null while waiting',
+      summary: 'Notifications for the caller\'s organisation that its role may see, newest first, with their delivery',
       ...authed, querystring: NotificationQuery,
       response: { 200: { ...NotificationPage, description: 'Notifications sent to or waiting for the caller\'s organisation' }, ...errors('unauthenticated') },
     },

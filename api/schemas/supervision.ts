@@ -41,7 +41,7 @@ export const BoardItem = Type.Object({
   outcome: Nullable(Type.String({ enum: ['solved', 'explained'] })),
   rating: Nullable(Type.String({ enum: [...RATINGS] })),
   ratingName: Nullable(Type.String({ description: '满意 / 基本满意 / 不满意' })),
-  reporter: Nullable(Type.Object({ name: Type.String({ description: 'first character and *: 李大爷 → 李*' }) })),
+  reporter: Nullable(Type.Object({ name: Type.String({ description: 'first character and *: 李大爷 → 李*; `*` alone once the retention period erased the reporter' }) })),
   reports: Type.Integer({ minimum: 1, description: '重复件合并: how many reports of this problem were merged into this one (1 + duplicates)' }),
 });
 export type BoardItem = Static<typeof BoardItem>;
@@ -67,6 +67,10 @@ export const AssessmentQuery = Type.Object({
     pattern: '^2[0-9]{3}-Q[1-4]$', description: 'YYYY-Qn in Asia/Shanghai; default the current quarter', examples: ['2026-Q4'],
   })),
   format: Type.Optional(Type.String({ enum: ['json', 'csv'], default: 'json' })),
+  live: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'true: today\'s computation, also for a published quarter (whose published figures never change)',
+  })),
 }, { additionalProperties: false });
 export type AssessmentQuery = Static<typeof AssessmentQuery>;
 
@@ -105,6 +109,11 @@ export const Assessment = Type.Object({
   to: Instant,
   weights: Type.Object({ response: Type.Number(), resolution: Type.Number(), onTime: Type.Number(), satisfaction: Type.Number() }),
   items: Type.Array(AssessmentRow, { description: 'one row per street and department, streets first' }),
+  publishedAt: Nullable(Type.String({
+    format: 'date-time',
+    description: 'when these figures were published (定期验单); null for a computation of today (a quarter not yet published, or live=true)',
+  })),
+  live: Type.Boolean({ description: 'true: computed now from today\'s data; false: the published figures, unchanged since publishedAt' }),
 }, { description: 'Formulas: docs/ASSESSMENT.md' });
 
 // ---- notifications --------------------------------------------------------------------------
@@ -124,6 +133,15 @@ export const NotificationPage = Type.Object({
     message: Type.String(),
     createdAt: Instant,
     deliveredAt: Nullable(Instant),
+    delivery: Type.Object({
+      status: Type.String({
+        enum: ['pending', 'delivered', 'failed', 'inbox'],
+        description: 'pending: waiting for its next attempt; delivered: the webhook answered 2xx; failed: refused ' +
+          'WEBHOOK_MAX_ATTEMPTS times (npm run notifications -- retry queues it again); inbox: no WEBHOOK_URL, read through the API only',
+      }),
+      attempts: Type.Integer({ minimum: 0, description: 'POSTs made so far (from zero again after a retry)' }),
+      lastError: Nullable(Type.String({ description: 'why the last attempt failed' })),
+    }),
   })),
   nextCursor: Nullable(Type.String()),
 });

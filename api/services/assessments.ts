@@ -142,6 +142,7 @@ function csvField(value: string | number | null): string {
 /** The assessment as CSV: a BOM (so Excel reads UTF-8 Chinese names), a header row, CRLF lines. */
 export function assessmentCsv(a: Assessment): string {
   const lines = [ASSESSMENT_COLUMNS.join(',')];
-  for (const row of a.items) lines.push(ASSESSMENT_COLUMNS.map((k) => csvField(row[k])).join(','));
+  // A quarter published before a column existed has no value for it: an empty cell.
+  for (const row of a.items) lines.push(ASSESSMENT_COLUMNS.map((k) => csvField(row[k] ?? null)).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

@@ -2,7 +2,8 @@
  * 公示栏: the public notice board of a community — its resolved and closed whistles with the
  * handling units and results, for anyone to read. Only what a notice board shows leaves here:
  * no description, address or comment, the reporter's name masked (李大爷 → 李*), and never a
- * phone (the read model does not even hold one).
+ * phone (the read model does not even hold one). Once the retention period has erased the
+ * reporter (activities/retention.ts), the board shows `*` alone.
  */
 import type { Pool } from 'pg';
 import { categoryName } from '../../lib/categories';
@@ -21,9 +22,17 @@ export function maskName(name: string | null | undefined): string | null {
   return first ? `${first}*` : null;
 }
 
+/** The reporter as the board shows it: the masked name, `*` once erased, null when none was given. */
+function reporterOnBoard(r: Pick<Row, 'reporter_name' | 'reporter_erased'>): BoardItem['reporter'] {
+  const masked = maskName(r.reporter_name);
+  if (masked) return { name: masked };
+  return r.reporter_erased ? { name: '*' } : null;
+}
+
 interface Row {
   id: string; status: 'resolved' | 'closed'; list: List | null; category: string; street_id: string;
   filed_at: Date; resolved_at: Date | null; closed_at: Date | null; rating: Rating | null; reporter_name: string | null;
+  reporter_erased: boolean;
   posted_at: Date; title: string; result: string | null; outcome: 'solved' | 'explained' | null;
   departments: Array<{ id: string; lead: boolean; status: string }> | null;
   reports: number;
@@ -51,6 +60,7 @@ export class BoardService {
     params.push(limit + 1);
     const { rows } = await this.pool.query<Row>(
       `SELECT id, status, list, category, street_id, filed_at, resolved_at, closed_at, rating, reporter_name,
+              reporter_erased_at IS NOT NULL AS reporter_erased,
               COALESCE(resolved_at, filed_at) AS posted_at, view->>'title' AS title, view->>'result' AS result,
               view->>'outcome' AS outcome, view->'departments' AS departments, reports
          FROM whistles
@@ -80,7 +90,7 @@ export class BoardService {
         outcome: r.outcome,
         rating: r.rating,
         ratingName: r.rating ? RATING_NAMES[r.rating] ?? r.rating : null,
-        reporter: r.reporter_name && maskName(r.reporter_name) ? { name: maskName(r.reporter_name)! } : null,
+        reporter: reporterOnBoard(r),
         reports: r.reports ?? 1,
       })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.posted_at, last.id) : null,

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { HttpError, forbidden, invalid, notFound, type ErrorCode } from '../errors';
+import { HttpError, invalid, notFound, type ErrorCode } from '../errors';
 import {
   cancelUpdate, checkInUpdate, claimUpdate, completeUpdate, confirmUpdate, helpViewQuery, helpWorkflowId, postedUpdate,
   verifyUpdate, type HelpAction, type HelpPosting, type HelpView,
@@ -185,16 +185,17 @@ export class HelpService {
 
   /**
    * A party member's record: requests taken, services done, no-shows and ratings. Seen by the
-   * member, its community (or a compound of it) and the center; 404 when no such member.
+   * member, its community (or a compound of it) and the center. Anyone else gets the same 404 as
+   * for an id that is no member at all, so the answer never tells which accounts exist.
    */
   async memberRecord(account: Account, memberId: string): Promise<MemberRecord> {
     const { rows: found } = await this.pool.query<{ id: string; role: string; org_id: string; name: string }>(
       'SELECT id, role, org_id, name FROM accounts WHERE id = $1', [memberId]);
     const member = found[0];
-    if (!member || member.role !== 'member') throw notFound('member not found');
     const callerCommunity = account.role === 'community' ? (await this.directory.communityOf(account.orgId))?.id : undefined;
-    const allowed = account.id === member.id || account.role === 'center' || callerCommunity === member.org_id;
-    if (!allowed) throw forbidden("only the member, the member's community and the center may see this record");
+    const allowed = member?.role === 'member'
+      && (account.id === member.id || account.role === 'center' || callerCommunity === member.org_id);
+    if (!member || !allowed) throw notFound('member not found', '没有找到该党员的服务记录');
 
     const { rows: counts } = await this.pool.query<{ type: string; n: number }>(
       `SELECT type, count(*)::int AS n FROM help_events WHERE subject_id = $1 AND type = ANY($2::text[]) GROUP BY type`,

@@ -15,7 +15,7 @@ import { projectWhistle } from '../../activities/read-model';
 import type { WhistleEvent } from '../../activities/types';
 import { HttpError, forbidden, invalid, notFound, type ErrorCode } from '../errors';
 import {
-  projectionQuery, viewQuery, whistleWorkflowId,
+  NOTE_FIELD, projectionQuery, STATIC_FIELDS, viewQuery, whistleWorkflowId,
   type ActionAnswer, type ActionPlan, type ActionResult, type Actor, type Filing, type PlannedDeadline, type WhistleAction,
   type WhistleRuleExtras, type WhistleView,
 } from '../../workflows/messages';
@@ -186,7 +186,8 @@ export class WhistleService {
           'INSERT INTO whistle_reporters (whistle_id, name, phone) VALUES ($1, $2, $3) ON CONFLICT (whistle_id) DO NOTHING',
           [filing.id, reporter.name, reporter.phone]);
       }
-      await projectWhistle(this.pool, projectionOf(newWhistle(filing, Date.parse(filing.filedAt!)), filing));
+      // Not waiting for the disk: the workflow's first task projects the same version durably.
+      await projectWhistle(this.pool, projectionOf(newWhistle(filing, Date.parse(filing.filedAt!)), filing), { durable: false });
     } catch (err) {
       // The workflow exists and projects itself; only the phone would be missing for the feedback.
       this.deps.logger.error({ err, whistleId: filing.id }, 'the filing could not be written to the read model');
@@ -229,13 +230,40 @@ export class WhistleService {
       }
       return mapUpdateFailure(err);
     }
-    if (isActionResult(answer)) await this.writeAnswer(id, answer);
     try {
+      if (isActionResult(answer) && row) {
+        // The write and the read of the timeline before this action's entries, side by side.
+        const [, view] = await Promise.all([this.writeAnswer(row, action, body, answer), this.answeredView(account, row, action, body, answer)]);
+        if (view) return view;
+      }
       return await this.view(account, id);
     } catch {
       // PostgreSQL went away after the action: the workflow's own view is the answer.
       return this.fromWorkflow(account, id);
     }
+  }
+
+  /**
+   * The caller's view right after an action: the filing's fields from the row, the rest from the
+   * update's answer, the timeline from the read model up to this action's entries and then those.
+   * Undefined when the read model lacks an entry before them (a deadline's, being written): the
+   * caller then gets the read model's view once the answer is in.
+   */
+  private async answeredView(account: Account, row: Row, action: WhistleAction, body: Record<string, unknown>,
+    answer: ActionResult): Promise<WhistleView | undefined> {
+    const first = answer.events[0]?.seq ?? answer.timelineLength + 1;
+    const { rows } = await this.pool.query<{ at: Date; type: string; actor: string; note: string | null }>(
+      'SELECT at, type, actor, note FROM whistle_events WHERE whistle_id = $1 AND seq < $2 ORDER BY seq', [row.view.id, first]);
+    if (rows.length !== first - 1) return undefined;
+    const field = NOTE_FIELD[action];
+    const note = field && typeof body[field] === 'string' ? body[field] as string : null;
+    const timeline = [
+      ...rows.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actor, note: e.note })),
+      ...answer.events.map((e) => ({ at: e.at, type: e.type, actor: e.actor, note: e.noteFromBody ? note : e.note })),
+    ];
+    const statics = Object.fromEntries(STATIC_FIELDS.map((k) => [k, row.view[k]]));
+    const view = { ...statics, ...answer.view, timeline } as unknown as WhistleView;
+    return this.callerView(account, view, ruleStateFrom(view, answer.seenByDepartments, answer.rules));
   }
 
   /** What the read model can tell before asking the workflow: not found, and second-round actions on first-round whistles. */
@@ -309,17 +337,26 @@ export class WhistleService {
     }
   }
 
-  /** The action's answer into the read model, at once (version-guarded: a newer projection is never undone). */
-  private async writeAnswer(id: string, answer: ActionResult) {
+  /**
+   * The action's answer into the read model, at once (version-guarded: a newer projection is never
+   * undone): the filing's fields from the row, the notes the answer left out from the body sent.
+   * Without a row (the filing's write failed) the workflow's own projection writes it a moment later.
+   */
+  private async writeAnswer(row: Row | null, action: WhistleAction, body: Record<string, unknown>, answer: ActionResult) {
+    if (!row) return;
+    const field = NOTE_FIELD[action];
+    const note = field && typeof body[field] === 'string' ? body[field] as string : null;
+    const statics = Object.fromEntries(STATIC_FIELDS.map((k) => [k, row.view[k]]));
     try {
       await projectWhistle(this.pool, {
-        version: answer.version, view: { ...answer.view, timeline: [] } as WhistleView, seenByDepartments: answer.seenByDepartments,
-        reporterName: answer.reporterName, events: answer.events as WhistleEvent[], rules: answer.rules,
-        timelineLength: answer.timelineLength,
-      });
+        version: answer.version, view: { ...statics, ...answer.view, timeline: [] } as unknown as WhistleView,
+        seenByDepartments: answer.seenByDepartments, reporterName: answer.reporterName,
+        events: answer.events.map(({ noteFromBody, ...e }) => (noteFromBody ? { ...e, note } : e)) as WhistleEvent[],
+        rules: answer.rules, timelineLength: answer.timelineLength,
+      }, { durable: false });
     } catch (err) {
       // The workflow projects it a moment later itself.
-      this.deps.logger.warn({ err, whistleId: id }, 'an action\'s answer could not be written to the read model');
+      this.deps.logger.warn({ err, whistleId: row.view.id }, 'an action\'s answer could not be written to the read model');
     }
   }
 

@@ -5,7 +5,7 @@
 # Idempotent: safe at every `docker compose up`. POSIX sh (also runs under bash).
 #
 # Env: TEMPORAL_ADDRESS (temporal:7233), TEMPORAL_NAMESPACE (default),
-#      TEMPORAL_NAMESPACE_RETENTION (720h, used only when creating),
+#      TEMPORAL_NAMESPACE_RETENTION (720h = 30 days, set at every run),
 #      TEMPORAL_SETUP_WAIT_SECONDS (180, per phase).
 set -eu
 
@@ -25,6 +25,7 @@ Category:Keyword
 DueAt:Datetime
 Overdue:Bool
 HelpStatus:Keyword
+WhistleDueSoon:Bool
 '
 
 log() { printf 'temporal-setup: %s\n' "$*"; }
@@ -52,9 +53,13 @@ until tcli operator cluster health >/dev/null 2>&1; do
 done
 log "frontend at $ADDRESS is serving"
 
-# 2. Namespace.
+# 2. Namespace, with its retention period: 30 days (720h) after a workflow
+#    closes, its history — which holds the reporter's name — is removed. An
+#    existing namespace is brought to the retention asked for, every run.
 if tcli operator namespace describe --namespace "$NAMESPACE" >/dev/null 2>&1; then
-  log "namespace $NAMESPACE exists"
+  log "namespace $NAMESPACE exists; setting its retention to $RETENTION"
+  out=$(tcli operator namespace update --namespace "$NAMESPACE" --retention "$RETENTION" 2>&1) ||
+    die "cannot set the retention of namespace $NAMESPACE: $out"
 else
   log "creating namespace $NAMESPACE (retention $RETENTION)"
   if ! out=$(tcli operator namespace create --namespace "$NAMESPACE" --retention "$RETENTION" 2>&1); then

@@ -221,6 +221,8 @@ export interface ServiceProcess {
   kill(): Promise<void>;
   /** SIGTERM (graceful), then SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** Where its output goes. */
+  logFile: string;
 }
 
 export interface ServiceOptions {
@@ -253,6 +255,7 @@ export function spawnService(options: ServiceOptions): ServiceProcess {
   };
   return {
     kind: options.kind,
+    logFile: options.logFile,
     child,
     exited,
     get alive() { return alive; },
@@ -294,7 +297,10 @@ export async function waitForWorker(client: Client, taskQueue: string, known: Se
 export async function waitForApi(baseUrl: string, service?: ServiceProcess, ms = 120_000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
-    if (service && !service.alive) throw new Error('the API process exited while starting');
+    if (service && !service.alive) {
+      const tail = fs.existsSync(service.logFile) ? fs.readFileSync(service.logFile, 'utf8').trim().split('\n').slice(-5).join('\n') : '';
+      throw new Error(`the API process exited while starting; its last lines:\n${tail}`);
+    }
     try {
       const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return;
