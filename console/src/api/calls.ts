@@ -142,12 +142,11 @@ export const memberRecord = (id: string): Promise<MemberRecord> => ok(api.GET('/
 // ---- supervision ----------------------------------------------------------------------------
 
 export const assessment = (quarter: string, live: boolean): Promise<Assessment> =>
-  ok(api.GET('/v1/assessments', { params: { query: { quarter, ...(live ? { live: 'true' } : {}) } as never } })) as Promise<Assessment>;
+  ok(api.GET('/v1/assessments', { params: { query: { quarter, ...(live ? { live: true } : {}) } } })) as Promise<Assessment>;
 
 /** The same assessment as the API's CSV file (UTF-8 with BOM), to download. */
 export async function assessmentCsv(quarter: string, live: boolean): Promise<Blob> {
-  const query = { quarter, format: 'csv', ...(live ? { live: 'true' } : {}) } as never;
-  const answer = await api.GET('/v1/assessments', { params: { query }, parseAs: 'blob' });
+  const answer = await api.GET('/v1/assessments', { params: { query: { quarter, format: 'csv', ...(live ? { live: true } : {}) } }, parseAs: 'blob' });
   if (!answer.response.ok) return ok(Promise.resolve(answer)) as never;
   return answer.data as unknown as Blob;
 }

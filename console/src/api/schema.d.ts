@@ -322,7 +322,7 @@ export interface paths {
         };
         /**
          * 验单: one row per street and department for a quarter (center, supervisors)
-         * @description Each item counts in the quarter in which the unit received it (Asia/Shanghai). `format=csv` gives the same rows as CSV (UTF-8 with BOM). Formulas and weights: docs/ASSESSMENT.md.
+         * @description Each item counts in the quarter in which the unit received it (Asia/Shanghai). Once a quarter is published (定期验单: 00:00 Asia/Shanghai at the end of the assessment.publishAfterDays-th day after its last day, or by hand), its published figures are returned unchanged with `publishedAt`; `live=true` computes them again from today's data. `format=csv` gives the same rows as CSV (UTF-8 with BOM; the header `X-Assessment-Published-At` carries publishedAt when set). Formulas and weights: docs/ASSESSMENT.md.
          */
         get: operations["getAssessments"];
         put?: never;
@@ -605,7 +605,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A party member's record: services done, no-shows, ratings (the member, its community, the center) */
+        /** A party member's record: services done, no-shows, ratings (the member, its community, the center; 404 for anyone else) */
         get: operations["getMemberRecord"];
         put?: never;
         post?: never;
@@ -622,7 +622,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Notifications for the caller's organisation, newest first; deliveredAt is null while waiting */
+        /** Notifications for the caller's organisation that its role may see, newest first, with their delivery */
         get: operations["listNotifications"];
         put?: never;
         post?: never;
@@ -2875,6 +2875,8 @@ export interface operations {
         parameters: {
             query?: {
                 format?: "json" | "csv";
+                /** @description true: today's computation, also for a published quarter (whose published figures never change) */
+                live?: boolean;
                 /**
                  * @description YYYY-Qn in Asia/Shanghai; default the current quarter
                  * @example 2026-Q4
@@ -2929,6 +2931,13 @@ export interface operations {
                             unsatisfied: number;
                             urged: number;
                         }[];
+                        /** @description true: computed now from today's data; false: the published figures, unchanged since publishedAt */
+                        live: boolean;
+                        /**
+                         * Format: date-time
+                         * @description when these figures were published (定期验单); null for a computation of today (a quarter not yet published, or live=true)
+                         */
+                        publishedAt: string | null;
                         quarter: string;
                         /** Format: date-time */
                         to: string;
@@ -3340,7 +3349,7 @@ export interface operations {
                             /** @description 满意 / 基本满意 / 不满意 */
                             ratingName: string | null;
                             reporter: {
-                                /** @description first character and *: 李大爷 → 李* */
+                                /** @description first character and *: 李大爷 → 李*; `*` alone once the retention period erased the reporter */
                                 name: string;
                             } | null;
                             /** @description 重复件合并: how many reports of this problem were merged into this one (1 + duplicates) */
@@ -5255,15 +5264,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The role or organisation may not do this (forbidden) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description No such thing, or the caller may not see it (not_found) */
             404: {
                 headers: {
@@ -5336,6 +5336,17 @@ export interface operations {
                             createdAt: string;
                             /** Format: date-time */
                             deliveredAt: string | null;
+                            delivery: {
+                                /** @description POSTs made so far (from zero again after a retry) */
+                                attempts: number;
+                                /** @description why the last attempt failed */
+                                lastError: string | null;
+                                /**
+                                 * @description pending: waiting for its next attempt; delivered: the webhook answered 2xx; failed: refused WEBHOOK_MAX_ATTEMPTS times (npm run notifications -- retry queues it again); inbox: no WEBHOOK_URL, read through the API only
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "delivered" | "failed" | "inbox";
+                            };
                             id: string;
                             /** @description whistle_filed, whistle_to_center, whistle_dispatched, overdue, urged, progress_reminder, feedback, evaluated, withdrawn, … */
                             kind: string;

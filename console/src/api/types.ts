@@ -1,6 +1,5 @@
-/** The console's names for the API's types: generated from /openapi.json, completed by contract.ts where it is ahead. */
+/** The console's names for the API's types, all generated from the API's own /openapi.json (schema.d.ts). */
 import type { components, operations, paths } from './schema';
-import type * as C from './contract';
 
 type Schemas = components['schemas'];
 type Ok<O> = O extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T
@@ -34,12 +33,10 @@ export type HelpListQuery = NonNullable<operations['listHelpRequests']['paramete
 export type PostHelpBody = BodyOf<operations['postHelpRequest']>;
 export type MemberRecord = Ok<operations['getMemberRecord']>;
 
-type NotificationGenerated = Ok<operations['listNotifications']>['items'][number];
-export type Notification = C.Merge<NotificationGenerated, { delivery: C.Delivery }>;
+export type Notification = Ok<operations['listNotifications']>['items'][number];
 
-type AssessmentGenerated = Exclude<Ok<paths['/v1/assessments']['get']>, string>;
-export type AssessmentRow = AssessmentGenerated['items'][number];
-export type Assessment = C.Merge<Omit<AssessmentGenerated, 'items'>, C.AssessmentExtras> & { items: AssessmentRow[] };
+export type Assessment = Exclude<Ok<paths['/v1/assessments']['get']>, string>;
+export type AssessmentRow = Assessment['items'][number];
 export type Stats = Ok<paths['/v1/stats']['get']>;
 export type ConsoleConfig = Ok<paths['/console/config.json']['get']>;
 export type ApiError = Schemas['Error']['error'];
