@@ -16,6 +16,7 @@ import { compileValidator } from './validation';
 import external from './plugins/external';
 import auth from './plugins/auth';
 import metrics from './plugins/metrics';
+import etag from './plugins/etag';
 import { Directory } from './services/directory';
 import { WhistleService } from './services/whistles';
 import { HelpService } from './services/help';
@@ -41,6 +42,7 @@ import notificationRoutes from './routes/notifications';
 import statsRoutes from './routes/stats';
 import catalogueRoutes from './routes/catalogue';
 import calendarRoutes from './routes/calendar';
+import consoleRoutes from './routes/console';
 import open311Routes, { open311FrameworkErrors } from './routes/open311';
 import { CredentialCache, CredentialChanges } from './services/credential-cache';
 import { Credentials } from './services/credentials';
@@ -158,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(external, { config: deps.config, rateLimitKey: (request) => credentials.bucketOf(request), rateLimitStore: limits.rateLimitStore() });
   await app.register(metrics, { pool: deps.pool, calendarCoverage: () => services.calendar.coverage(), webhook: Boolean(deps.config.webhookUrl) });
+  await app.register(etag);
   await app.register(auth, { credentials });
   await app.register(systemRoutes);
   await app.register(directoryRoutes, { prefix: '/v1' });
@@ -170,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(statsRoutes, { prefix: '/v1' });
   await app.register(catalogueRoutes, { prefix: '/v1' });
   await app.register(calendarRoutes, { prefix: '/v1' });
+  await app.register(consoleRoutes, { prefix: '/console' });
   // Open311 GeoReport v2: its own body parser, error format and not-found answer under /open311.
   await app.register(open311Routes, { prefix: '/open311' });
   await app.register(sessionRoutes, { prefix: '/v1' });

@@ -59,6 +59,8 @@ export interface Config {
    * HOST is a loopback address, so a server listening on a network never gets public keys.
    */
   devSeed: boolean;
+  /** The Temporal Web UI that the console links each whistle to (TEMPORAL_UI_URL), for the center and supervisors. */
+  temporalUiUrl: string;
 }
 
 /** Weights of the rates in the assessment score; see docs/ASSESSMENT.md. */
@@ -108,6 +110,19 @@ function webhookUrl(env: NodeJS.ProcessEnv, production: boolean): string | undef
   }
   if (production && !env.WEBHOOK_SECRET) throw new ConfigError('WEBHOOK_SECRET must be set in production when WEBHOOK_URL is');
   return raw;
+}
+
+/** An http(s) URL setting, without a trailing slash. */
+function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = text(env, name, fallback);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http:// or https:// URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
 }
 
 /** A host name or address that only this machine can reach. */
@@ -247,5 +262,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisKeyPrefix,
     sessionTtlHours: sessionTtlHours(env),
     devSeed: devSeed(env, production, host),
+    temporalUiUrl: httpUrl(env, 'TEMPORAL_UI_URL', 'http://127.0.0.1:8233'),
   };
 }

@@ -9,11 +9,13 @@
  * metrics, the prebuilt workflow bundle, the worker's cache against its heap — so a bad
  * POLICY_FILE or an unreachable PostgreSQL exits at once and starts nothing. A failure after
  * that stops, in reverse order, everything this command started: no dev server is left holding
- * the port.
+ * the port. The staff console (console/dist, served at /console/) is built after the checks when
+ * its build is missing or older than its sources.
  */
 import fs from 'node:fs';
 import { startApi, type RunningApi } from '../api/main';
 import { ConfigError, readConfig, type Config } from '../lib/config';
+import { ensureConsoleBuilt } from '../lib/console-build';
 import { migrate } from '../lib/db';
 import { createLogger, type Logger } from '../lib/logger';
 import { loadPolicy, PolicyError } from '../lib/policy';
@@ -62,6 +64,10 @@ async function main() {
   const port = Number(portText);
   const temporalRunning = await isListening(host, port);
   await preflight(config, logger, temporalRunning);
+  // The API runs without the console too (/console/ then says how to build it).
+  await ensureConsoleBuilt((message) => logger.info(message)).catch((err: Error) => {
+    logger.error({ err: err.message }, 'the console could not be built; the API starts without it (npm run console:build shows why)');
+  });
 
   // What was started, stopped in reverse order on Ctrl-C and on any failure.
   let devServer: DevServer | undefined;
@@ -100,7 +106,7 @@ async function main() {
     await stopAll();
     process.exit(1);
   }
-  logger.info({ api: api.url, docs: `${api.url}/docs`, metrics: `${api.url}/metrics` }, 'Whistle is running');
+  logger.info({ api: api.url, console: `${api.url}/console/`, docs: `${api.url}/docs`, metrics: `${api.url}/metrics` }, 'Whistle is running');
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'stopping: API drains, worker finishes its tasks, dev server keeps its data');

@@ -42,7 +42,8 @@ function servedRoutes(): string[] {
     const path = (stackOfPaths[depth - 1] ?? '') + match[2];
     stackOfPaths[depth] = path;
     for (const method of match[3].split(', ')) {
-      if (method === 'HEAD' || method === 'OPTIONS' || path.startsWith('/docs')) continue;
+      // The docs page and the staff console's files are pages, not operations (/console/config.json is one).
+      if (method === 'HEAD' || method === 'OPTIONS' || path.startsWith('/docs') || /^\/console\/?\*?$/.test(path)) continue;
       served.push(`${method} ${path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
     }
   }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { ensureConsoleBuilt } from '../../lib/console-build';
 import { createPool, migrate } from '../../lib/db';
 import { seedIfEmpty } from '../../lib/seed';
 import { registerSearchAttributes } from '../../lib/temporal';
@@ -39,6 +40,10 @@ export default async function globalSetup(): Promise<void> {
   await seedIfEmpty(pool, TEST_PEPPER);
   await pool.end();
   step('database ready');
+
+  // The browser tests of the staff console need its build (a fresh clone has none).
+  await ensureConsoleBuilt((message) => console.log(`[setup] ${message}`), process.stdout);
+  step('console built');
 
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
   step('bundle built');
