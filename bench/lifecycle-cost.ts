@@ -1,0 +1,189 @@
+/**
+ * `npx tsx bench/lifecycle-cost.ts [whistles per path] [in flight]`: the CPU-seconds one whistle's
+ * whole life costs each part of the service — the API, the worker, the Temporal server and
+ * PostgreSQL — and the bytes it leaves behind, for the capacity model of docs/SCALING.md.
+ *
+ * Its own world (bench/stack.ts): a Temporal dev server, a throwaway database, one worker and one
+ * API as child processes. Two paths, each driven to closure through the HTTP API as people do it,
+ * with one view read (`GET /v1/whistles/:id`) before every action, as the console opens a case
+ * before acting on it:
+ *
+ * - street: file → accept → resolve → evaluate;
+ * - escalated: file → escalate → triage (two departments, a lead) → both departments accept →
+ *   the lead resolves → evaluate.
+ *
+ * CPU is read from /proc (utime + stime of each process and all its threads; PostgreSQL as the
+ * sum over every `postgres` process of the machine, so nothing else should use it meanwhile).
+ * What the processes burn while idle (pollers, timers) is measured first and subtracted.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { temporal as proto } from '@temporalio/proto';
+import { benchDir, call, cleanupAll, createDatabase, startApi, startTemporal, startWorker } from './stack';
+import { filerOf, filingBody } from './filings';
+import { runLoad, sleep } from './measure';
+
+const TICK = 100; // clock ticks per second (getconf CLK_TCK on Linux)
+
+function cpuOfPid(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICK; // utime, stime
+  } catch { return 0; }
+}
+
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch { return undefined; }
+}
+
+/**
+ * CPU-seconds of the PostgreSQL server: the postmaster's own, what its ended backends used
+ * (cutime + cstime, which the postmaster collects when it reaps them) and its live children's.
+ */
+function cpuOfPostgres(): number {
+  const postgres: Array<{ pid: number; ppid: number }> = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const f = statFields(Number(entry));
+      if (f) postgres.push({ pid: Number(entry), ppid: Number(f[1]) });
+    } catch { /* gone */ }
+  }
+  const pids = new Set(postgres.map((p) => p.pid));
+  let sum = 0;
+  for (const p of postgres) {
+    const f = statFields(p.pid);
+    if (!f) continue;
+    sum += (Number(f[11]) + Number(f[12])) / TICK;
+    if (!pids.has(p.ppid)) sum += (Number(f[13]) + Number(f[14])) / TICK; // the postmaster: its reaped children
+  }
+  return sum;
+}
+
+type Part = 'api' | 'worker' | 'temporal' | 'postgres' | 'driver';
+type Cpu = Record<Part, number>;
+
+async function main(): Promise<void> {
+  const perPath = Number(process.argv[2] ?? 200);
+  const inFlight = Number(process.argv[3] ?? 8);
+  const dir = benchDir();
+  const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  log(`lifecycle cost: ${perPath} whistles per path, ${inFlight} in flight; ${os.availableParallelism()} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+
+  const temporal = await startTemporal(dir);
+  const db = await createDatabase('lifecycle');
+  const taskQueue = 'whistle-lifecycle';
+  const worker = await startWorker(dir, 'worker', temporal, db.url, taskQueue);
+  const api = await startApi(dir, 'api', temporal, db.url, taskQueue);
+  const temporalPid = temporal.server.process.pid!;
+  const read = (): Cpu => ({
+    api: cpuOfPid(api.pid), worker: cpuOfPid(worker.pid), temporal: cpuOfPid(temporalPid),
+    postgres: cpuOfPostgres(), driver: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+  });
+  const minus = (a: Cpu, b: Cpu): Cpu => Object.fromEntries(Object.keys(a).map((k) => [k, a[k as Part] - b[k as Part]])) as Cpu;
+
+  const view = (as: string, id: string) => call(api.url, as, 'GET', `/v1/whistles/${id}`);
+  const act = async (as: string, id: string, action: string, body?: unknown) => {
+    await view(as, id);
+    await call(api.url, as, 'POST', `/v1/whistles/${id}/${action}`, body ?? {});
+  };
+  const file = async (i: number) => {
+    const filer = filerOf(i);
+    const res = await call(api.url, filer.id, 'POST', '/v1/whistles', { ...filingBody(i), urgent: false }, 201);
+    return { id: res.body.id as string, filer };
+  };
+  const sampleIds: Record<string, string> = {};
+  const paths: Record<string, (i: number) => Promise<void>> = {
+    street: async (i) => {
+      const { id, filer } = await file(i);
+      sampleIds.street = id;
+      await act(filer.streetId, id, 'accept');
+      await act(filer.streetId, id, 'resolve', { result: '已协调物业处理完毕。', outcome: 'solved' });
+      await act(filer.id, id, 'evaluate', { rating: 'satisfied' });
+    },
+    escalated: async (i) => {
+      const { id, filer } = await file(i);
+      sampleIds.escalated = id;
+      await act(filer.streetId, id, 'escalate', { reason: '涉及市政管网，超出街道职权' });
+      await act('center', id, 'triage', { list: 'immediate', departmentIds: ['urban', 'water'], leadDepartmentId: 'water' });
+      await act('urban', id, 'accept');
+      await act('water', id, 'accept');
+      await act('water', id, 'resolve', { result: '已抢修管道，恢复供水。', outcome: 'solved' });
+      await act(filer.id, id, 'evaluate', { rating: 'satisfied' });
+    },
+  };
+
+  // Warm up (bundles, connections, caches), then what idling costs per second.
+  await runLoad({ concurrency: 2, count: 10, task: async (i) => { await paths.escalated(100_000 + i); } });
+  await sleep(5_000);
+  const idleStart = read();
+  const idleMs = 15_000;
+  await sleep(idleMs);
+  const idlePerSecond = minus(read(), idleStart);
+  for (const k of Object.keys(idlePerSecond) as Part[]) idlePerSecond[k] /= idleMs / 1000;
+  log(`idle CPU per second: ${JSON.stringify(round(idlePerSecond, 4))}`);
+
+  const results: Record<string, unknown> = {};
+  let offset = 0;
+  for (const [name, path] of Object.entries(paths)) {
+    const before = read();
+    const sizeBefore = await databaseBytes(db.url);
+    const t0 = Date.now();
+    const load = await runLoad({ concurrency: inFlight, count: perPath, task: (i) => path(offset + i) });
+    await sleep(6_000); // deferred projections (2 s after an update) and the outbox land
+    const seconds = (Date.now() - t0) / 1000;
+    const used = minus(read(), before);
+    for (const k of Object.keys(used) as Part[]) used[k] = Math.max(0, used[k] - idlePerSecond[k] * seconds);
+    const perWhistleMs = Object.fromEntries(Object.entries(used).map(([k, v]) => [k, (v / load.ok) * 1000])) as Cpu;
+    const serviceMs = perWhistleMs.api + perWhistleMs.worker + perWhistleMs.temporal + perWhistleMs.postgres;
+    const bytes = (await databaseBytes(db.url)) - sizeBefore;
+    offset += perPath;
+    results[name] = {
+      whistles: load.ok, failed: load.failed, firstError: load.firstError, seconds: Math.round(seconds),
+      cpuMsPerWhistle: round(perWhistleMs, 1), serviceCpuMsPerWhistle: Math.round(serviceMs * 10) / 10,
+      readModelBytesPerWhistle: Math.round(bytes / Math.max(1, load.ok)),
+    };
+    log(`${name}: ${load.ok} closed (${load.failed} failed${load.firstError ? `: ${load.firstError}` : ''}) in ${seconds.toFixed(0)} s; ` +
+      `CPU ms per whistle ${JSON.stringify(round(perWhistleMs, 1))} (service ${serviceMs.toFixed(1)} ms); read model ${Math.round(bytes / Math.max(1, load.ok))} B`);
+  }
+
+  // One closed whistle of each path: its Temporal history as the server stores it.
+  for (const [name, id] of Object.entries(sampleIds)) {
+    const handle = temporal.client.workflow.getHandle(`whistle-${id}`);
+    const history = await handle.fetchHistory();
+    const bytes = proto.api.history.v1.History.encode(history).finish().length;
+    const described = await handle.describe();
+    const stateTransitions = Number(described.raw.workflowExecutionInfo?.stateTransitionCount ?? 0);
+    (results[name] as Record<string, unknown>).history = { workflowId: `whistle-${id}`, status: described.status.name, events: history.events?.length ?? 0, bytes, stateTransitions };
+    log(`${name}: a closed whistle's history: ${history.events?.length} events, ${bytes} bytes, ${stateTransitions} state transitions (${described.status.name})`);
+  }
+
+  const out = { at: new Date().toISOString(), perPath, inFlight, cpus: os.availableParallelism(), idlePerSecond: round(idlePerSecond, 4), results };
+  fs.mkdirSync('bench/results', { recursive: true });
+  const file2 = `bench/results/lifecycle-${out.at.replace(/[:.]/g, '-')}.json`;
+  fs.writeFileSync(file2, JSON.stringify(out, null, 2));
+  log(`results: ${file2}`);
+}
+
+function round(cpu: Cpu, digits: number): Cpu {
+  const f = 10 ** digits;
+  return Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, Math.round(v * f) / f])) as Cpu;
+}
+
+async function databaseBytes(url: string): Promise<number> {
+  const { Client } = await import('pg');
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('CHECKPOINT').catch(() => undefined);
+    const r = await c.query('SELECT pg_database_size(current_database())::bigint AS b');
+    return Number(r.rows[0].b);
+  } finally { await c.end(); }
+}
+
+main().catch((err) => { console.error(err); process.exitCode = 1; }).finally(() => cleanupAll());
