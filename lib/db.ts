@@ -31,8 +31,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
       try {
         await admin.query(`CREATE DATABASE ${escapeIdentifier(name)}`);
       } catch (err) {
-        // Another process created it at the same moment.
-        if ((err as { code?: string }).code !== '42P04') throw err;
+        // Another process created it at the same moment: 42P04 when it had committed, 23505 (the
+        // catalogue's unique index) when both were creating it together.
+        const code = (err as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw err;
       }
     }
   } finally {
@@ -40,17 +42,35 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-/** Brings the schema up to date; safe to run from several processes at once (advisory lock). */
+/** The advisory lock that serialises migrations (any constant; node-pg-migrate's own is a try-lock). */
+const MIGRATION_LOCK = 7_305_126_945_012;
+
+/**
+ * Brings the schema up to date; safe to run from several processes at once. node-pg-migrate's own
+ * lock is `pg_try_advisory_lock` and fails the second process ("Another migration is already
+ * running"): two API replicas started together would lose one. Here every process waits for a
+ * session lock of its own, then runs the migrations on that same connection, so the second one
+ * finds nothing left to do.
+ */
 export async function migrate(databaseUrl: string, logger?: Logger): Promise<void> {
   await ensureDatabase(databaseUrl);
-  await runner({
-    databaseUrl,
-    dir: MIGRATIONS_DIR,
-    direction: 'up',
-    migrationsTable: 'pgmigrations',
-    count: Infinity,
-    checkOrder: true,
-    verbose: false,
-    log: (msg: string) => logger?.debug({ migration: msg }, 'migration'),
-  });
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await runner({
+      dbClient: client,
+      noLock: true,
+      dir: MIGRATIONS_DIR,
+      direction: 'up',
+      migrationsTable: 'pgmigrations',
+      count: Infinity,
+      checkOrder: true,
+      verbose: false,
+      log: (msg: string) => logger?.debug({ migration: msg }, 'migration'),
+    });
+  } finally {
+    // Ending the session releases the lock, also when a migration failed half-way.
+    await client.end();
+  }
 }
