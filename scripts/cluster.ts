@@ -403,7 +403,11 @@ export async function startCluster(s: ClusterSettings, options: { fresh?: boolea
     admin = await Connection.connect({ address: `127.0.0.1:${s.temporalPort}` });
     // Workers one after the other: each bundles the workflow code at start (CPU-heavy).
     for (let i = 1; i <= s.workers; i++) workers.push(await startWorkerProcess(s, i, admin));
-    apis.push(...(await Promise.all(Array.from({ length: s.apis }, (_, i) => startApiProcess(s, i + 1)))));
+    // The APIs together; those that came up are stopped too when another one failed.
+    const apiStarts = await Promise.allSettled(Array.from({ length: s.apis }, (_, i) => startApiProcess(s, i + 1)));
+    for (const result of apiStarts) if (result.status === 'fulfilled') apis.push(result.value);
+    const failed = apiStarts.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (err) {
     await stop();
     throw err;
