@@ -14,7 +14,8 @@
  *
  * CPU is read from /proc (utime + stime of each process and all its threads; PostgreSQL as the
  * sum over every `postgres` process of the machine, so nothing else should use it meanwhile).
- * What the processes burn while idle (pollers, timers) is measured first and subtracted.
+ * What the processes burn while idle (pollers, timers) is measured first and subtracted. Last, what
+ * a console's poll of a clerk's queue (40 open whistles) costs, answered with a body and with 304.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -161,6 +162,37 @@ async function main(): Promise<void> {
     const stateTransitions = Number(described.raw.workflowExecutionInfo?.stateTransitionCount ?? 0);
     (results[name] as Record<string, unknown>).history = { workflowId: `whistle-${id}`, status: described.status.name, events: history.events?.length ?? 0, bytes, stateTransitions };
     log(`${name}: a closed whistle's history: ${history.events?.length} events, ${bytes} bytes, ${stateTransitions} state transitions (${described.status.name})`);
+  }
+
+  // What a console's poll costs: a clerk's queue (holder=me, sort=due), as the console asks for it
+  // every 5 s, first answered with a body, then with 304 for the same ETag.
+  // The queue holds 40 open whistles, as the console bench's clerk has (bench/console.ts).
+  for (let i = 0; i < 40; i++) await call(api.url, 'xiguan', 'POST', '/v1/whistles', { ...filingBody(i), urgent: false }, 201);
+  await sleep(3_000);
+  const queueUrl = '/v1/whistles?holder=me&sort=due&limit=50';
+  const first = await fetch(`${api.url}${queueUrl}`, { headers: { authorization: 'Bearer dev-wuhang' } });
+  const etag = first.headers.get('etag') ?? '';
+  await first.arrayBuffer();
+  for (const [name, headers] of [
+    ['queue poll 200', { authorization: 'Bearer dev-wuhang' }],
+    ['queue poll 304', { authorization: 'Bearer dev-wuhang', 'if-none-match': etag }],
+  ] as const) {
+    const polls = 2000;
+    const before = read();
+    const t0 = Date.now();
+    let statuses = new Set<number>();
+    await runLoad({ concurrency: inFlight, count: polls, task: async () => {
+      const res = await fetch(`${api.url}${queueUrl}`, { headers });
+      statuses.add(res.status);
+      await res.arrayBuffer();
+    } });
+    const seconds = (Date.now() - t0) / 1000;
+    const used = minus(read(), before);
+    for (const k of Object.keys(used) as Part[]) used[k] = Math.max(0, used[k] - idlePerSecond[k] * seconds);
+    const perPollMs = Object.fromEntries(Object.entries(used).map(([k, v]) => [k, (v / polls) * 1000])) as Cpu;
+    results[name] = { polls, statuses: [...statuses], perSecond: Math.round(polls / seconds), cpuMsPerPoll: round(perPollMs, 2) };
+    log(`${name}: ${polls} in ${seconds.toFixed(1)} s (statuses ${[...statuses].join(',')}); CPU ms per poll ${JSON.stringify(round(perPollMs, 2))}`);
+    statuses = new Set();
   }
 
   const out = { at: new Date().toISOString(), perPath, inFlight, cpus: os.availableParallelism(), idlePerSecond: round(idlePerSecond, 4), results };
