@@ -11,8 +11,8 @@ import {
   type Actor, type DepartmentStatus, type ExtensionView, type WhistleAction, type WhistleStatus,
 } from './messages';
 
-/** The part of the state the rules read. */
-export interface RuleState {
+/** Who a whistle belongs to and where it stands: in the workflow's state and in what the rules read. */
+export interface WhistleParties {
   status: WhistleStatus;
   filerOrgId: string;
   communityId: string;
@@ -21,6 +21,10 @@ export interface RuleState {
   departments: Array<{ id: string; lead: boolean; status: DepartmentStatus }>;
   /** Every department the whistle was ever dispatched to. */
   seenByDepartments: string[];
+}
+
+/** The part of the state the rules read. */
+export interface RuleState extends WhistleParties {
   // ---- second round (absent on whistles of the first round: their new actions are refused) ----
   secondRound?: boolean;
   /** The current deadline (ms), or null. */

@@ -7,21 +7,14 @@
 import type { WhistleEvent, WhistleProjection } from '../activities/types';
 import type {
   ActionResult, ExtensionView, Filing, List, MergedIn, Outcome, PlannedDeadline, Rating, WhistleLimits,
-  WhistleRuleExtras, WhistleStatus, WhistleView, DepartmentStatus,
+  WhistleRuleExtras, WhistleView,
 } from './messages';
-import type { RuleState } from './rules';
+import type { RuleState, WhistleParties } from './rules';
 
 /** The policy numbers of a whistle started without them (an operator's start): the contract's defaults. */
 export const DEFAULT_LIMITS: WhistleLimits = { maxReopens: 1, maxReturns: 2, maxExtensions: 1, warnBeforeMs: 24 * 3_600_000 };
 
-export interface WhistleState {
-  status: WhistleStatus;
-  filerOrgId: string;
-  communityId: string;
-  compoundId?: string;
-  streetId: string;
-  departments: Array<{ id: string; lead: boolean; status: DepartmentStatus }>;
-  seenByDepartments: string[];
+export interface WhistleState extends WhistleParties {
   list: List | null;
   holder: string | null;
   /** The current deadline (ms), or null. */
