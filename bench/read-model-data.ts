@@ -188,7 +188,8 @@ export async function generate(db: PoolClient, first: number, last: number, from
 }
 
 /**
- * Rebuilds every receipt from the timeline, as migrations/006_whistle_receipts.sql backfills them
+ * Rebuilds every receipt from the timeline in one statement, as migration 006 did before its backfill ran
+ * in batches (lib/backfills.ts)
  * (for the bench's timing of a full rebuild; the generator does not need it).
  */
 export const RECEIPTS_BACKFILL = `

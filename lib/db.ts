@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Client, Pool, escapeIdentifier } from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from 'pino';
+import { runBackfills } from './backfills';
 
 export const MIGRATIONS_DIR = path.join(__dirname, '..', 'migrations');
 
@@ -50,9 +51,12 @@ const MIGRATION_LOCK = 7_305_126_945_012;
  * lock is `pg_try_advisory_lock` and fails the second process ("Another migration is already
  * running"): two API replicas started together would lose one. Here every process waits for a
  * session lock of its own, then runs the migrations on that same connection, so the second one
- * finds nothing left to do.
+ * finds nothing left to do. Then the pending backfills, on the same connection under the same lock.
+ * `count` applies only the first pending migrations and `backfills: false` leaves the backfills
+ * pending (the tests and the bench of an upgrade from an older schema).
  */
-export async function migrate(databaseUrl: string, logger?: Logger): Promise<void> {
+export async function migrate(databaseUrl: string, logger?: Logger,
+  options: { count?: number; backfills?: boolean } = {}): Promise<void> {
   await ensureDatabase(databaseUrl);
   const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
@@ -64,11 +68,13 @@ export async function migrate(databaseUrl: string, logger?: Logger): Promise<voi
       dir: MIGRATIONS_DIR,
       direction: 'up',
       migrationsTable: 'pgmigrations',
-      count: Infinity,
+      count: options.count ?? Infinity,
       checkOrder: true,
       verbose: false,
       log: (msg: string) => logger?.debug({ migration: msg }, 'migration'),
     });
+    // The data the migrations derive from rows on record, in short transactions (lib/backfills.ts).
+    if (options.backfills !== false) await runBackfills(client, { logger });
   } finally {
     // Ending the session releases the lock, also when a migration failed half-way.
     await client.end();

@@ -129,13 +129,22 @@ CREATE TRIGGER whistle_events_receipts_update AFTER UPDATE ON whistle_events
 CREATE TRIGGER whistle_events_receipts_delete AFTER DELETE ON whistle_events
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION whistle_events_sync_receipts();
 
--- Backfill: the receipts of every whistle already on record.
-INSERT INTO whistle_receipts
-SELECT f.*
-  FROM (SELECT DISTINCT e.whistle_id FROM whistle_events e WHERE e.type IN ('filed', 'triaged')) w
- CROSS JOIN LATERAL whistle_receipt_facts(w.whistle_id) f;
+-- Backfill: the receipts of every whistle already on record, in batches after the migrations
+-- (lib/backfills.ts, `whistle_receipts`), each batch its own transaction. Until 2026-12 this was
+-- one INSERT … SELECT here, inside this migration's transaction: 78 s at 1M whistles, and at 10M
+-- one transaction open for the whole table. Databases that ran that version have their receipts.
+CREATE TABLE IF NOT EXISTS schema_backfills (
+  name         text PRIMARY KEY,          -- the backfill's name in lib/backfills.ts
+  enqueued_at  timestamptz NOT NULL DEFAULT now(),
+  after_id     text NOT NULL DEFAULT '',  -- keyset cursor: whistles up to this id are done
+  rows         bigint NOT NULL DEFAULT 0, -- rows written so far
+  updated_at   timestamptz,
+  done_at      timestamptz
+);
+INSERT INTO schema_backfills (name) VALUES ('whistle_receipts') ON CONFLICT (name) DO NOTHING;
 
 -- Down Migration
+DELETE FROM schema_backfills WHERE name = 'whistle_receipts';
 DROP TRIGGER whistle_events_receipts_delete ON whistle_events;
 DROP TRIGGER whistle_events_receipts_update ON whistle_events;
 DROP TRIGGER whistle_events_receipts_insert ON whistle_events;

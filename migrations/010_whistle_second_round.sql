@@ -12,9 +12,13 @@ ALTER TABLE whistles
   ADD COLUMN IF NOT EXISTS reports integer NOT NULL DEFAULT 1,
   ADD COLUMN IF NOT EXISTS waiting_org_ids text[] NOT NULL DEFAULT '{}';
 
--- Whistles of the first round wait for their holder (the only one their rules know).
-UPDATE whistles SET waiting_org_ids = ARRAY[holder]
- WHERE holder IS NOT NULL AND status IN ('filed', 'street_handling', 'escalated', 'dispatched', 'department_handling', 'resolved');
+-- Whistles of the first round wait for their holder (the only one their rules know): filled in
+-- batches after the migrations (lib/backfills.ts, `whistle_waiting_first_round`); until 2026-12
+-- one UPDATE here. The queue is 006's (created here too for databases that ran 006 before it had one).
+CREATE TABLE IF NOT EXISTS schema_backfills (
+  name text PRIMARY KEY, enqueued_at timestamptz NOT NULL DEFAULT now(), after_id text NOT NULL DEFAULT '',
+  rows bigint NOT NULL DEFAULT 0, updated_at timestamptz, done_at timestamptz);
+INSERT INTO schema_backfills (name) VALUES ('whistle_waiting_first_round') ON CONFLICT (name) DO NOTHING;
 
 CREATE INDEX whistles_waiting_idx ON whistles USING gin (waiting_org_ids);
 -- Supervisors' board (督办): overdue and due-soon whistles, newest first.

@@ -1,0 +1,112 @@
+/**
+ * Backfills: the data a migration derives from rows already on record (the receipts of 006, the
+ * queues of 010), filled in batches after the schema migrations, each batch its own short
+ * transaction, instead of one statement inside the migration's transaction.
+ *
+ * A migration that needs one enqueues it (`INSERT INTO schema_backfills (name) VALUES (…)`); the
+ * work itself is defined here, by name. `migrate()` (lib/db.ts) runs what is pending on its own
+ * connection, under its advisory lock. Each batch advances a keyset cursor over `whistles.id`
+ * (`after_id`) and writes it in the same transaction as its rows, so a process killed half-way
+ * leaves a consistent cursor and the next `migrate()` goes on from it. At 10 million whistles one
+ * statement held its transaction open for the whole table (locks, WAL that cannot be recycled,
+ * nothing kept when it died); a batch of 10,000 whistles commits in about a second
+ * (docs/PERFORMANCE.md, section 3).
+ *
+ * A batch must be safe beside the running system: the projection keeps writing while an old
+ * version's processes still run, so a batch never overwrites what a projection wrote.
+ */
+import type { ClientBase } from 'pg';
+import type { Logger } from 'pino';
+
+export interface Backfill {
+  name: string;
+  /** One statement over the whistles with `id > $1` in id order, at most `$2` of them; answers `last` (the batch's highest id, null when none is left) and `rows`. */
+  batchSql: string;
+}
+
+export const BACKFILLS: Backfill[] = [
+  {
+    // 006: the receipts (验单) of every whistle already on record. The trigger writes the receipts
+    // of anything projected meanwhile; a receipt it wrote is newer than this batch's and is kept.
+    name: 'whistle_receipts',
+    batchSql: `
+      WITH batch AS (SELECT id FROM whistles WHERE id > $1 ORDER BY id LIMIT $2),
+           added AS (
+             INSERT INTO whistle_receipts
+             SELECT f.* FROM batch w CROSS JOIN LATERAL whistle_receipt_facts(w.id) f
+             ON CONFLICT (whistle_id, seq, unit_id) DO NOTHING
+             RETURNING 1)
+      SELECT (SELECT max(id) FROM batch) AS last, (SELECT count(*) FROM added)::int AS rows`,
+  },
+  {
+    // 010: first-round whistles wait for their holder (the only party their rules know). A row
+    // the second round's projection already wrote has its own waiting list and is left alone.
+    name: 'whistle_waiting_first_round',
+    batchSql: `
+      WITH batch AS (SELECT id FROM whistles WHERE id > $1 ORDER BY id LIMIT $2),
+           changed AS (
+             UPDATE whistles w SET waiting_org_ids = ARRAY[w.holder]
+               FROM batch b
+              WHERE w.id = b.id AND w.holder IS NOT NULL AND w.waiting_org_ids = '{}'
+                AND w.status IN ('filed', 'street_handling', 'escalated', 'dispatched', 'department_handling', 'resolved')
+             RETURNING 1)
+      SELECT (SELECT max(id) FROM batch) AS last, (SELECT count(*) FROM changed)::int AS rows`,
+  },
+];
+
+export const BACKFILL_BATCH = 10_000;
+
+interface Pending { name: string; after_id: string; rows: string }
+
+/**
+ * Runs every pending backfill to its end, batch by batch; returns how many batches ran.
+ * `maxBatches` stops early (the test of a backfill interrupted half-way).
+ */
+export async function runBackfills(client: ClientBase, options: {
+  logger?: Logger; batch?: number; maxBatches?: number; backfills?: Backfill[];
+} = {}): Promise<number> {
+  const known = new Map((options.backfills ?? BACKFILLS).map((b) => [b.name, b]));
+  const batch = options.batch ?? BACKFILL_BATCH;
+  // A database that ran 006 and 010 before they enqueued their backfills has no queue, and nothing pending.
+  const { rows: [queue] } = await client.query<{ found: boolean }>("SELECT to_regclass('schema_backfills') IS NOT NULL AS found");
+  if (!queue.found) return 0;
+  const { rows: pending } = await client.query<Pending>(
+    'SELECT name, after_id, rows::text AS rows FROM schema_backfills WHERE done_at IS NULL ORDER BY enqueued_at, name');
+  let batches = 0;
+  for (const p of pending) {
+    const backfill = known.get(p.name);
+    if (!backfill) throw new Error(`backfill ${p.name} is pending but this version does not know it`);
+    let afterId = p.after_id;
+    let rows = Number(p.rows);
+    const started = Date.now();
+    let lastLog = started;
+    options.logger?.info({ backfill: p.name, from: afterId || null }, 'backfill started');
+    for (;;) {
+      if (options.maxBatches !== undefined && batches >= options.maxBatches) return batches;
+      await client.query('BEGIN');
+      try {
+        const { rows: [step] } = await client.query<{ last: string | null; rows: number }>(backfill.batchSql, [afterId, batch]);
+        if (step.last === null) {
+          await client.query('UPDATE schema_backfills SET done_at = now(), updated_at = now() WHERE name = $1', [p.name]);
+        } else {
+          rows += step.rows;
+          await client.query('UPDATE schema_backfills SET after_id = $2, rows = rows + $3, updated_at = now() WHERE name = $1',
+            [p.name, step.last, step.rows]);
+        }
+        await client.query('COMMIT');
+        batches += 1;
+        if (step.last === null) break;
+        afterId = step.last;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        options.logger?.info({ backfill: p.name, afterId, rows }, 'backfill in progress');
+      }
+    }
+    options.logger?.info({ backfill: p.name, rows, seconds: (Date.now() - started) / 1000 }, 'backfill done');
+  }
+  return batches;
+}
