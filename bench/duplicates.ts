@@ -48,7 +48,7 @@ async function explain(db: PoolClient, subject: DuplicateSubject): Promise<{ pla
   return { plan, executionMs: Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN) };
 }
 
-async function measure(db: PoolClient, whistles: number, samples: number, generateSeconds: number, log: (s: string) => void): Promise<Point> {
+export async function measureDuplicates(db: PoolClient, whistles: number, samples: number, generateSeconds: number, log: (s: string) => void): Promise<Point> {
   // Open whistles with a place, in a fixed pseudo-random order: the whistles a clerk would look at.
   const { rows } = await db.query<{ id: string; street_id: string; category: string; compound_id: string | null; lat: number; lng: number; filed_at: Date }>(
     `SELECT id, street_id, category, compound_id, lat, lng, filed_at FROM whistles
@@ -113,7 +113,7 @@ async function main() {
     let t0 = now();
     await generate(db, 1, small, from, to);
     await db.query('VACUUM ANALYZE whistles');
-    const smallPoint = await measure(db, small, samples, Math.round((now() - t0) / 1000), log);
+    const smallPoint = await measureDuplicates(db, small, samples, Math.round((now() - t0) / 1000), log);
 
     // Bulk load as bench/read-model.ts does: secondary indexes off, rows in, indexes built again.
     t0 = now();
@@ -122,7 +122,7 @@ async function main() {
     await generate(db, small + 1, large, from, to, (done) => log(`  ${small + done} whistles…`));
     for (const ix of indexes) await db.query(ix.def);
     await db.query('VACUUM ANALYZE whistles');
-    const largePoint = await measure(db, large, samples, Math.round((now() - t0) / 1000), log);
+    const largePoint = await measureDuplicates(db, large, samples, Math.round((now() - t0) / 1000), log);
 
     const out = { at: new Date().toISOString(), quarter, settings: SETTINGS, small: smallPoint, large: largePoint };
     const file = path.join(ROOT, 'bench', 'results', `duplicates-${out.at.replace(/[:.]/g, '-')}.json`);
@@ -135,8 +135,10 @@ async function main() {
   }
 }
 
-main().catch(async (err) => {
-  console.error(err);
-  await cleanupAll();
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch(async (err) => {
+    console.error(err);
+    await cleanupAll();
+    process.exit(1);
+  });
+}

@@ -17,7 +17,7 @@
  *   by the trigger on `whistle_events` (migrations/006_whistle_receipts.sql), from each batch's
  *   inserted entries, inside the batch's transaction.
  */
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 
 /** Rows $1..$2 of the series, filed in [$3, $4). */
 const GENERATE = `
@@ -164,7 +164,7 @@ SELECT s.id, k, s.filed_at + s.step * (k - 1), t,
      FROM unnest(s.types) WITH ORDINALITY AS x(t, k)) e`;
 
 /** Adds whistles number `first`..`last` (and their timelines), in batches; returns rows added. */
-export async function generate(db: PoolClient, first: number, last: number, from: Date, to: Date,
+export async function generate(db: ClientBase, first: number, last: number, from: Date, to: Date,
   progress?: (done: number) => void): Promise<number> {
   const batch = 100_000;
   let added = 0;
@@ -199,7 +199,7 @@ SELECT f.*
  CROSS JOIN LATERAL whistle_receipt_facts(w.whistle_id) f`;
 
 /** Secondary indexes of the generated tables, to drop before a bulk load and build again after. */
-export async function secondaryIndexes(db: PoolClient): Promise<Array<{ name: string; def: string }>> {
+export async function secondaryIndexes(db: ClientBase): Promise<Array<{ name: string; def: string }>> {
   const { rows } = await db.query<{ name: string; def: string }>(
     `SELECT i.indexname AS name, i.indexdef AS def
        FROM pg_indexes i

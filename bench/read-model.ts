@@ -133,7 +133,7 @@ async function assessmentExperiments(db: PoolClient, quarter: string): Promise<A
   return out;
 }
 
-async function measurePoint(options: {
+export async function measurePoint(options: {
   db: PoolClient; apiUrl: string; whistles: number; samples: number; assessmentRuns: number; quarter: string;
   explainAll: boolean; log: (line: string) => void;
 }): Promise<Omit<ReadPoint, 'generateSeconds'>> {

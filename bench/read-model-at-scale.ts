@@ -1,0 +1,204 @@
+/**
+ * Issue 17, item 5: the read model at 10 million whistles, reached the way a deployment of the
+ * first round reaches it — rows on the first round's schema (migrations 001–005), then the
+ * current migrations and their batched backfills (lib/backfills.ts) — and measured against a
+ * small read model reached the same way.
+ *
+ *   npx tsx bench/read-model-at-scale.ts [--large 10000000] [--small 10000] [--quarters 20] [--samples 200]
+ *
+ * The whistles are bench/read-model-data.ts's, spread evenly over `quarters` quarters ending with
+ * the last full one, so the quarterly assessment counts that quarter's share (10M over 20
+ * quarters: 500,000 whistles a quarter, about 30 times Changle's 45 a day). For each size it
+ * times the generation (two connections; secondary indexes dropped and built again after), every migration after 005
+ * and every backfill, then lists, a single whistle and the assessment through the API
+ * (bench/read-model.ts) and the duplicates query (bench/duplicates.ts), with table sizes.
+ * Writes bench/results/read-model-at-scale-<time>.json. Its own Temporal dev server (the API
+ * wants one) and throwaway databases, dropped at the end (`BENCH_KEEP=1` keeps the large one).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import type { Logger } from 'pino';
+import { createPool, migrate } from '../lib/db';
+import { runBackfills } from '../lib/backfills';
+import { quarterOf, quarterRange } from '../lib/calendar';
+import { devKey, hashKey } from '../lib/keys';
+import { changleAccounts, changleOrgs } from '../lib/seed';
+import { seedCatalogue } from '../lib/seed-catalogue';
+import { benchDir, cleanupAll, dropDatabase, onCleanup, PEPPER, PG_BASE, ROOT, startApi, startTemporal, type Temporal } from './stack';
+import { now, ratio } from './measure';
+import { generate, secondaryIndexes } from './read-model-data';
+import { measurePoint } from './read-model';
+import { measureDuplicates } from './duplicates';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+const seconds = (t0: number) => Math.round((now() - t0) / 100) / 10;
+
+/** The `count` quarters ending with the last full one, oldest first. */
+function quarters(count: number): string[] {
+  let [y, q] = quarterOf(new Date()).split('-Q').map(Number);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    q -= 1;
+    if (q === 0) { q = 4; y -= 1; }
+    out.unshift(`${y}-Q${q}`);
+  }
+  return out;
+}
+
+async function sizes(db: PgClient): Promise<Record<string, string>> {
+  const { rows } = await db.query<{ name: string; size: string }>(
+    `SELECT relname AS name, pg_size_pretty(pg_total_relation_size(oid)) AS size FROM pg_class
+      WHERE relname IN ('whistles', 'whistle_events', 'whistle_receipts') AND relkind = 'r'
+     UNION ALL SELECT 'database', pg_size_pretty(pg_database_size(current_database()))`);
+  return Object.fromEntries(rows.map((r) => [r.name, r.size]));
+}
+
+/** A logger that keeps what runBackfills reports when a backfill is done. */
+function backfillTimer(): { logger: Logger; done: Array<{ name: string; rows: number; seconds: number }> } {
+  const done: Array<{ name: string; rows: number; seconds: number }> = [];
+  const info = (obj: { backfill?: string; rows?: number; seconds?: number }, msg: string) => {
+    if (msg === 'backfill done' && obj.backfill) done.push({ name: obj.backfill, rows: obj.rows ?? 0, seconds: obj.seconds ?? 0 });
+    if (msg === 'backfill in progress') log(`  backfill ${obj.backfill}: ${obj.rows} rows so far`);
+  };
+  return { logger: { info, debug: () => undefined } as unknown as Logger, done };
+}
+
+async function point(temporal: Temporal, dir: string, whistles: number, quarterCount: number, samples: number, keep: boolean) {
+  const name = `whistle_bench_scale_${whistles}_${process.pid}_${Date.now().toString(36)}`;
+  const url = new URL(PG_BASE);
+  url.pathname = `/${name}`;
+  if (!keep) onCleanup(() => dropDatabase(name));
+
+  // The first round's schema and organisation tree (accounts with the dev keys the bench calls with).
+  await migrate(url.toString(), undefined, { count: 5 });
+  const db = new PgClient({ connectionString: url.toString() });
+  await db.connect();
+  try {
+    const orgs = changleOrgs();
+    for (const o of orgs) await db.query('INSERT INTO orgs (id, kind, name, parent_id) VALUES ($1, $2, $3, $4)', [o.id, o.kind, o.name, o.parentId]);
+    for (const a of changleAccounts(orgs)) {
+      await db.query('INSERT INTO accounts (id, role, org_id, name, key_hash) VALUES ($1, $2, $3, $4, $5)',
+        [a.id, a.role, a.orgId, a.name, hashKey(PEPPER, devKey(a.id))]);
+    }
+
+    // Generation: bulk load with the secondary indexes off, built again after.
+    const qs = quarters(quarterCount);
+    let t0 = now();
+    const indexes = await secondaryIndexes(db);
+    for (const ix of indexes) await db.query(`DROP INDEX "${ix.name}"`);
+    // Two connections, one quarter at a time each: the generator is CPU-bound in PostgreSQL.
+    const perQuarter = Math.ceil(whistles / qs.length);
+    let next = 0;
+    let generated = 0;
+    let lastLog = now();
+    const loader = async () => {
+      const c = new PgClient({ connectionString: url.toString() });
+      await c.connect();
+      try {
+        for (let i = next++; i < qs.length; i = next++) {
+          const lo = i * perQuarter + 1;
+          const hi = Math.min(whistles, (i + 1) * perQuarter);
+          if (lo > hi) continue;
+          const { from, to } = quarterRange(qs[i]);
+          generated += await generate(c, lo, hi, from, to);
+          if (now() - lastLog > 30_000) { lastLog = now(); log(`  ${whistles}: ${generated} whistles generated, ${seconds(t0)} s`); }
+        }
+      } finally {
+        await c.end();
+      }
+    };
+    await Promise.all([loader(), loader()]);
+    const rowsSeconds = seconds(t0);
+    const t1 = now();
+    await db.query("SET maintenance_work_mem = '1GB'");
+    for (const ix of indexes) await db.query(ix.def);
+    await db.query('RESET maintenance_work_mem');
+    const indexSeconds = seconds(t1);
+    await db.query('VACUUM ANALYZE whistles');
+    await db.query('VACUUM ANALYZE whistle_events');
+    const generation = { seconds: seconds(t0), rowsSeconds, indexSeconds, indexes: indexes.length, sizes: await sizes(db) };
+    log(`${whistles}: generated on the first round's schema in ${generation.seconds} s (rows ${rowsSeconds} s, ${indexes.length} indexes ${indexSeconds} s); ${JSON.stringify(generation.sizes)}`);
+
+    // The upgrade: each migration after 005 on its own, then the backfills.
+    const migrations: Array<{ name: string; seconds: number }> = [];
+    for (;;) {
+      const before = (await db.query('SELECT count(*)::int AS n FROM pgmigrations')).rows[0].n;
+      const tm = now();
+      await migrate(url.toString(), undefined, { count: 1, backfills: false });
+      const { rows } = await db.query<{ n: number; name: string }>('SELECT count(*) OVER ()::int AS n, name FROM pgmigrations ORDER BY id DESC LIMIT 1');
+      if (rows[0].n === before) break;
+      migrations.push({ name: rows[0].name, seconds: seconds(tm) });
+      log(`  ${whistles}: migration ${rows[0].name} ${migrations[migrations.length - 1].seconds} s`);
+    }
+    const timer = backfillTimer();
+    const tb = now();
+    const batches = await runBackfills(db, { logger: timer.logger });
+    const backfills = { seconds: seconds(tb), batches, each: timer.done };
+    log(`  ${whistles}: backfills ${backfills.seconds} s in ${batches} batches: ${JSON.stringify(timer.done)}`);
+    const tv = now();
+    await db.query('VACUUM ANALYZE whistles');
+    await db.query('VACUUM ANALYZE whistle_receipts');
+    const vacuumSeconds = seconds(tv);
+    const pool = createPool(url.toString(), 1);
+    const seeding = await pool.connect();
+    await seedCatalogue(seeding);
+    seeding.release();
+    await pool.end();
+    const upgraded = { sizes: await sizes(db), vacuumSeconds };
+    log(`${whistles}: upgraded; ${JSON.stringify(upgraded)}`);
+
+    // Measurements through the API, on the last full quarter.
+    const api = await startApi(dir, `api-scale-${whistles}`, temporal, url.toString(), 'bench-scale-unused');
+    const measurePool = createPool(url.toString(), 1);
+    const client = await measurePool.connect();
+    try {
+      const read = await measurePoint({ db: client, apiUrl: api.url, whistles, samples, assessmentRuns: 3, quarter: qs[qs.length - 1], explainAll: true, log });
+      const duplicates = await measureDuplicates(client, whistles, samples, generation.seconds, () => undefined);
+      log(`${whistles}: duplicates p50 ${duplicates.latency.p50} ms, p99 ${duplicates.latency.p99} ms, EXPLAIN ${duplicates.withIndexes.executionMs} ms (${duplicates.open} open)`);
+      return { whistles, quarters: qs, generation, migrations, backfills, upgraded, read, duplicates };
+    } finally {
+      client.release();
+      await measurePool.end();
+      await api.stop();
+    }
+  } finally {
+    await db.end();
+  }
+}
+
+async function main() {
+  const large = arg('large', 10_000_000);
+  const small = arg('small', 10_000);
+  const quarterCount = arg('quarters', 20);
+  const samples = arg('samples', 200);
+  const dir = benchDir();
+  const startedAt = new Date().toISOString();
+  const temporal = await startTemporal(dir);
+  const smallPoint = await point(temporal, dir, small, quarterCount, samples, false);
+  const largePoint = await point(temporal, dir, large, quarterCount, samples, process.env.BENCH_KEEP === '1');
+  const p99 = (f: (p: typeof smallPoint) => number) => ratio(f(largePoint), f(smallPoint));
+  const out = {
+    startedAt, finishedAt: new Date().toISOString(), small: smallPoint, large: largePoint,
+    p99Ratio: {
+      centerList: p99((p) => p.read.centerList.p99), streetList: p99((p) => p.read.streetList.p99),
+      view: p99((p) => p.read.view.p99), duplicates: p99((p) => p.duplicates.latency.p99),
+    },
+  };
+  log(`p99 ${large} / ${small}: ${JSON.stringify(out.p99Ratio)}; assessment at ${large}: ${JSON.stringify((largePoint.read.assessment as { runsMs?: number[] }).runsMs ?? largePoint.read.assessment)} ms`);
+  const file = path.join(ROOT, 'bench', 'results', `read-model-at-scale-${startedAt.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(out, null, 2));
+  log(`written ${path.relative(ROOT, file)}`);
+  await cleanupAll();
+}
+
+main().catch(async (err) => {
+  console.error(err);
+  await cleanupAll();
+  process.exit(1);
+});
