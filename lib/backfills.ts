@@ -4,8 +4,9 @@
  * transaction, instead of one statement inside the migration's transaction.
  *
  * A migration that needs one enqueues it (`INSERT INTO schema_backfills (name) VALUES (…)`); the
- * work itself is defined here, by name. `migrate()` (lib/db.ts) runs what is pending on its own
- * connection, under its advisory lock. Each batch advances a keyset cursor over `whistles.id`
+ * work itself is defined here, by name, against the schema as that migration leaves it.
+ * `migrate()` (lib/db.ts) runs it right after that migration, on its own connection, under its
+ * advisory lock. Each batch advances a keyset cursor over `whistles.id`
  * (`after_id`) and writes it in the same transaction as its rows, so a process killed half-way
  * leaves a consistent cursor and the next `migrate()` goes on from it. At 10 million whistles one
  * statement held its transaction open for the whole table (locks, WAL that cannot be recycled,
@@ -20,6 +21,8 @@ import type { Logger } from 'pino';
 
 export interface Backfill {
   name: string;
+  /** The migration that enqueues it; migrate() runs the backfill right after it. */
+  migration: string;
   /** One statement over the whistles with `id > $1` in id order, at most `$2` of them; answers `last` (the batch's highest id, null when none is left) and `rows`. */
   batchSql: string;
 }
@@ -29,6 +32,7 @@ export const BACKFILLS: Backfill[] = [
     // 006: the receipts (验单) of every whistle already on record. The trigger writes the receipts
     // of anything projected meanwhile; a receipt it wrote is newer than this batch's and is kept.
     name: 'whistle_receipts',
+    migration: '006_whistle_receipts',
     batchSql: `
       WITH batch AS (SELECT id FROM whistles WHERE id > $1 ORDER BY id LIMIT $2),
            added AS (
@@ -42,6 +46,7 @@ export const BACKFILLS: Backfill[] = [
     // 010: first-round whistles wait for their holder (the only party their rules know). A row
     // the second round's projection already wrote has its own waiting list and is left alone.
     name: 'whistle_waiting_first_round',
+    migration: '010_whistle_second_round',
     batchSql: `
       WITH batch AS (SELECT id FROM whistles WHERE id > $1 ORDER BY id LIMIT $2),
            changed AS (

@@ -2,11 +2,12 @@
  * PostgreSQL: the pool, creating the database when it is missing, and migrations
  * (node-pg-migrate over the SQL files in migrations/).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Pool, escapeIdentifier } from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from 'pino';
-import { runBackfills } from './backfills';
+import { BACKFILLS, runBackfills } from './backfills';
 
 export const MIGRATIONS_DIR = path.join(__dirname, '..', 'migrations');
 
@@ -46,14 +47,30 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 /** The advisory lock that serialises migrations (any constant; node-pg-migrate's own is a try-lock). */
 const MIGRATION_LOCK = 7_305_126_945_012;
 
+/** Names of the migrations in migrations/ that this database has not applied yet, in order. */
+async function pendingMigrations(client: Client): Promise<string[]> {
+  const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4)).sort();
+  const { rows: [table] } = await client.query<{ found: boolean }>("SELECT to_regclass('pgmigrations') IS NOT NULL AS found");
+  if (!table.found) return files;
+  const { rows } = await client.query<{ name: string }>('SELECT name FROM pgmigrations');
+  const applied = new Set(rows.map((r) => r.name));
+  return files.filter((f) => !applied.has(f));
+}
+
 /**
  * Brings the schema up to date; safe to run from several processes at once. node-pg-migrate's own
  * lock is `pg_try_advisory_lock` and fails the second process ("Another migration is already
  * running"): two API replicas started together would lose one. Here every process waits for a
  * session lock of its own, then runs the migrations on that same connection, so the second one
- * finds nothing left to do. Then the pending backfills, on the same connection under the same lock.
- * `count` applies only the first pending migrations and `backfills: false` leaves the backfills
- * pending (the tests and the bench of an upgrade from an older schema).
+ * finds nothing left to do.
+ *
+ * A migration that enqueues a backfill (lib/backfills.ts) is followed by that backfill, in
+ * batches on the same connection under the same lock, before the next migration runs: the
+ * backfill meets the schema it was written for, and later migrations find the data in place (010's
+ * queues filled before 011 adds generated columns, which every UPDATE of a row recomputes). A
+ * backfill left pending by a process that died is finished first. `count` applies only the first
+ * pending migrations and `backfills: false` leaves the backfills pending (the tests and the bench
+ * of an upgrade from an older schema).
  */
 export async function migrate(databaseUrl: string, logger?: Logger,
   options: { count?: number; backfills?: boolean } = {}): Promise<void> {
@@ -62,19 +79,30 @@ export async function migrate(databaseUrl: string, logger?: Logger,
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await runner({
-      dbClient: client,
-      noLock: true,
-      dir: MIGRATIONS_DIR,
-      direction: 'up',
-      migrationsTable: 'pgmigrations',
-      count: options.count ?? Infinity,
-      checkOrder: true,
-      verbose: false,
-      log: (msg: string) => logger?.debug({ migration: msg }, 'migration'),
-    });
-    // The data the migrations derive from rows on record, in short transactions (lib/backfills.ts).
-    if (options.backfills !== false) await runBackfills(client, { logger });
+    const backfills = options.backfills !== false;
+    if (backfills) await runBackfills(client, { logger });
+    const pending = await pendingMigrations(client);
+    const limit = Math.min(options.count ?? Infinity, pending.length);
+    let applied = 0;
+    while (applied < limit) {
+      // Up to and including the next migration that enqueues a backfill, then that backfill.
+      const rest = pending.slice(applied, limit);
+      const stop = backfills ? rest.findIndex((name) => BACKFILLS.some((b) => b.migration === name)) : -1;
+      const count = stop === -1 ? rest.length : stop + 1;
+      await runner({
+        dbClient: client,
+        noLock: true,
+        dir: MIGRATIONS_DIR,
+        direction: 'up',
+        migrationsTable: 'pgmigrations',
+        count,
+        checkOrder: true,
+        verbose: false,
+        log: (msg: string) => logger?.debug({ migration: msg }, 'migration'),
+      });
+      applied += count;
+      if (backfills) await runBackfills(client, { logger });
+    }
   } finally {
     // Ending the session releases the lock, also when a migration failed half-way.
     await client.end();
