@@ -6,8 +6,8 @@
  * A migration that needs one enqueues it (`INSERT INTO schema_backfills (name) VALUES (…)`); the
  * work itself is defined here, by name, against the schema as that migration leaves it.
  * `migrate()` (lib/db.ts) runs it right after that migration, on its own connection, under its
- * advisory lock. Each batch advances a keyset cursor over `whistles.id`
- * (`after_id`) and writes it in the same transaction as its rows, so a process killed half-way
+ * advisory lock. Each batch advances a keyset cursor over `whistles` (`after_id`: an id, or
+ * `<filed_at>|<id>`) and writes it in the same transaction as its rows, so a process killed half-way
  * leaves a consistent cursor and the next `migrate()` goes on from it. At 10 million whistles one
  * statement held its transaction open for the whole table (locks, WAL that cannot be recycled,
  * nothing kept when it died); a batch of 10,000 whistles commits in about a second
@@ -24,8 +24,9 @@ export interface Backfill {
   /** The migration that enqueues it; migrate() runs the backfill right after it. */
   migration: string;
   /**
-   * One statement over the whistles with `id > $1` in id order, at most `$2` of them; answers
-   * `last` (the batch's highest id, null when none is left) and `rows`. An UPDATE names its rows
+   * One statement over the whistles after the cursor `$1` ('' at the start) in the backfill's
+   * order, at most `$2` of them; answers `last` (the cursor after this batch, null when none is
+   * left) and `rows`. An UPDATE names its rows
    * as `id = ANY (array of the batch's ids)`, a primary-key lookup each: joined to the batch's ids
    * the planner chose a sequential scan of the whole table for every batch, and given the id range
    * a scan of the status index with the range as a filter (EXPLAIN at 50,000 whistles) — either
@@ -38,16 +39,24 @@ export const BACKFILLS: Backfill[] = [
   {
     // 006: the receipts (验单) of every whistle already on record. The trigger writes the receipts
     // of anything projected meanwhile; a receipt it wrote is newer than this batch's and is kept.
+    // In filing order (cursor `<filed_at>|<id>`), so the receipts lie in the table by time as the
+    // trigger writes them, and a quarter's assessment reads that quarter's pages only: written in
+    // id order (random), a quarter's 88,000 receipts at 1M whistles were spread over half the
+    // table's pages (19,393 read, 282 ms in EXPLAIN).
     name: 'whistle_receipts',
     migration: '006_whistle_receipts',
     batchSql: `
-      WITH batch AS (SELECT id FROM whistles WHERE id > $1 ORDER BY id LIMIT $2),
+      WITH batch AS MATERIALIZED (
+             SELECT id, filed_at FROM whistles
+              WHERE (filed_at, id) > (coalesce(nullif(split_part($1, '|', 1), ''), '-infinity')::timestamptz, split_part($1, '|', 2))
+              ORDER BY filed_at, id LIMIT $2),
            added AS (
              INSERT INTO whistle_receipts
              SELECT f.* FROM batch w CROSS JOIN LATERAL whistle_receipt_facts(w.id) f
              ON CONFLICT (whistle_id, seq, unit_id) DO NOTHING
              RETURNING 1)
-      SELECT (SELECT max(id) FROM batch) AS last, (SELECT count(*) FROM added)::int AS rows`,
+      SELECT (SELECT filed_at::text || '|' || id FROM batch ORDER BY filed_at DESC, id DESC LIMIT 1) AS last,
+             (SELECT count(*) FROM added)::int AS rows`,
   },
   {
     // 010: first-round whistles wait for their holder (the only party their rules know). A row
