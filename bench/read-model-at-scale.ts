@@ -8,6 +8,7 @@
  *
  * `--current-schema` generates on the current schema instead (the receipts written by the trigger
  * as the rows go in, nothing to upgrade): the read figures alone, without the upgrade's time.
+ * `--measure-database NAME --large N` measures a database an earlier run kept (`BENCH_KEEP=1`).
  *
  * The whistles are bench/read-model-data.ts's, spread evenly over `quarters` quarters ending with
  * the last full one, so the quarterly assessment counts that quarter's share (10M over 20
@@ -167,23 +168,46 @@ async function point(temporal: Temporal, dir: string, whistles: number, quarterC
     const upgraded = { sizes: await sizes(db), vacuumSeconds };
     log(`${whistles}: upgraded; ${JSON.stringify(upgraded)}`);
 
-    // Measurements through the API, on the last full quarter.
-    const api = await startApi(dir, `api-scale-${whistles}`, temporal, url.toString(), 'bench-scale-unused');
-    const measurePool = createPool(url.toString(), 1);
-    const client = await measurePool.connect();
-    try {
-      const read = await measurePoint({ db: client, apiUrl: api.url, whistles, samples, assessmentRuns: 3, quarter: qs[qs.length - 1], explainAll: true, log });
-      const duplicates = await measureDuplicates(client, whistles, samples, generation.seconds, () => undefined);
-      log(`${whistles}: duplicates p50 ${duplicates.latency.p50} ms, p99 ${duplicates.latency.p99} ms, EXPLAIN ${duplicates.withIndexes.executionMs} ms (${duplicates.open} open)`);
-      return { whistles, quarters: qs, generation, migrations, backfills, upgraded, read, duplicates };
-    } finally {
-      client.release();
-      await measurePool.end();
-      await api.stop();
-    }
+    const measured = await measure(temporal, dir, url.toString(), whistles, qs[qs.length - 1], samples);
+    return { whistles, quarters: qs, generation, migrations, backfills, upgraded, ...measured };
   } finally {
     await db.end();
   }
+}
+
+/**
+ * Lists, a single whistle and the assessment of `quarter` through the API, and the duplicates
+ * query. Above a million whistles without the plans with indexes dropped (each a long scan).
+ */
+async function measure(temporal: Temporal, dir: string, url: string, whistles: number, quarter: string, samples: number) {
+  const api = await startApi(dir, `api-scale-${whistles}`, temporal, url, 'bench-scale-unused');
+  const measurePool = createPool(url, 1);
+  const client = await measurePool.connect();
+  try {
+    const large = whistles > 1_000_000;
+    const read = await measurePoint({ db: client, apiUrl: api.url, whistles, samples, assessmentRuns: 3, quarter, explainAll: true, log, plansWithoutIndexes: !large });
+    const duplicates = await measureDuplicates(client, whistles, samples, 0, () => undefined, !large);
+    log(`${whistles}: duplicates p50 ${duplicates.latency.p50} ms, p99 ${duplicates.latency.p99} ms, EXPLAIN ${duplicates.withIndexes.executionMs} ms (${duplicates.open} open)`);
+    return { read, duplicates };
+  } finally {
+    client.release();
+    await measurePool.end();
+    await api.stop();
+  }
+}
+
+/** `--measure-database NAME --large N`: the measurements alone, on a database a run kept (BENCH_KEEP=1). */
+async function measureKept(name: string, whistles: number, quarterCount: number, samples: number) {
+  const dir = benchDir();
+  const temporal = await startTemporal(dir);
+  const url = new URL(PG_BASE);
+  url.pathname = `/${name}`;
+  const startedAt = new Date().toISOString();
+  const measured = await measure(temporal, dir, url.toString(), whistles, quarters(quarterCount)[quarterCount - 1], samples);
+  const file = path.join(ROOT, 'bench', 'results', `read-model-at-scale-measure-${startedAt.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), database: name, whistles, ...measured }, null, 2));
+  log(`written ${path.relative(ROOT, file)}`);
+  await cleanupAll();
 }
 
 async function main() {
@@ -192,6 +216,8 @@ async function main() {
   const quarterCount = arg('quarters', 20);
   const samples = arg('samples', 200);
   const schema: Schema = process.argv.includes('--current-schema') ? 'current' : 'first-round';
+  const kept = process.argv.indexOf('--measure-database');
+  if (kept > 0) return measureKept(process.argv[kept + 1], large, quarterCount, samples);
   const dir = benchDir();
   const startedAt = new Date().toISOString();
   const temporal = await startTemporal(dir);
