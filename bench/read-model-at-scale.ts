@@ -8,7 +8,8 @@
  *
  * `--current-schema` generates on the current schema instead (the receipts written by the trigger
  * as the rows go in, nothing to upgrade): the read figures alone, without the upgrade's time.
- * `--measure-database NAME --large N` measures a database an earlier run kept (`BENCH_KEEP=1`).
+ * `--measure-database NAME --large N [--goals-only]` measures a database an earlier run kept
+ * (`BENCH_KEEP=1`); `--goals-only` leaves out the community's and department's own lists.
  *
  * The whistles are bench/read-model-data.ts's, spread evenly over `quarters` quarters ending with
  * the last full one, so the quarterly assessment counts that quarter's share (10M over 20
@@ -179,13 +180,13 @@ async function point(temporal: Temporal, dir: string, whistles: number, quarterC
  * Lists, a single whistle and the assessment of `quarter` through the API, and the duplicates
  * query. Above a million whistles without the plans with indexes dropped (each a long scan).
  */
-async function measure(temporal: Temporal, dir: string, url: string, whistles: number, quarter: string, samples: number) {
+async function measure(temporal: Temporal, dir: string, url: string, whistles: number, quarter: string, samples: number, ownLists = true) {
   const api = await startApi(dir, `api-scale-${whistles}`, temporal, url, 'bench-scale-unused');
   const measurePool = createPool(url, 1);
   const client = await measurePool.connect();
   try {
     const large = whistles > 1_000_000;
-    const read = await measurePoint({ db: client, apiUrl: api.url, whistles, samples, assessmentRuns: 3, quarter, explainAll: true, log, plansWithoutIndexes: !large });
+    const read = await measurePoint({ db: client, apiUrl: api.url, whistles, samples, assessmentRuns: 3, quarter, explainAll: true, log, plansWithoutIndexes: !large, ownLists });
     const duplicates = await measureDuplicates(client, whistles, samples, 0, () => undefined, !large);
     log(`${whistles}: duplicates p50 ${duplicates.latency.p50} ms, p99 ${duplicates.latency.p99} ms, EXPLAIN ${duplicates.withIndexes.executionMs} ms (${duplicates.open} open)`);
     return { read, duplicates };
@@ -203,7 +204,8 @@ async function measureKept(name: string, whistles: number, quarterCount: number,
   const url = new URL(PG_BASE);
   url.pathname = `/${name}`;
   const startedAt = new Date().toISOString();
-  const measured = await measure(temporal, dir, url.toString(), whistles, quarters(quarterCount)[quarterCount - 1], samples);
+  const measured = await measure(temporal, dir, url.toString(), whistles, quarters(quarterCount)[quarterCount - 1], samples,
+    !process.argv.includes('--goals-only'));
   const file = path.join(ROOT, 'bench', 'results', `read-model-at-scale-measure-${startedAt.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), database: name, whistles, ...measured }, null, 2));
   log(`written ${path.relative(ROOT, file)}`);
