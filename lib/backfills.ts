@@ -1,6 +1,6 @@
 /**
  * Backfills: the data a migration derives from rows already on record (the receipts of 006, the
- * queues of 010), filled in batches after the schema migrations, each batch its own short
+ * queues of 010), filled in batches right after that migration, each batch its own short
  * transaction, instead of one statement inside the migration's transaction.
  *
  * A migration that needs one enqueues it (`INSERT INTO schema_backfills (name) VALUES (…)`); the
@@ -26,8 +26,7 @@ export interface Backfill {
   /**
    * One statement over the whistles after the cursor `$1` ('' at the start) in the backfill's
    * order, at most `$2` of them; answers `last` (the cursor after this batch, null when none is
-   * left) and `rows`. An UPDATE names its rows
-   * as `id = ANY (array of the batch's ids)`, a primary-key lookup each: joined to the batch's ids
+   * left) and `rows`. An UPDATE names its rows as `id = ANY (array of the batch's ids)`, a primary-key lookup each: joined to the batch's ids
    * the planner chose a sequential scan of the whole table for every batch, and given the id range
    * a scan of the status index with the range as a filter (EXPLAIN at 50,000 whistles) — either
    * made the backfill quadratic in the table's size.
@@ -71,7 +70,8 @@ export const BACKFILLS: Backfill[] = [
                 AND w.holder IS NOT NULL AND w.waiting_org_ids = '{}'
                 AND w.status IN ('filed', 'street_handling', 'escalated', 'dispatched', 'department_handling', 'resolved')
              RETURNING 1)
-      SELECT (SELECT ids[cardinality(ids)] FROM batch) AS last, (SELECT count(*) FROM changed)::int AS rows`, },
+      SELECT (SELECT ids[cardinality(ids)] FROM batch) AS last, (SELECT count(*) FROM changed)::int AS rows`,
+  },
 ];
 
 export const BACKFILL_BATCH = 10_000;
@@ -83,9 +83,9 @@ interface Pending { name: string; after_id: string; rows: string }
  * `maxBatches` stops early (the test of a backfill interrupted half-way).
  */
 export async function runBackfills(client: ClientBase, options: {
-  logger?: Logger; batch?: number; maxBatches?: number; backfills?: Backfill[];
+  logger?: Logger; batch?: number; maxBatches?: number;
 } = {}): Promise<number> {
-  const known = new Map((options.backfills ?? BACKFILLS).map((b) => [b.name, b]));
+  const known = new Map(BACKFILLS.map((b) => [b.name, b]));
   const batch = options.batch ?? BACKFILL_BATCH;
   // A database that ran 006 and 010 before they enqueued their backfills has no queue, and nothing pending.
   const { rows: [queue] } = await client.query<{ found: boolean }>("SELECT to_regclass('schema_backfills') IS NOT NULL AS found");

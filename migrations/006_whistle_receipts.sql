@@ -129,14 +129,14 @@ CREATE TRIGGER whistle_events_receipts_update AFTER UPDATE ON whistle_events
 CREATE TRIGGER whistle_events_receipts_delete AFTER DELETE ON whistle_events
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION whistle_events_sync_receipts();
 
--- Backfill: the receipts of every whistle already on record, in batches after the migrations
+-- Backfill: the receipts of every whistle already on record, in batches right after this migration
 -- (lib/backfills.ts, `whistle_receipts`), each batch its own transaction. Until 2026-12 this was
 -- one INSERT … SELECT here, inside this migration's transaction: 78 s at 1M whistles, and at 10M
 -- one transaction open for the whole table. Databases that ran that version have their receipts.
 CREATE TABLE IF NOT EXISTS schema_backfills (
   name         text PRIMARY KEY,          -- the backfill's name in lib/backfills.ts
   enqueued_at  timestamptz NOT NULL DEFAULT now(),
-  after_id     text NOT NULL DEFAULT '',  -- keyset cursor: whistles up to this id are done
+  after_id     text NOT NULL DEFAULT '',  -- keyset cursor: the last whistle done (its id, or filed_at|id)
   rows         bigint NOT NULL DEFAULT 0, -- rows written so far
   updated_at   timestamptz,
   done_at      timestamptz

@@ -13,7 +13,7 @@ ALTER TABLE whistles
   ADD COLUMN IF NOT EXISTS waiting_org_ids text[] NOT NULL DEFAULT '{}';
 
 -- Whistles of the first round wait for their holder (the only one their rules know): filled in
--- batches after the migrations (lib/backfills.ts, `whistle_waiting_first_round`); until 2026-12
+-- batches right after this migration (lib/backfills.ts, `whistle_waiting_first_round`); until 2026-12
 -- one UPDATE here. The queue is 006's (created here too for databases that ran 006 before it had one).
 CREATE TABLE IF NOT EXISTS schema_backfills (
   name text PRIMARY KEY, enqueued_at timestamptz NOT NULL DEFAULT now(), after_id text NOT NULL DEFAULT '',

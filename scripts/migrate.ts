@@ -1,6 +1,6 @@
 /**
- * `npm run migrate`: creates the database if missing, applies every migration, then runs the
- * pending backfills to their end (lib/backfills.ts), logging their progress every 10 s. Run it
+ * `npm run migrate`: creates the database if missing and applies every migration, each followed
+ * by the backfill it enqueued (lib/backfills.ts), logging the backfills' progress every 10 s. Run it
  * before starting a new version on a large database: the API and the worker run the same at
  * start and would wait for the backfills too.
  */
