@@ -18,15 +18,7 @@ import { benchDir, cleanupAll, createDatabase, onCleanup, spawnService, startTem
 import { startRaw } from './filings';
 import { drained } from './filing';
 import { runLoad, sleep } from './measure';
-
-const TICK = 100;
-function cpuOfPid(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICK;
-  } catch { return 0; }
-}
+import { cpuOfPid, cpuOfPostgres, cpuOfSelf } from './cpu';
 
 async function main(): Promise<void> {
   const perPhase = Number(process.argv[2] ?? 2000);
@@ -73,16 +65,24 @@ async function main(): Promise<void> {
   for (const [name, run] of Object.entries(phases)) await run(`warm${name}${randomBytes(2).toString('hex')}`, 100);
   await sleep(3_000);
 
-  const runs: Array<{ kind: string; n: number; seconds: number; perSecond: number; workerCpuMsPer: number }> = [];
+  type Cpu = { worker: number; temporal: number; postgres: number; driver: number };
+  const cpuNow = (kind: keyof typeof pidOf): Cpu => ({
+    worker: cpuOfPid(pidOf[kind]), temporal: cpuOfPid(temporal.server.process.pid!), postgres: cpuOfPostgres(), driver: cpuOfSelf(),
+  });
+  const runs: Array<{ kind: string; n: number; seconds: number; perSecond: number; workerCpuMsPer: number; cpuMsPer: Cpu }> = [];
   for (const kind of ['whistles', 'trivial', 'whistles', 'trivial'] as const) {
     const prefix = `${kind[0]}${randomBytes(3).toString('hex')}`;
-    const cpu0 = cpuOfPid(pidOf[kind]);
+    const cpu0 = cpuNow(kind);
     const t0 = Date.now();
     await phases[kind](prefix, perPhase);
     const seconds = (Date.now() - t0) / 1000;
-    const workerCpuMsPer = ((cpuOfPid(pidOf[kind]) - cpu0) / perPhase) * 1000;
-    runs.push({ kind, n: perPhase, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round((perPhase / seconds) * 10) / 10, workerCpuMsPer: Math.round(workerCpuMsPer * 10) / 10 });
-    log(`${kind}: ${perPhase} taken in in ${seconds.toFixed(1)} s → ${(perPhase / seconds).toFixed(1)}/s; the worker's CPU ${workerCpuMsPer.toFixed(1)} ms each`);
+    const cpu1 = cpuNow(kind);
+    const cpuMsPer = Object.fromEntries(Object.keys(cpu0).map((k) => {
+      const part = k as keyof Cpu;
+      return [part, Math.round(((cpu1[part] - cpu0[part]) / perPhase) * 10_000) / 10];
+    })) as Cpu;
+    runs.push({ kind, n: perPhase, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round((perPhase / seconds) * 10) / 10, workerCpuMsPer: cpuMsPer.worker, cpuMsPer });
+    log(`${kind}: ${perPhase} taken in in ${seconds.toFixed(1)} s → ${(perPhase / seconds).toFixed(1)}/s; CPU ms each: ${JSON.stringify(cpuMsPer)}`);
     await sleep(5_000);
   }
   const rate = (kind: string) => {

@@ -23,48 +23,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { benchDir, call, cleanupAll, createDatabase, startApi, startTemporal, startWorker } from './stack';
 import { filerOf, filingBody } from './filings';
 import { runLoad, sleep } from './measure';
-
-const TICK = 100; // clock ticks per second (getconf CLK_TCK on Linux)
-
-function cpuOfPid(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICK; // utime, stime
-  } catch { return 0; }
-}
-
-function statFields(pid: number): string[] | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch { return undefined; }
-}
-
-/**
- * CPU-seconds of the PostgreSQL server: the postmaster's own, what its ended backends used
- * (cutime + cstime, which the postmaster collects when it reaps them) and its live children's.
- */
-function cpuOfPostgres(): number {
-  const postgres: Array<{ pid: number; ppid: number }> = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-      const f = statFields(Number(entry));
-      if (f) postgres.push({ pid: Number(entry), ppid: Number(f[1]) });
-    } catch { /* gone */ }
-  }
-  const pids = new Set(postgres.map((p) => p.pid));
-  let sum = 0;
-  for (const p of postgres) {
-    const f = statFields(p.pid);
-    if (!f) continue;
-    sum += (Number(f[11]) + Number(f[12])) / TICK;
-    if (!pids.has(p.ppid)) sum += (Number(f[13]) + Number(f[14])) / TICK; // the postmaster: its reaped children
-  }
-  return sum;
-}
+import { cpuOfPid, cpuOfPostgres } from './cpu';
 
 type Part = 'api' | 'worker' | 'temporal' | 'postgres' | 'driver';
 type Cpu = Record<Part, number>;

@@ -13,6 +13,7 @@ import { drained } from './filing';
 import { startRaw } from './filings';
 import { runLoad } from './measure';
 import { summarizeProfile } from './profile';
+import { DEFAULT_POLICY } from '../lib/policy';
 
 async function main() {
   const count = Number(process.argv[2] ?? 1000);
@@ -30,7 +31,7 @@ async function main() {
   const pool = createPool(db.url, 2);
   const loadAt = Date.now();
   const started = Date.now();
-  const load = await runLoad({ concurrency: 32, count, task: (i) => startRaw(temporal.client, queue, i, `p${i}`).then(() => undefined) });
+  const load = await runLoad({ concurrency: 32, count, task: (i) => startRaw(temporal.client, queue, i, `p${i}`, { policy: DEFAULT_POLICY }).then(() => undefined) });
   await drained(pool, 'p', load.ok);
   const seconds = (Date.now() - started) / 1000;
   await pool.end();

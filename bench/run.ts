@@ -20,6 +20,7 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createPool } from '../lib/db';
 import { DEFAULT_CACHED_WORKFLOWS, heapNeededMb, WORKFLOWS_PATH } from '../worker/worker';
+import { workflowBundleOptions } from '../worker/bundle-options';
 import { readScale, readSections, type Scale, type Section } from './scale';
 import {
   benchDir, cleanupAll, createDatabase, onCleanup, PG_BASE, ROOT, startApi, startTemporal, startWorker, type Temporal,
@@ -178,7 +179,7 @@ async function main() {
     if (experiments) {
       // The same workflows and activities with other worker settings, on a quarter of the whistles.
       const bundleFile = path.join(dir, 'workflow-bundle.js');
-      const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: QUIET });
+      const bundle = await bundleWorkflowCode({ ...workflowBundleOptions(WORKFLOWS_PATH), logger: QUIET });
       fs.writeFileSync(bundleFile, bundle.code);
       const settings: Array<{ name: string; env: Record<string, string>; nodeArgs?: string[]; cache: number }> = [
         { name: 'no heap limit (node without --max-old-space-size)', env: {}, nodeArgs: [], cache: DEFAULT_CACHED_WORKFLOWS },

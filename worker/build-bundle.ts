@@ -5,13 +5,14 @@
  */
 import fs from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundleOptions } from './bundle-options';
 
 async function main(): Promise<void> {
   const [workflowsPath, out] = process.argv.slice(2);
   if (!workflowsPath || !out) throw new Error('usage: build-bundle <workflows module> <output file>');
   const quiet = () => undefined;
   const bundle = await bundleWorkflowCode({
-    workflowsPath,
+    ...workflowBundleOptions(workflowsPath),
     logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error },
   });
   fs.writeFileSync(out, bundle.code);

@@ -14,6 +14,7 @@ import { seedIfEmpty } from '../../lib/seed';
 import { registerSearchAttributes } from '../../lib/temporal';
 import { freePort, startDevServer, temporalBinary } from '../../lib/temporal-dev-server';
 import { WORKFLOWS_PATH } from '../../worker/worker';
+import { workflowBundleOptions } from '../../worker/bundle-options';
 import { TEST_PEPPER } from './constants';
 
 export default async function globalSetup(): Promise<void> {
@@ -45,7 +46,7 @@ export default async function globalSetup(): Promise<void> {
   await ensureConsoleBuilt((message) => console.log(`[setup] ${message}`), process.stdout);
   step('console built');
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
+  const bundle = await bundleWorkflowCode({ ...workflowBundleOptions(WORKFLOWS_PATH), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never });
   step('bundle built');
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);
