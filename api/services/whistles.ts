@@ -178,16 +178,13 @@ export class WhistleService {
     return this.callerView(account, view, ruleStateFrom(view, [], ruleExtrasOf(filed)));
   }
 
-  /** The filing's first projection and the reporter's contact, in one transaction (never before the start). */
+  /** The filing's first projection and the reporter's contact, in one statement (never before the start). */
   private async writeFiling(filing: Filing, reporter: FileWhistleBody['reporter']) {
     try {
-      if (reporter) {
-        await this.pool.query(
-          'INSERT INTO whistle_reporters (whistle_id, name, phone) VALUES ($1, $2, $3) ON CONFLICT (whistle_id) DO NOTHING',
-          [filing.id, reporter.name, reporter.phone]);
-      }
-      // Not waiting for the disk: the workflow's first task projects the same version durably.
-      await projectWhistle(this.pool, projectionOf(newWhistle(filing, Date.parse(filing.filedAt!)), filing), { durable: false });
+      // Not waiting for the disk unless there is a phone to keep: the workflow's first task
+      // projects the same version durably, but no workflow holds the phone.
+      await projectWhistle(this.pool, projectionOf(newWhistle(filing, Date.parse(filing.filedAt!)), filing),
+        { durable: false, ...(reporter ? { reporter: { name: reporter.name, phone: reporter.phone } } : {}) });
     } catch (err) {
       // The workflow exists and projects itself; only the phone would be missing for the feedback.
       this.deps.logger.error({ err, whistleId: filing.id }, 'the filing could not be written to the read model');
