@@ -71,7 +71,9 @@ function median(xs: number[]): number {
 /**
  * Options: `--against <checkout>` replays the same histories with that checkout's workflow code
  * too (a worktree of the commit before a change, its node_modules linked), rounds alternating, so
- * the two are compared on the same machine at the same moments; `--rounds R` (default 5).
+ * the two are compared on the same machine at the same moments; `--against-history <file>` gives
+ * that checkout a history of its own generation instead (after a patched change: the same
+ * whistle's path, recorded by each); `--rounds R` (default 5).
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -82,32 +84,39 @@ async function main(): Promise<void> {
     return value;
   };
   const against = option('--against');
+  const againstHistory = option('--against-history');
   const rounds = Number(option('--rounds') ?? 5);
   const n = Number(args[0] ?? 300);
   const files = args.slice(1).length ? args.slice(1) : DEFAULT_HISTORIES;
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const variants = [{ name: 'this checkout', code: await loadWorkflowCode(WORKFLOWS_PATH) }];
-  if (against) variants.push({ name: against, code: bundleOf(path.resolve(against)) });
+  const variants: Array<{ name: string; code: { code: string }; history?: History }> =
+    [{ name: 'this checkout', code: await loadWorkflowCode(WORKFLOWS_PATH) }];
+  if (against) {
+    variants.push({ name: against, code: bundleOf(path.resolve(against)),
+      ...(againstHistory ? { history: JSON.parse(fs.readFileSync(againstHistory, 'utf8')) as History } : {}) });
+  }
   console.log(`replay cost: ${rounds} rounds of ${n} replays per cut and variant; ${os.availableParallelism()} CPUs, ` +
     `load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const results: Array<{ variant: string; history: string; cut: string; events: number; cpuMsPerReplay: number; wallMsPerReplay: number; rounds: number[]; promisesPerReplay: number }> = [];
   for (const file of files) {
     const whole = JSON.parse(fs.readFileSync(file, 'utf8')) as History;
-    for (const [cut, history] of [['first task', firstTask(whole)], ['whole', whole]] as const) {
+    for (const cut of ['first task', 'whole'] as const) {
+      const historyOf = (v: (typeof variants)[number]) => (cut === 'first task' ? firstTask(v.history ?? whole) : v.history ?? whole);
       const cpu = variants.map(() => [] as number[]);
       const wall = variants.map(() => [] as number[]);
       const promiseCounts = variants.map(() => [] as number[]);
-      for (const v of variants) await replayCost(v.code, history, Math.min(50, n)); // warm-up: JIT, the replay worker's start
+      for (const v of variants) await replayCost(v.code, historyOf(v), Math.min(50, n)); // warm-up: JIT, the replay worker's start
       for (let r = 0; r < rounds; r++) {
         for (const [i, v] of variants.entries()) {
-          const m = await replayCost(v.code, history, n);
+          const m = await replayCost(v.code, historyOf(v), n);
           cpu[i].push(m.cpuMs);
           wall[i].push(m.wallMs);
           promiseCounts[i].push(m.promises);
         }
       }
       for (const [i, v] of variants.entries()) {
-        const row = { variant: v.name, history: path.basename(file), cut, events: history.events?.length ?? 0,
+        const row = { variant: v.name, history: v.history ? path.basename(againstHistory!) : path.basename(file), cut,
+          events: historyOf(v).events?.length ?? 0,
           cpuMsPerReplay: Math.round(median(cpu[i]) * 100) / 100, wallMsPerReplay: Math.round(median(wall[i]) * 100) / 100,
           rounds: cpu[i].map((x) => Math.round(x * 100) / 100), promisesPerReplay: Math.round(median(promiseCounts[i])) };
         results.push(row);

@@ -44,8 +44,16 @@ import {
 } from './whistle-state';
 import { firstRoundWhistle } from './whistle-first-round';
 
-/** The marker of this generation: whistles without it run the first round's code. */
+/** The marker of the second round's whistles: whistles with neither marker run the first round's code. */
 export const SECOND_ROUND = 'second-round';
+/**
+ * The marker of whistles filed since the third round's speed work: each wait in a stage is one
+ * condition, not a race of promises, and an empty department list is never sent to Temporal
+ * (it had none). The same process and deadlines, fewer promises per workflow task (each one costs
+ * the SDK's stack-trace hook a stack capture) and one command less at filing. Whistles without it
+ * keep the waits and commands they were recorded with.
+ */
+export const LEAN_TASKS = 'lean-tasks';
 
 const { planDeadlines, whistleLimits } = proxyLocalActivities<DeadlineActivities>({
   startToCloseTimeout: '10 seconds',
@@ -88,7 +96,9 @@ interface Deadline {
 }
 
 export async function whistle(filing: Filing): Promise<WhistleView> {
-  if (!patched(SECOND_ROUND)) return firstRoundWhistle(filing);
+  // Newest generation first: a whistle carries the marker of the generation it was filed in.
+  const lean = patched(LEAN_TASKS);
+  if (!lean && !patched(SECOND_ROUND)) return firstRoundWhistle(filing);
 
   // ---- state -------------------------------------------------------------------------------
   const w: WhistleState = newWhistle(filing, Date.now());
@@ -189,7 +199,7 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
       const had = current.get(pair.key as never) as unknown;
       const want = pair.value as unknown;
       if (want === null || want === undefined) return had !== undefined;
-      if (had === undefined) return true;
+      if (had === undefined) return !(lean && Array.isArray(want) && want.length === 0);
       if (want instanceof Date) return !(had instanceof Date) || had.getTime() !== want.getTime();
       if (Array.isArray(want)) return !Array.isArray(had) || had.length !== want.length || want.some((v, i) => had[i] !== v);
       return had !== want;
@@ -198,7 +208,10 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
   }
 
   // ---- deadlines: one durable timer each, moved when the deadline moves ------------------
-  const armed = new Map<Deadline, { at: number; scope: CancellationScope; fired: Promise<Deadline | null> }>();
+  /** A deadline's timer: its instant when armed, its scope (to cancel it), and when it fired (the order timers fired in). */
+  interface Timer { at: number; scope: CancellationScope; fired: Promise<Deadline | null>; firedAs: number | null }
+  const armed = new Map<Deadline, Timer>();
+  let timersFired = 0;
 
   function syncTimers(deadlines: Deadline[]) {
     for (const [d, timer] of armed) {
@@ -207,9 +220,20 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     for (const d of deadlines) {
       if (armed.has(d)) continue;
       const scope = new CancellationScope();
-      const fired = scope.run(() => sleep(Math.max(d.at - now(), 1), { summary: d.summary })).then(() => d, () => null);
-      armed.set(d, { at: d.at, scope, fired });
+      const timer: Timer = { at: d.at, scope, fired: null as unknown as Promise<Deadline | null>, firedAs: null };
+      timer.fired = scope.run(() => sleep(Math.max(d.at - now(), 1), { summary: d.summary }))
+        .then(() => { timer.firedAs = ++timersFired; return d; }, () => null);
+      armed.set(d, timer);
     }
+  }
+
+  /** The deadline whose timer fired first and is still armed, if any. */
+  function firstFired(): Deadline | null {
+    let first: [Deadline, Timer] | null = null;
+    for (const entry of armed) {
+      if (entry[1].firedAs !== null && (first === null || entry[1].firedAs < first[1].firedAs!)) first = entry;
+    }
+    return first && first[0];
   }
 
   /**
@@ -349,9 +373,16 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
       }
       syncTimers(projectionDue ? [...stage.deadlines, projectionDue] : stage.deadlines);
       const seen = w.version;
-      const wake = condition(() => w.version !== seen || !stillHere() || pendingCalendarChange !== null
-        || mergeToTell !== null || mergedToPassOn.length > 0);
-      const fired = await Promise.race([wake.then(() => null), ...[...armed.values()].map((t) => t.fired)]);
+      const woken = () => w.version !== seen || !stillHere() || pendingCalendarChange !== null
+        || mergeToTell !== null || mergedToPassOn.length > 0;
+      let fired: Deadline | null;
+      if (lean) {
+        // One condition: a change, or a timer that fired (the first one first).
+        await condition(() => woken() || firstFired() !== null);
+        fired = firstFired();
+      } else {
+        fired = await Promise.race([condition(woken).then(() => null), ...[...armed.values()].map((t) => t.fired)]);
+      }
       if (!fired || armed.get(fired)?.at !== fired.at) continue;
       armed.delete(fired);
       if (fired === projectionDue) { projectionDue = null; fired.onMiss(); continue; }
