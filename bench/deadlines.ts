@@ -18,6 +18,23 @@ import { createDatabase, spawnService, startWorker, waitForPoller, type Temporal
 import { DEFAULT_CACHED_WORKFLOWS } from '../worker/worker';
 import { startRaw } from './filings';
 import { latencyOf, ratio, runLoad, sleep, type Latency } from './measure';
+import { cpuOfPid, cpuOfPostgres, cpuOfSelf } from './cpu';
+
+/** CPU-milliseconds per deadline by part, while the burst is worked off (from the first due instant to the last one done). */
+export type BurstCpu = { worker: number; temporal: number; postgres: number; bench: number };
+
+function cpuSnapshot(workerPid: number, temporal: Temporal): BurstCpu {
+  return { worker: cpuOfPid(workerPid), temporal: cpuOfPid(temporal.server.process.pid!), postgres: cpuOfPostgres(), bench: cpuOfSelf() };
+}
+
+function cpuPer(from: BurstCpu, to: BurstCpu, count: number): BurstCpu {
+  const per = (k: keyof BurstCpu) => Math.round(((to[k] - from[k]) * 1000 / Math.max(1, count)) * 10) / 10;
+  return { worker: per('worker'), temporal: per('temporal'), postgres: per('postgres'), bench: per('bench') };
+}
+
+async function sleepUntil(at: number): Promise<void> {
+  if (at > Date.now()) await sleep(at - Date.now());
+}
 
 export interface DeadlinesResult {
   deadlines: number;
@@ -31,8 +48,10 @@ export interface DeadlinesResult {
   escalated: number;
   /** Lateness of the escalations in ms. */
   lateness: Latency;
+  /** CPU-ms per escalation by part while the burst was worked off. */
+  cpuMsPer: BurstCpu;
   /** The yardstick: as many plain durable timers due within the same 10 s, on a trivial workflow. */
-  rawTimers: { lateness: Latency } | { failed: string };
+  rawTimers: { lateness: Latency; cpuMsPer: BurstCpu } | { failed: string };
   /** p99 lateness of the escalations / of the plain timers. */
   p99Ratio: number | null;
 }
@@ -62,15 +81,18 @@ async function rawTimers(temporal: Temporal, dir: string, count: number, burstMs
     });
     if (started.failed) return { failed: `${started.failed} of ${count} starts failed: ${started.firstError}` };
     log(`  raw timers: ${count} started (${started.perSecond}/s), due within ${burstMs / 1000} s from +${Math.round((firstDue - Date.now()) / 1000)} s`);
+    await sleepUntil(firstDue);
+    const cpu0 = cpuSnapshot(worker.pid, temporal);
     const late: number[] = [];
     const collected = await runLoad({
       concurrency: 32, count,
       task: (i) => temporal.client.workflow.getHandle(ids[i]).result().then((ms: number) => { late.push(ms); }),
     });
     if (collected.failed) return { failed: `${collected.failed} of ${count} timers failed: ${collected.firstError}` };
+    const cpuMsPer = cpuPer(cpu0, cpuSnapshot(worker.pid, temporal), count);
     const lateness = latencyOf(late);
-    log(`  raw timers: lateness p50 ${lateness.p50} ms, p99 ${lateness.p99} ms, max ${lateness.max} ms`);
-    return { lateness };
+    log(`  raw timers: lateness p50 ${lateness.p50} ms, p99 ${lateness.p99} ms, max ${lateness.max} ms; CPU ms each ${JSON.stringify(cpuMsPer)}`);
+    return { lateness, cpuMsPer };
   } finally {
     await worker.stop();
   }
@@ -123,7 +145,10 @@ export async function benchDeadlines(options: {
       (takenIn < load.ok ? ' — NOT all in before the first deadline: the burst overlaps the intake' : ''));
 
     const deadline = firstDue + burstMs + 20 * 60_000;
+    await sleepUntil(firstDue);
+    const cpu0 = cpuSnapshot(worker.pid, temporal);
     const escalated = await countEntries(pool, 'deadline_escalation', load.ok, deadline);
+    const cpuMsPer = cpuPer(cpu0, cpuSnapshot(worker.pid, temporal), escalated);
     const { rows } = await pool.query<{ due: number; late: number }>(
       `SELECT extract(epoch FROM f.at) * 1000 + $1::int * 1000 AS due,
               extract(epoch FROM (d.at - f.at)) * 1000 - $1::int * 1000 AS late
@@ -143,12 +168,13 @@ export async function benchDeadlines(options: {
       dueSpread90Seconds: Math.round(((p95 - p5) / 1000) * 10) / 10,
       escalated,
       lateness: latencyOf(rows.map((r) => Number(r.late))),
+      cpuMsPer,
       rawTimers: raw,
       p99Ratio: null,
     };
     if ('lateness' in raw) result.p99Ratio = ratio(result.lateness.p99, raw.lateness.p99);
     log(`  deadlines: ${escalated} escalated; due within ${result.dueSpreadSeconds} s (90% within ${result.dueSpread90Seconds} s); ` +
-      `lateness p50 ${result.lateness.p50} ms, p99 ${result.lateness.p99} ms, max ${result.lateness.max} ms`);
+      `lateness p50 ${result.lateness.p50} ms, p99 ${result.lateness.p99} ms, max ${result.lateness.max} ms; CPU ms each ${JSON.stringify(cpuMsPer)}`);
     return result;
   } finally {
     await pool.end();
