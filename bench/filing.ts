@@ -10,6 +10,10 @@ import type { Pool } from 'pg';
 import { call, type Temporal } from './stack';
 import { filerOf, filingBody, startRaw } from './filings';
 import { now, ratio, runLoad, sleep, type LoadResult } from './measure';
+import { cpuOfPid, cpuOfPostgres, cpuOfSelf } from './cpu';
+
+/** CPU-ms per filing by part during a phase (the worker takes in earlier filings meanwhile, in both phases). */
+export type FilingCpu = { api: number; worker: number; temporal: number; postgres: number; bench: number };
 
 export interface FilingLevel {
   concurrency: number;
@@ -18,6 +22,8 @@ export interface FilingLevel {
   /** Raw starts per second counted until the worker has projected every one of them. */
   rawDrainedPerSecond: number;
   drainSeconds: number;
+  /** CPU-ms per filing by part, through the API and raw. */
+  cpuMsPer: { api: FilingCpu; raw: FilingCpu };
   /** api / raw (start acknowledged), and api / raw drained. */
   ratio: number | null;
   ratioDrained: number | null;
@@ -36,9 +42,17 @@ export async function drained(pool: Pool, prefix: string, expected: number, ms =
 
 export async function benchFiling(options: {
   temporal: Temporal; apiUrl: string; pool: Pool; taskQueue: string; levels: number[]; phaseMs: number;
+  pids: { api: number; worker: number };
   log: (line: string) => void;
 }): Promise<FilingLevel[]> {
   const { temporal, apiUrl, pool, taskQueue, log } = options;
+  const cpuNow = (): FilingCpu => ({
+    api: cpuOfPid(options.pids.api), worker: cpuOfPid(options.pids.worker), temporal: cpuOfPid(temporal.server.process.pid!),
+    postgres: cpuOfPostgres(), bench: cpuOfSelf(),
+  });
+  const cpuPer = (from: FilingCpu, to: FilingCpu, count: number): FilingCpu => Object.fromEntries(
+    Object.keys(from).map((k) => [k, Math.round(((to[k as keyof FilingCpu] - from[k as keyof FilingCpu]) * 1000 / Math.max(1, count)) * 10) / 10]),
+  ) as FilingCpu;
   let filed = 0;
   const fileViaApi = async () => {
     const i = filed++;
@@ -52,22 +66,27 @@ export async function benchFiling(options: {
 
   const out: FilingLevel[] = [];
   for (const concurrency of options.levels) {
+    const apiCpu0 = cpuNow();
     const api = await runLoad({ concurrency, count: 1e9, ms: options.phaseMs, task: fileViaApi });
-    log(`  filing c=${concurrency}: API ${api.perSecond}/s (p50 ${api.latency.p50} ms, p99 ${api.latency.p99} ms, ${api.failed} failed)`);
+    const apiCpu = cpuPer(apiCpu0, cpuNow(), api.ok);
+    log(`  filing c=${concurrency}: API ${api.perSecond}/s (p50 ${api.latency.p50} ms, p99 ${api.latency.p99} ms, ${api.failed} failed); ` +
+      `CPU ms each ${JSON.stringify(apiCpu)}`);
     await sleep(1000);
     const prefix = `r${concurrency}x${randomBytes(3).toString('hex')}`;
     const t0 = now();
+    const rawCpu0 = cpuNow();
     const raw = await runLoad({
       concurrency, count: 1e9, ms: options.phaseMs,
       task: (i) => startRaw(temporal.client, taskQueue, i, `${prefix}${i}`).then(() => undefined),
     });
+    const rawCpu = cpuPer(rawCpu0, cpuNow(), raw.ok);
     await drained(pool, prefix, raw.ok + raw.failed > 0 ? raw.ok : 0);
     const drainSeconds = (now() - t0) / 1000;
     const rawDrainedPerSecond = Math.round((raw.ok / drainSeconds) * 10) / 10;
     log(`  filing c=${concurrency}: raw ${raw.perSecond}/s acknowledged, ${rawDrainedPerSecond}/s drained ` +
-      `(worker done ${(drainSeconds - raw.seconds).toFixed(1)} s after the last start)`);
+      `(worker done ${(drainSeconds - raw.seconds).toFixed(1)} s after the last start); CPU ms each until acknowledged ${JSON.stringify(rawCpu)}`);
     out.push({
-      concurrency, api, raw, rawDrainedPerSecond, drainSeconds: Math.round(drainSeconds * 10) / 10,
+      concurrency, api, raw, rawDrainedPerSecond, drainSeconds: Math.round(drainSeconds * 10) / 10, cpuMsPer: { api: apiCpu, raw: rawCpu },
       ratio: ratio(api.perSecond, raw.perSecond), ratioDrained: ratio(api.perSecond, rawDrainedPerSecond),
     });
     await sleep(1000);

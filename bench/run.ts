@@ -134,7 +134,8 @@ async function main() {
   if (sections.includes('filing') && live) {
     log('1. filing throughput');
     results.filing = await benchFiling({
-      temporal, apiUrl: live.api.url, pool: live.pool, taskQueue: TASK_QUEUE, levels: scale.filingLevels, phaseMs: scale.filingPhaseMs, log,
+      temporal, apiUrl: live.api.url, pool: live.pool, taskQueue: TASK_QUEUE, levels: scale.filingLevels, phaseMs: scale.filingPhaseMs,
+      pids: { api: live.api.pid, worker: live.worker.pid }, log,
     });
   }
   if (sections.includes('actions') && live) {
