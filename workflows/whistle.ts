@@ -47,11 +47,13 @@ import { firstRoundWhistle } from './whistle-first-round';
 /** The marker of the second round's whistles: whistles with neither marker run the first round's code. */
 export const SECOND_ROUND = 'second-round';
 /**
- * The marker of whistles filed since the third round's speed work: each wait in a stage is one
- * condition, not a race of promises, and an empty department list is never sent to Temporal
- * (it had none). The same process and deadlines, fewer promises per workflow task (each one costs
- * the SDK's stack-trace hook a stack capture) and one command less at filing. Whistles without it
- * keep the waits and commands they were recorded with.
+ * The marker of whistles filed since the third round's speed work. The same process and
+ * deadlines with less work per workflow task: only the timer of the deadline that passes first is
+ * armed (the next one's when it has passed or left the stage: one timer at filing, not three),
+ * each wait in a stage is one condition instead of a race of promises (each promise costs the
+ * SDK's stack-trace hook a stack capture), and an empty department list is never sent to Temporal
+ * (it had none). Whistles without the marker keep the timers, waits and commands they were
+ * recorded with.
  */
 export const LEAN_TASKS = 'lean-tasks';
 
@@ -227,6 +229,16 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
     }
   }
 
+  /**
+   * The deadline that passes first (the first of them when several pass together): since
+   * lean-tasks only its timer is armed, and the next one's when it has passed or left the stage.
+   */
+  function nextDeadline(deadlines: Deadline[]): Deadline[] {
+    let next: Deadline | null = null;
+    for (const d of deadlines) if (next === null || d.at < next.at) next = d;
+    return next ? [next] : [];
+  }
+
   /** The deadline whose timer fired first and is still armed, if any. */
   function firstFired(): Deadline | null {
     let first: [Deadline, Timer] | null = null;
@@ -371,7 +383,8 @@ export async function whistle(filing: Filing): Promise<WhistleView> {
       } else {
         projectionDue = null;
       }
-      syncTimers(projectionDue ? [...stage.deadlines, projectionDue] : stage.deadlines);
+      const waiting = lean ? nextDeadline(stage.deadlines) : stage.deadlines;
+      syncTimers(projectionDue ? [...waiting, projectionDue] : waiting);
       const seen = w.version;
       const woken = () => w.version !== seen || !stillHere() || pendingCalendarChange !== null
         || mergeToTell !== null || mergedToPassOn.length > 0;
