@@ -213,6 +213,9 @@ export class WhistleService {
     if (row) this.precheck(account, row, action);
     const plan = await this.planFor(account, action, body, row);
     const handle = this.temporal.workflow.getHandle(whistleWorkflowId(id));
+    // The timeline so far, read while the workflow acts (the answer adds this action's entries).
+    const timeline = row ? this.timelineOf(id) : undefined;
+    timeline?.catch(() => undefined);
     let answer: ActionAnswer;
     try {
       answer = await this.withinDeadline(() => handle.executeUpdate<ActionAnswer, [Actor, unknown, ActionPlan]>(action, {
@@ -230,7 +233,8 @@ export class WhistleService {
     try {
       if (isActionResult(answer) && row) {
         // The write and the read of the timeline before this action's entries, side by side.
-        const [, view] = await Promise.all([this.writeAnswer(row, action, body, answer), this.answeredView(account, row, action, body, answer)]);
+        const [, view] = await Promise.all([this.writeAnswer(row, action, body, answer),
+          this.answeredView(account, row, action, body, answer, timeline!)]);
         if (view) return view;
       }
       return await this.view(account, id);
@@ -240,26 +244,34 @@ export class WhistleService {
     }
   }
 
+  /** A whistle's timeline entries as the read model has them, in order. */
+  private async timelineOf(id: string): Promise<Array<{ seq: number; at: Date; type: string; actor: string; note: string | null }>> {
+    const { rows } = await this.pool.query<{ seq: number; at: Date; type: string; actor: string; note: string | null }>(
+      'SELECT seq, at, type, actor, note FROM whistle_events WHERE whistle_id = $1 ORDER BY seq', [id]);
+    return rows;
+  }
+
   /**
    * The caller's view right after an action: the filing's fields from the row, the rest from the
-   * update's answer, the timeline from the read model up to this action's entries and then those.
-   * Undefined when the read model lacks an entry before them (a deadline's, being written): the
-   * caller then gets the read model's view once the answer is in.
+   * update's answer, the timeline from the read model up to this action's entries (read while the
+   * workflow acted; read again when entries came in meanwhile) and then those. Undefined when the
+   * read model lacks an entry before them (a deadline's, being written): the caller then gets the
+   * read model's view once the answer is in.
    */
   private async answeredView(account: Account, row: Row, action: WhistleAction, body: Record<string, unknown>,
-    answer: ActionResult): Promise<WhistleView | undefined> {
+    answer: ActionResult, timeline: ReturnType<WhistleService['timelineOf']>): Promise<WhistleView | undefined> {
     const first = answer.events[0]?.seq ?? answer.timelineLength + 1;
-    const { rows } = await this.pool.query<{ at: Date; type: string; actor: string; note: string | null }>(
-      'SELECT at, type, actor, note FROM whistle_events WHERE whistle_id = $1 AND seq < $2 ORDER BY seq', [row.view.id, first]);
+    let rows = (await timeline).filter((e) => e.seq < first);
+    if (rows.length !== first - 1) rows = (await this.timelineOf(row.view.id)).filter((e) => e.seq < first);
     if (rows.length !== first - 1) return undefined;
     const field = NOTE_FIELD[action];
     const note = field && typeof body[field] === 'string' ? body[field] as string : null;
-    const timeline = [
+    const entries = [
       ...rows.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actor, note: e.note })),
       ...answer.events.map((e) => ({ at: e.at, type: e.type, actor: e.actor, note: e.noteFromBody ? note : e.note })),
     ];
     const statics = Object.fromEntries(STATIC_FIELDS.map((k) => [k, row.view[k]]));
-    const view = { ...statics, ...answer.view, timeline } as unknown as WhistleView;
+    const view = { ...statics, ...answer.view, timeline: entries } as unknown as WhistleView;
     return this.callerView(account, view, ruleStateFrom(view, answer.seenByDepartments, answer.rules));
   }
 
