@@ -81,7 +81,8 @@ export function formatTable(r: Results): string {
     out.push(`  open cases, ${o.name}: ${o.whistles} open, RSS idle ${o.idleMb} / peak ${o.peakMb} / final ${o.finalMb} MB; ${o.byWhistles.map((b) => `${b.whistles}: ${b.rssMb}`).join(', ')}`);
   }
   for (const d of e?.deadlines ?? []) {
-    out.push(`  deadlines, ${d.name}: ${d.escalated}/${d.deadlines} escalated; lateness p50 ${d.lateness.p50} / p99 ${d.lateness.p99} / max ${d.lateness.max} ms`);
+    out.push(`  deadlines, ${d.name}: ${d.escalated}/${d.deadlines} escalated; lateness p50 ${d.lateness.p50} / p99 ${d.lateness.p99} / max ${d.lateness.max} ms` +
+      (d.cpuMsPer ? `; CPU ms each ${JSON.stringify(d.cpuMsPer)}` : ''));
   }
   for (const a of r.readModel?.assessmentExperiments ?? []) out.push(`  assessment, ${a.name}: ${a.ms ?? '—'} ms${a.note ? ` (${a.note})` : ''}`);
   if (r.profile && 'byPackage' in r.profile) {

@@ -203,15 +203,25 @@ async function main() {
     log('5. deadline accuracy');
     results.deadlines = await benchDeadlines({ temporal, dir, deadlines: scale.deadlines, log });
     if (experiments) {
-      // Every whistle of the burst in the worker's cache: no replay when its timer fires.
+      // The worker's settings against the same burst (whistles only; the plain timers ran above):
+      // fewer and more workflow task slots, and every whistle of the burst in the cache (no replay
+      // when its timer fires; a heap big enough for it, or the worker refuses to start).
       const cache = String(Math.max(scale.deadlines, DEFAULT_CACHED_WORKFLOWS));
-      log(`experiment: deadlines with WORKER_CACHED_WORKFLOWS ${cache}`);
-      const r = await benchDeadlines({
-        temporal, dir, deadlines: scale.deadlines, log: (l) => log(`  [cache ${cache}] ${l.trim()}`), rawTimers: false,
-        // A heap big enough for that cache (the worker refuses to start without one).
-        worker: { name: 'worker-deadlines-cached', env: { WORKER_CACHED_WORKFLOWS: cache }, nodeArgs: [`--max-old-space-size=${Math.max(256, heapNeededMb(Number(cache)))}`] },
-      });
-      results.experiments = { ...results.experiments, deadlines: [{ name: `WORKER_CACHED_WORKFLOWS ${cache}`, ...r }] };
+      const settings: Array<{ name: string; env: Record<string, string>; nodeArgs?: string[] }> = [
+        { name: 'WORKER_WORKFLOW_TASK_SLOTS 10', env: { WORKER_WORKFLOW_TASK_SLOTS: '10' } },
+        { name: 'WORKER_WORKFLOW_TASK_SLOTS 100', env: { WORKER_WORKFLOW_TASK_SLOTS: '100' } },
+        { name: `WORKER_CACHED_WORKFLOWS ${cache}`, env: { WORKER_CACHED_WORKFLOWS: cache },
+          nodeArgs: [`--max-old-space-size=${Math.max(256, heapNeededMb(Number(cache)))}`] },
+      ];
+      results.experiments = { ...results.experiments, deadlines: [] };
+      for (const setting of settings) {
+        log(`experiment: deadlines with ${setting.name}`);
+        const r = await benchDeadlines({
+          temporal, dir, deadlines: scale.deadlines, log: (l) => log(`  [${setting.name}] ${l.trim()}`), rawTimers: false,
+          worker: { name: `worker-deadlines-${setting.name.replace(/\W+/g, '-').toLowerCase()}`, env: setting.env, nodeArgs: setting.nodeArgs },
+        });
+        results.experiments.deadlines!.push({ name: setting.name, ...r });
+      }
     }
   }
 

@@ -43,6 +43,11 @@ export interface Config {
    * One evicted from the cache is replayed from its history when its next task comes.
    */
   workerCachedWorkflows: number;
+  /**
+   * Workflow tasks a worker runs at once (WORKER_WORKFLOW_TASK_SLOTS; the SDK's
+   * maxConcurrentWorkflowTaskExecutions, 40 by default): docs/PERFORMANCE.md has the measurement.
+   */
+  workerWorkflowTaskSlots: number;
   /** A workflow bundle built beforehand (WORKFLOW_BUNDLE, a file); otherwise the worker bundles at start. */
   workflowBundle: string | undefined;
   /** 验单: weights of the four rates in a unit's quarterly score (ASSESSMENT_WEIGHTS, JSON). */
@@ -76,6 +81,9 @@ export const DEFAULT_ASSESSMENT_WEIGHTS: Readonly<AssessmentWeights> = Object.fr
  * with any number of open whistles (docs/PERFORMANCE.md, section 4).
  */
 export const DEFAULT_CACHED_WORKFLOWS = 750;
+
+/** Workflow tasks a worker runs at once when WORKER_WORKFLOW_TASK_SLOTS does not say: the SDK's default. */
+export const DEFAULT_WORKFLOW_TASK_SLOTS = 40;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -256,6 +264,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     workerMetricsPort: integer(env, 'WORKER_METRICS_PORT', 9464, 0, 65535),
     workerCachedWorkflows: integer(env, 'WORKER_CACHED_WORKFLOWS', DEFAULT_CACHED_WORKFLOWS, 2, 100_000),
+    workerWorkflowTaskSlots: integer(env, 'WORKER_WORKFLOW_TASK_SLOTS', DEFAULT_WORKFLOW_TASK_SLOTS, 2, 1000),
     workflowBundle: env.WORKFLOW_BUNDLE || undefined,
     assessmentWeights: assessmentWeights(env),
     redisUrl: redisUrl(env),

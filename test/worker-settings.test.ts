@@ -3,7 +3,7 @@
  * start with what to do, instead of the thread running out of memory later (which stops the
  * worker: seen with 5,000 cached whistles under `--max-old-space-size=256`).
  */
-import { ConfigError, DEFAULT_CACHED_WORKFLOWS, readConfig } from '../lib/config';
+import { ConfigError, DEFAULT_CACHED_WORKFLOWS, DEFAULT_WORKFLOW_TASK_SLOTS, readConfig } from '../lib/config';
 import { checkHeapForCache, heapNeededMb } from '../worker/worker';
 
 /** The heap node gives with `--max-old-space-size=256` (old space + young generation), as `npm run worker` starts it. */
@@ -23,11 +23,16 @@ test('5,000 cached workflows (measured to run out of memory) are refused with th
   expect(() => checkHeapForCache(5000, heapNeededMb(5000))).not.toThrow();
 });
 
-test('WORKER_CACHED_WORKFLOWS: default, a value, and what is refused', () => {
+test('WORKER_CACHED_WORKFLOWS and WORKER_WORKFLOW_TASK_SLOTS: default, a value, and what is refused', () => {
   expect(readConfig({}).workerCachedWorkflows).toBe(DEFAULT_CACHED_WORKFLOWS);
   expect(readConfig({ WORKER_CACHED_WORKFLOWS: '120' }).workerCachedWorkflows).toBe(120);
   for (const bad of ['0', '1', '-5', '2.5', 'many', '100001']) {
     expect(() => readConfig({ WORKER_CACHED_WORKFLOWS: bad })).toThrow(ConfigError);
+  }
+  expect(readConfig({}).workerWorkflowTaskSlots).toBe(DEFAULT_WORKFLOW_TASK_SLOTS);
+  expect(readConfig({ WORKER_WORKFLOW_TASK_SLOTS: '100' }).workerWorkflowTaskSlots).toBe(100);
+  for (const bad of ['0', '1', 'x', '1001']) {
+    expect(() => readConfig({ WORKER_WORKFLOW_TASK_SLOTS: bad })).toThrow(ConfigError);
   }
   expect(readConfig({ WORKFLOW_BUNDLE: '/srv/whistle/workflows.js' }).workflowBundle).toBe('/srv/whistle/workflows.js');
   expect(readConfig({}).workflowBundle).toBeUndefined();

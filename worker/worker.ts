@@ -3,7 +3,7 @@ import v8 from 'node:v8';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities, webhookSettings } from '../activities';
-import { ConfigError, DEFAULT_CACHED_WORKFLOWS, type Config } from '../lib/config';
+import { ConfigError, DEFAULT_CACHED_WORKFLOWS, DEFAULT_WORKFLOW_TASK_SLOTS, type Config } from '../lib/config';
 import type { Policy } from '../lib/policy';
 import { loadWorkflowCode } from './bundle';
 
@@ -13,7 +13,7 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 export interface WorkerDeps {
   config: Pick<Config, 'temporalNamespace' | 'taskQueue' | 'webhookUrl' | 'webhookSecret'>
-    & Partial<Pick<Config, 'workerCachedWorkflows' | 'workflowBundle' | 'webhookMaxAttempts' | 'webhookTimeoutSeconds' | 'assessmentWeights'>>;
+    & Partial<Pick<Config, 'workerCachedWorkflows' | 'workerWorkflowTaskSlots' | 'workflowBundle' | 'webhookMaxAttempts' | 'webhookTimeoutSeconds' | 'assessmentWeights'>>;
   connection: NativeConnection;
   pool: Pool;
   policy: Policy;
@@ -60,6 +60,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     // Whistles wait on timers for days: the cache is bounded so memory stays flat; a whistle
     // evicted from it is replayed from its history when its next task comes.
     maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: deps.config.workerWorkflowTaskSlots ?? DEFAULT_WORKFLOW_TASK_SLOTS,
     shutdownGraceTime: '20 seconds',
   });
 }
