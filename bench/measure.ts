@@ -14,6 +14,19 @@ export function quantile(samples: number[], q: number): number {
   return sorted[rank];
 }
 
+/** The median of samples (the mean of the middle two for an even count); NaN when there are none. */
+export function median(samples: number[]): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Takes `name value` out of a script's arguments (`--rounds 3`): the value, or undefined when absent. */
+export function takeOption(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  return args.splice(i, 2)[1];
+}
+
 export interface Latency { n: number; p50: number; p90: number; p99: number; max: number; mean: number }
 
 /** Milliseconds, rounded to 0.1 ms. */

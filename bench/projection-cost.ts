@@ -23,7 +23,7 @@ import { newWhistle, projectionOf, record } from '../workflows/whistle-state';
 import type { Filing } from '../workflows/messages';
 import { cleanupAll, createDatabase } from './stack';
 import { filerOf, filingBody, streetPlan } from './filings';
-import { latencyOf, now, runLoad } from './measure';
+import { latencyOf, median, now, runLoad, takeOption } from './measure';
 import { cpuOfPostgres, cpuOfSelf } from './cpu';
 
 type Project = typeof projectWhistle;
@@ -50,19 +50,9 @@ function projectionsOf(filing: Filing): Record<Kind, WhistleProjection> {
   return { filing: filed, again: filed, action: projectionOf(w, filing, w.events.length) };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const option = (name: string) => {
-    const i = args.indexOf(name);
-    if (i < 0) return undefined;
-    const [value] = args.splice(i, 2).slice(1);
-    return value;
-  };
+  const option = (name: string) => takeOption(args, name);
   const against = option('--against');
   const rounds = Number(option('--rounds') ?? 3);
   const n = Number(args[0] ?? 1000);

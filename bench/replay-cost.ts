@@ -17,6 +17,7 @@ import type { temporal } from '@temporalio/proto';
 import { loadWorkflowCode } from '../worker/bundle';
 import { WORKFLOWS_PATH } from '../worker/worker';
 import { cpuOfSelf } from './cpu';
+import { median, takeOption } from './measure';
 
 type History = temporal.api.history.v1.IHistory;
 type Event = temporal.api.history.v1.IHistoryEvent & { eventType?: unknown };
@@ -63,11 +64,6 @@ function bundleOf(checkout: string): { code: string } {
   }
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 /**
  * Options: `--against <checkout>` replays the same histories with that checkout's workflow code
  * too (a worktree of the commit before a change, its node_modules linked), rounds alternating, so
@@ -77,12 +73,7 @@ function median(xs: number[]): number {
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const option = (name: string) => {
-    const i = args.indexOf(name);
-    if (i < 0) return undefined;
-    const [value] = args.splice(i, 2).slice(1);
-    return value;
-  };
+  const option = (name: string) => takeOption(args, name);
   const against = option('--against');
   const againstHistory = option('--against-history');
   const rounds = Number(option('--rounds') ?? 5);
