@@ -204,12 +204,12 @@ async function main() {
     results.deadlines = await benchDeadlines({ temporal, dir, deadlines: scale.deadlines, log });
     if (experiments) {
       // The worker's settings against the same burst (whistles only; the plain timers ran above):
-      // fewer and more workflow task slots, and every whistle of the burst in the cache (no replay
+      // the SDK's default workflow task slots and more, and every whistle of the burst in the cache (no replay
       // when its timer fires; a heap big enough for it, or the worker refuses to start).
       const cache = String(Math.max(scale.deadlines, DEFAULT_CACHED_WORKFLOWS));
       const settings: Array<{ name: string; env: Record<string, string>; nodeArgs?: string[] }> = [
-        { name: 'WORKER_WORKFLOW_TASK_SLOTS 10', env: { WORKER_WORKFLOW_TASK_SLOTS: '10' } },
-        { name: 'WORKER_WORKFLOW_TASK_SLOTS 100', env: { WORKER_WORKFLOW_TASK_SLOTS: '100' } },
+        { name: 'WORKER_WORKFLOW_TASK_SLOTS 40 (the SDK\'s default)', env: { WORKER_WORKFLOW_TASK_SLOTS: '40' } },
+        { name: 'WORKER_WORKFLOW_TASK_SLOTS 200', env: { WORKER_WORKFLOW_TASK_SLOTS: '200' } },
         { name: `WORKER_CACHED_WORKFLOWS ${cache}`, env: { WORKER_CACHED_WORKFLOWS: cache },
           nodeArgs: [`--max-old-space-size=${Math.max(256, heapNeededMb(Number(cache)))}`] },
       ];

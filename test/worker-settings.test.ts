@@ -30,7 +30,7 @@ test('WORKER_CACHED_WORKFLOWS and WORKER_WORKFLOW_TASK_SLOTS: default, a value, 
     expect(() => readConfig({ WORKER_CACHED_WORKFLOWS: bad })).toThrow(ConfigError);
   }
   expect(readConfig({}).workerWorkflowTaskSlots).toBe(DEFAULT_WORKFLOW_TASK_SLOTS);
-  expect(readConfig({ WORKER_WORKFLOW_TASK_SLOTS: '100' }).workerWorkflowTaskSlots).toBe(100);
+  expect(readConfig({ WORKER_WORKFLOW_TASK_SLOTS: '40' }).workerWorkflowTaskSlots).toBe(40);
   for (const bad of ['0', '1', 'x', '1001']) {
     expect(() => readConfig({ WORKER_WORKFLOW_TASK_SLOTS: bad })).toThrow(ConfigError);
   }
