@@ -1,6 +1,6 @@
 /**
  * Backfills: the data a migration derives from rows already on record (the receipts of 006, the
- * queues of 010), filled in batches right after that migration, each batch its own short
+ * queues of 010, the places of 011), filled in batches right after that migration, each batch its own short
  * transaction, instead of one statement inside the migration's transaction.
  *
  * A migration that needs one enqueues it (`INSERT INTO schema_backfills (name) VALUES (…)`); the
@@ -72,6 +72,23 @@ export const BACKFILLS: Backfill[] = [
              RETURNING 1)
       SELECT (SELECT ids[cardinality(ids)] FROM batch) AS last, (SELECT count(*) FROM changed)::int AS rows`,
   },
+  {
+    // 011: the place (小区, lat/lng) of every whistle already on record, for finding possible
+    // duplicates (重复件). The trigger `whistles_place_columns` derives it from the view whenever
+    // the view is written, so a batch writes each view with a location onto itself: one definition
+    // of the place, and a row a projection changed meanwhile gets its place from its newest view
+    // (PostgreSQL re-reads a row updated concurrently before updating it). Rows without a
+    // location keep their NULLs.
+    name: 'whistle_places',
+    migration: '011_whistle_places',
+    batchSql: `
+      WITH batch AS (SELECT ARRAY(SELECT id FROM whistles WHERE id > $1 ORDER BY id LIMIT $2) AS ids),
+           changed AS (
+             UPDATE whistles w SET view = w.view
+              WHERE w.id = ANY ((SELECT ids FROM batch)::text[]) AND w.view ? 'location'
+             RETURNING 1)
+      SELECT (SELECT ids[cardinality(ids)] FROM batch) AS last, (SELECT count(*) FROM changed)::int AS rows`,
+  },
 ];
 
 export const BACKFILL_BATCH = 10_000;
@@ -91,7 +108,11 @@ export async function runBackfills(client: ClientBase, options: {
   const { rows: [queue] } = await client.query<{ found: boolean }>("SELECT to_regclass('schema_backfills') IS NOT NULL AS found");
   if (!queue.found) return 0;
   const { rows: pending } = await client.query<Pending>(
-    'SELECT name, after_id, rows::text AS rows FROM schema_backfills WHERE done_at IS NULL ORDER BY enqueued_at, name');
+    'SELECT name, after_id, rows::text AS rows FROM schema_backfills WHERE done_at IS NULL ORDER BY name');
+  // In the order of the migrations that enqueued them (BACKFILLS is in that order): several
+  // enqueued by one migrate() run carry the same enqueued_at.
+  const order = (name: string) => { const i = BACKFILLS.findIndex((b) => b.name === name); return i < 0 ? BACKFILLS.length : i; };
+  pending.sort((a, b) => order(a.name) - order(b.name));
   let batches = 0;
   for (const p of pending) {
     const backfill = known.get(p.name);

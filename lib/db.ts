@@ -66,8 +66,7 @@ async function pendingMigrations(client: Client): Promise<string[]> {
  *
  * A migration that enqueues a backfill (lib/backfills.ts) is followed by that backfill, in
  * batches on the same connection under the same lock, before the next migration runs: the
- * backfill meets the schema it was written for, and later migrations find the data in place (010's
- * queues filled before 011 adds generated columns, which every UPDATE of a row recomputes). A
+ * backfill meets the schema it was written for, and later migrations find the data in place. A
  * backfill left pending by a process that died is finished first. `count` applies only the first
  * pending migrations and `backfills: false` leaves the backfills pending (the tests and the bench
  * of an upgrade from an older schema).

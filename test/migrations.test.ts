@@ -37,6 +37,15 @@ test('four migrations started at once on a new database all succeed, and every m
   }
 }, 120_000);
 
+/**
+ * The place a first-round whistle's view gives: every other one has a location (every fourth with a
+ * compound), one of them with a latitude that is no number.
+ */
+function firstRoundView(i: number): object {
+  if (i % 2 === 1) return {};
+  return { location: { lat: i === 8 ? 'north' : 25.96 + i / 1000, lng: 119.52, ...(i % 4 === 0 ? { compoundId: `c${i}` } : {}) } };
+}
+
 /** 30 first-round whistles on the schema of 001–005: every third escalated and dispatched to two departments, every fifth closed. */
 async function firstRoundDatabase(url: URL): Promise<PgClient> {
   await migrate(url.toString(), undefined, { count: 5 });
@@ -50,7 +59,7 @@ async function firstRoundDatabase(url: URL): Promise<PgClient> {
     const holder = closed ? null : dispatched ? 'water' : 'wuhang';
     await db.query(
       `INSERT INTO whistles (id, version, status, category, filer_org_id, community_id, street_id, holder, filed_at, view)
-       VALUES ($1, 3, $2, 'roads', 'xiguan', 'xiguan', 'wuhang', $3, now() - interval '1 day', '{}')`, [id, status, holder]);
+       VALUES ($1, 3, $2, 'roads', 'xiguan', 'xiguan', 'wuhang', $3, now() - interval '1 day', $4)`, [id, status, holder, JSON.stringify(firstRoundView(i))]);
     const events: Array<[string, string | null, object]> = [['filed', 'wuhang', {}], ['accepted', 'wuhang', { onTime: true }]];
     if (dispatched) events.push(['escalated', 'wuhang', {}], ['triaged', 'center', { list: 'immediate', departmentIds: ['water', 'roads'] }]);
     if (closed) events.push(['resolved', dispatched ? 'water' : 'wuhang', { onTime: true }], ['evaluated', 'wuhang', { rating: 'satisfied' }]);
@@ -77,6 +86,20 @@ async function expectBackfilled(db: PgClient): Promise<void> {
   const waiting = await db.query('SELECT id, status, holder, waiting_org_ids FROM whistles ORDER BY id');
   for (const w of waiting.rows) expect(w.waiting_org_ids).toEqual(w.holder ? [w.holder] : []);
   expect(waiting.rows.filter((w) => w.holder).length).toBe(24);
+  await expectPlaces(db);
+}
+
+/** Every whistle's place columns are what its view gives (NULL where it gives none). */
+async function expectPlaces(db: PgClient): Promise<void> {
+  const { rows } = await db.query('SELECT id, compound_id, lat, lng FROM whistles ORDER BY id');
+  expect(rows).toHaveLength(30);
+  for (const [i, r] of rows.entries()) {
+    const at = i % 2 === 0 ? (firstRoundView(i) as { location: { lat: unknown; lng: number; compoundId?: string } }).location : null;
+    expect([r.id, r.compound_id, r.lat, r.lng]).toEqual([
+      r.id, at?.compoundId ?? null, typeof at?.lat === 'number' ? at.lat : null, at ? at.lng : null]);
+  }
+  expect(rows.filter((r) => r.lat !== null)).toHaveLength(14);
+  expect(rows.filter((r) => r.compound_id !== null)).toHaveLength(8);
 }
 
 /**
@@ -112,9 +135,11 @@ describe('backfills of an upgrade from the first round', () => {
     const { rows } = await db.query(`
       SELECT b.name, b.done_at, m.run_on AS next_migration_at
         FROM schema_backfills b
-        JOIN pgmigrations m ON m.name = CASE b.name WHEN 'whistle_receipts' THEN '007_audit' ELSE '011_whistle_places' END
+        JOIN pgmigrations m ON m.name = CASE b.name WHEN 'whistle_receipts' THEN '007_audit'
+                                                    WHEN 'whistle_waiting_first_round' THEN '011_whistle_places'
+                                                    ELSE '012_notification_delivery' END
        ORDER BY b.name`);
-    expect(rows.map((r) => r.name)).toEqual(['whistle_receipts', 'whistle_waiting_first_round']);
+    expect(rows.map((r) => r.name)).toEqual(['whistle_places', 'whistle_receipts', 'whistle_waiting_first_round']);
     for (const r of rows) expect(r.done_at.getTime()).toBeLessThanOrEqual(r.next_migration_at.getTime());
     await expectBackfilled(db);
   }, 120_000);
@@ -124,7 +149,8 @@ describe('backfills of an upgrade from the first round', () => {
     await migrate(url.toString(), undefined, { backfills: false });
     const queue = await db.query('SELECT name, after_id, done_at FROM schema_backfills ORDER BY name');
     expect(queue.rows.map((r) => [r.name, r.after_id, r.done_at])).toEqual([
-      ['whistle_receipts', '', null], ['whistle_waiting_first_round', '', null]]);
+      ['whistle_places', '', null], ['whistle_receipts', '', null], ['whistle_waiting_first_round', '', null]]);
+    expect((await db.query('SELECT count(*)::int AS n FROM whistles WHERE lat IS NOT NULL OR compound_id IS NOT NULL')).rows[0].n).toBe(0);
     expect((await db.query('SELECT count(*)::int AS n FROM whistle_receipts')).rows[0].n).toBe(0);
 
     // Two batches of 7 whistles (in filing order, which is id order here), then the process "stops".
@@ -141,5 +167,40 @@ describe('backfills of an upgrade from the first round', () => {
     await expectBackfilled(db);
     // A later start has nothing left to do.
     expect(await runBackfills(db)).toBe(0);
+  }, 120_000);
+
+  test('a database that ran 011 when it added generated columns gets plain columns and the trigger from 017, values kept', async () => {
+    const { url, db } = await database();
+    await migrate(url.toString(), undefined, { count: 5 });
+    // What 011 did to the whistles until 2026-12: STORED generated columns (its place function
+    // and indexes, which 017 does not touch, made the same way as today's).
+    await db.query(`
+      CREATE EXTENSION IF NOT EXISTS cube;
+      ALTER TABLE whistles
+        ADD COLUMN compound_id text GENERATED ALWAYS AS (view -> 'location' ->> 'compoundId') STORED,
+        ADD COLUMN lat double precision GENERATED ALWAYS AS (
+          CASE WHEN jsonb_typeof(view -> 'location' -> 'lat') = 'number' THEN (view -> 'location' ->> 'lat')::double precision END) STORED,
+        ADD COLUMN lng double precision GENERATED ALWAYS AS (
+          CASE WHEN jsonb_typeof(view -> 'location' -> 'lng') = 'number' THEN (view -> 'location' ->> 'lng')::double precision END) STORED;
+      CREATE FUNCTION whistle_place(lat double precision, lng double precision) RETURNS cube
+      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+      RETURN cube(ARRAY[6371008.8 * cos(radians(lat)) * cos(radians(lng)),
+                        6371008.8 * cos(radians(lat)) * sin(radians(lng)),
+                        6371008.8 * sin(radians(lat))]);
+      INSERT INTO pgmigrations (name, run_on) VALUES ('011_whistle_places', now());`);
+    await expectPlaces(db);
+
+    await migrate(url.toString());
+    const generated = await db.query(`SELECT attname, attgenerated FROM pg_attribute
+      WHERE attrelid = 'whistles'::regclass AND attname IN ('compound_id', 'lat', 'lng') ORDER BY attname`);
+    expect(generated.rows).toEqual([
+      { attname: 'compound_id', attgenerated: '' }, { attname: 'lat', attgenerated: '' }, { attname: 'lng', attgenerated: '' }]);
+    await expectBackfilled(db);
+    // The trigger keeps them from now on: a new location, and a location taken away.
+    await db.query(`UPDATE whistles SET view = '{"location": {"lat": 26.5, "lng": 119.25, "compoundId": "moved"}}' WHERE id = 'w001'`);
+    await db.query(`UPDATE whistles SET view = '{}' WHERE id = 'w002'`);
+    const moved = await db.query("SELECT id, compound_id, lat, lng FROM whistles WHERE id IN ('w001', 'w002') ORDER BY id");
+    expect(moved.rows).toEqual([
+      { id: 'w001', compound_id: 'moved', lat: 26.5, lng: 119.25 }, { id: 'w002', compound_id: null, lat: null, lng: null }]);
   }, 120_000);
 });
