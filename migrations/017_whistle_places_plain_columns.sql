@@ -17,10 +17,12 @@ END $$;
 
 CREATE OR REPLACE FUNCTION whistle_place_columns() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+  place jsonb := NEW.view -> 'location';  -- the view read once: it is often stored out of line (TOAST)
 BEGIN
-  NEW.compound_id := NEW.view -> 'location' ->> 'compoundId';
-  NEW.lat := CASE WHEN jsonb_typeof(NEW.view -> 'location' -> 'lat') = 'number' THEN (NEW.view -> 'location' ->> 'lat')::double precision END;
-  NEW.lng := CASE WHEN jsonb_typeof(NEW.view -> 'location' -> 'lng') = 'number' THEN (NEW.view -> 'location' ->> 'lng')::double precision END;
+  NEW.compound_id := place ->> 'compoundId';
+  NEW.lat := CASE WHEN jsonb_typeof(place -> 'lat') = 'number' THEN (place ->> 'lat')::double precision END;
+  NEW.lng := CASE WHEN jsonb_typeof(place -> 'lng') = 'number' THEN (place ->> 'lng')::double precision END;
   RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER whistles_place_columns BEFORE INSERT OR UPDATE OF view ON whistles
