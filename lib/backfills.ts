@@ -108,11 +108,11 @@ export async function runBackfills(client: ClientBase, options: {
   const { rows: [queue] } = await client.query<{ found: boolean }>("SELECT to_regclass('schema_backfills') IS NOT NULL AS found");
   if (!queue.found) return 0;
   const { rows: pending } = await client.query<Pending>(
-    'SELECT name, after_id, rows::text AS rows FROM schema_backfills WHERE done_at IS NULL ORDER BY name');
-  // In the order of the migrations that enqueued them (BACKFILLS is in that order): several
-  // enqueued by one migrate() run carry the same enqueued_at.
-  const order = (name: string) => { const i = BACKFILLS.findIndex((b) => b.name === name); return i < 0 ? BACKFILLS.length : i; };
-  pending.sort((a, b) => order(a.name) - order(b.name));
+    'SELECT name, after_id, rows::text AS rows FROM schema_backfills WHERE done_at IS NULL');
+  // In the order of the migrations that enqueued them (BACKFILLS is in that order; several
+  // enqueued by one migrate() run carry the same enqueued_at). An unknown one comes last and fails.
+  const rank = (name: string) => (known.has(name) ? BACKFILLS.indexOf(known.get(name)!) : BACKFILLS.length);
+  pending.sort((a, b) => rank(a.name) - rank(b.name));
   let batches = 0;
   for (const p of pending) {
     const backfill = known.get(p.name);
