@@ -18,18 +18,13 @@ import { createDatabase, spawnService, startWorker, waitForPoller, type Temporal
 import { DEFAULT_CACHED_WORKFLOWS } from '../worker/worker';
 import { startRaw } from './filings';
 import { latencyOf, ratio, runLoad, sleep, type Latency } from './measure';
-import { cpuOfPid, cpuOfPostgres, cpuOfSelf } from './cpu';
+import { cpuMsPer, cpuOfPid, cpuOfPostgres, cpuOfSelf } from './cpu';
 
 /** CPU-milliseconds per deadline by part, while the burst is worked off (from the first due instant to the last one done). */
 export type BurstCpu = { worker: number; temporal: number; postgres: number; bench: number };
 
 function cpuSnapshot(workerPid: number, temporal: Temporal): BurstCpu {
   return { worker: cpuOfPid(workerPid), temporal: cpuOfPid(temporal.server.process.pid!), postgres: cpuOfPostgres(), bench: cpuOfSelf() };
-}
-
-function cpuPer(from: BurstCpu, to: BurstCpu, count: number): BurstCpu {
-  const per = (k: keyof BurstCpu) => Math.round(((to[k] - from[k]) * 1000 / Math.max(1, count)) * 10) / 10;
-  return { worker: per('worker'), temporal: per('temporal'), postgres: per('postgres'), bench: per('bench') };
 }
 
 async function sleepUntil(at: number): Promise<void> {
@@ -89,10 +84,10 @@ async function rawTimers(temporal: Temporal, dir: string, count: number, burstMs
       task: (i) => temporal.client.workflow.getHandle(ids[i]).result().then((ms: number) => { late.push(ms); }),
     });
     if (collected.failed) return { failed: `${collected.failed} of ${count} timers failed: ${collected.firstError}` };
-    const cpuMsPer = cpuPer(cpu0, cpuSnapshot(worker.pid, temporal), count);
+    const cpuMsPerTimer = cpuMsPer(cpu0, cpuSnapshot(worker.pid, temporal), count);
     const lateness = latencyOf(late);
-    log(`  raw timers: lateness p50 ${lateness.p50} ms, p99 ${lateness.p99} ms, max ${lateness.max} ms; CPU ms each ${JSON.stringify(cpuMsPer)}`);
-    return { lateness, cpuMsPer };
+    log(`  raw timers: lateness p50 ${lateness.p50} ms, p99 ${lateness.p99} ms, max ${lateness.max} ms; CPU ms each ${JSON.stringify(cpuMsPerTimer)}`);
+    return { lateness, cpuMsPer: cpuMsPerTimer };
   } finally {
     await worker.stop();
   }
@@ -148,7 +143,7 @@ export async function benchDeadlines(options: {
     await sleepUntil(firstDue);
     const cpu0 = cpuSnapshot(worker.pid, temporal);
     const escalated = await countEntries(pool, 'deadline_escalation', load.ok, deadline);
-    const cpuMsPer = cpuPer(cpu0, cpuSnapshot(worker.pid, temporal), escalated);
+    const cpuMsPerEscalation = cpuMsPer(cpu0, cpuSnapshot(worker.pid, temporal), escalated);
     const { rows } = await pool.query<{ due: number; late: number }>(
       `SELECT extract(epoch FROM f.at) * 1000 + $1::int * 1000 AS due,
               extract(epoch FROM (d.at - f.at)) * 1000 - $1::int * 1000 AS late
@@ -168,13 +163,13 @@ export async function benchDeadlines(options: {
       dueSpread90Seconds: Math.round(((p95 - p5) / 1000) * 10) / 10,
       escalated,
       lateness: latencyOf(rows.map((r) => Number(r.late))),
-      cpuMsPer,
+      cpuMsPer: cpuMsPerEscalation,
       rawTimers: raw,
       p99Ratio: null,
     };
     if ('lateness' in raw) result.p99Ratio = ratio(result.lateness.p99, raw.lateness.p99);
     log(`  deadlines: ${escalated} escalated; due within ${result.dueSpreadSeconds} s (90% within ${result.dueSpread90Seconds} s); ` +
-      `lateness p50 ${result.lateness.p50} ms, p99 ${result.lateness.p99} ms, max ${result.lateness.max} ms; CPU ms each ${JSON.stringify(cpuMsPer)}`);
+      `lateness p50 ${result.lateness.p50} ms, p99 ${result.lateness.p99} ms, max ${result.lateness.max} ms; CPU ms each ${JSON.stringify(cpuMsPerEscalation)}`);
     return result;
   } finally {
     await pool.end();

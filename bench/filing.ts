@@ -10,7 +10,7 @@ import type { Pool } from 'pg';
 import { call, type Temporal } from './stack';
 import { filerOf, filingBody, startRaw } from './filings';
 import { now, ratio, runLoad, sleep, type LoadResult } from './measure';
-import { cpuOfPid, cpuOfPostgres, cpuOfSelf } from './cpu';
+import { cpuMsPer, cpuOfPid, cpuOfPostgres, cpuOfSelf } from './cpu';
 
 /** CPU-ms per filing by part during a phase (the worker takes in earlier filings meanwhile, in both phases). */
 export type FilingCpu = { api: number; worker: number; temporal: number; postgres: number; bench: number };
@@ -50,9 +50,6 @@ export async function benchFiling(options: {
     api: cpuOfPid(options.pids.api), worker: cpuOfPid(options.pids.worker), temporal: cpuOfPid(temporal.server.process.pid!),
     postgres: cpuOfPostgres(), bench: cpuOfSelf(),
   });
-  const cpuPer = (from: FilingCpu, to: FilingCpu, count: number): FilingCpu => Object.fromEntries(
-    Object.keys(from).map((k) => [k, Math.round(((to[k as keyof FilingCpu] - from[k as keyof FilingCpu]) * 1000 / Math.max(1, count)) * 10) / 10]),
-  ) as FilingCpu;
   let filed = 0;
   const fileViaApi = async () => {
     const i = filed++;
@@ -68,7 +65,7 @@ export async function benchFiling(options: {
   for (const concurrency of options.levels) {
     const apiCpu0 = cpuNow();
     const api = await runLoad({ concurrency, count: 1e9, ms: options.phaseMs, task: fileViaApi });
-    const apiCpu = cpuPer(apiCpu0, cpuNow(), api.ok);
+    const apiCpu = cpuMsPer(apiCpu0, cpuNow(), api.ok);
     log(`  filing c=${concurrency}: API ${api.perSecond}/s (p50 ${api.latency.p50} ms, p99 ${api.latency.p99} ms, ${api.failed} failed); ` +
       `CPU ms each ${JSON.stringify(apiCpu)}`);
     await sleep(1000);
@@ -79,7 +76,7 @@ export async function benchFiling(options: {
       concurrency, count: 1e9, ms: options.phaseMs,
       task: (i) => startRaw(temporal.client, taskQueue, i, `${prefix}${i}`).then(() => undefined),
     });
-    const rawCpu = cpuPer(rawCpu0, cpuNow(), raw.ok);
+    const rawCpu = cpuMsPer(rawCpu0, cpuNow(), raw.ok);
     await drained(pool, prefix, raw.ok + raw.failed > 0 ? raw.ok : 0);
     const drainSeconds = (now() - t0) / 1000;
     const rawDrainedPerSecond = Math.round((raw.ok / drainSeconds) * 10) / 10;

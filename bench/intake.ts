@@ -18,7 +18,7 @@ import { benchDir, cleanupAll, createDatabase, onCleanup, spawnService, startTem
 import { startRaw } from './filings';
 import { drained } from './filing';
 import { runLoad, sleep } from './measure';
-import { cpuOfPid, cpuOfPostgres, cpuOfSelf } from './cpu';
+import { cpuMsPer as cpuMsPerItem, cpuOfPid, cpuOfPostgres, cpuOfSelf } from './cpu';
 
 async function main(): Promise<void> {
   const perPhase = Number(process.argv[2] ?? 2000);
@@ -77,10 +77,7 @@ async function main(): Promise<void> {
     await phases[kind](prefix, perPhase);
     const seconds = (Date.now() - t0) / 1000;
     const cpu1 = cpuNow(kind);
-    const cpuMsPer = Object.fromEntries(Object.keys(cpu0).map((k) => {
-      const part = k as keyof Cpu;
-      return [part, Math.round(((cpu1[part] - cpu0[part]) / perPhase) * 10_000) / 10];
-    })) as Cpu;
+    const cpuMsPer = cpuMsPerItem(cpu0, cpu1, perPhase);
     runs.push({ kind, n: perPhase, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round((perPhase / seconds) * 10) / 10, workerCpuMsPer: cpuMsPer.worker, cpuMsPer });
     log(`${kind}: ${perPhase} taken in in ${seconds.toFixed(1)} s → ${(perPhase / seconds).toFixed(1)}/s; CPU ms each: ${JSON.stringify(cpuMsPer)}`);
     await sleep(5_000);
