@@ -45,7 +45,7 @@ export const ASSESSMENT_COLUMNS: Array<keyof AssessmentRow> = ['unitId', 'unitNa
  * Each receipt's facts are kept in `whistle_receipts` (migrations/006_whistle_receipts.sql), so
  * the work is one range of the `received_at` index, whatever the size of the timeline.
  */
-const ASSESSMENT_SQL = `
+export const ASSESSMENT_SQL = `
 SELECT unit_id,
        count(*)::int AS "received",
        count(*) FILTER (WHERE accepted_on_time)::int AS "acceptedOnTime",
