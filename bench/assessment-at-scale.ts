@@ -28,11 +28,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { ASSESSMENT_SQL } from '../api/services/assessments';
-import { quarterOf, quarterRange } from '../lib/calendar';
+import { quarterRange } from '../lib/calendar';
 import { migrate } from '../lib/db';
 import { changleOrgs } from '../lib/seed';
 import { cleanupAll, dropDatabase, onCleanup, PG_BASE, ROOT } from './stack';
 import { now } from './measure';
+import { quarters } from './read-model-data';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,18 +43,6 @@ const log = (line: string) => console.log(`[${new Date().toISOString().slice(11,
 const seconds = (t0: number) => Math.round((now() - t0) / 100) / 10;
 
 type Layout = 'scattered' | 'time';
-
-/** The `count` quarters ending with the last full one, oldest first. */
-function quarters(count: number): string[] {
-  let [y, q] = quarterOf(new Date()).split('-Q').map(Number);
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    q -= 1;
-    if (q === 0) { q = 4; y -= 1; }
-    out.unshift(`${y}-Q${q}`);
-  }
-  return out;
-}
 
 /**
  * Whistles $1..$2 of a quarter [$3, $4): a street receipt each, and for 63% a dispatch a day or two

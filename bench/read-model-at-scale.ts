@@ -26,13 +26,13 @@ import { Client as PgClient } from 'pg';
 import type { Logger } from 'pino';
 import { createPool, migrate } from '../lib/db';
 import { runBackfills } from '../lib/backfills';
-import { quarterOf, quarterRange } from '../lib/calendar';
+import { quarterRange } from '../lib/calendar';
 import { devKey, hashKey } from '../lib/keys';
 import { changleAccounts, changleOrgs } from '../lib/seed';
 import { seedCatalogue } from '../lib/seed-catalogue';
 import { benchDir, cleanupAll, dropDatabase, onCleanup, PEPPER, PG_BASE, ROOT, startApi, startTemporal, type Temporal } from './stack';
 import { now, ratio } from './measure';
-import { generate, secondaryIndexes } from './read-model-data';
+import { generate, quarters, secondaryIndexes } from './read-model-data';
 import { measurePoint } from './read-model';
 import { measureDuplicates } from './duplicates';
 
@@ -43,18 +43,6 @@ function arg(name: string, fallback: number): number {
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 const seconds = (t0: number) => Math.round((now() - t0) / 100) / 10;
-
-/** The `count` quarters ending with the last full one, oldest first. */
-function quarters(count: number): string[] {
-  let [y, q] = quarterOf(new Date()).split('-Q').map(Number);
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    q -= 1;
-    if (q === 0) { q = 4; y -= 1; }
-    out.unshift(`${y}-Q${q}`);
-  }
-  return out;
-}
 
 async function sizes(db: PgClient): Promise<Record<string, string>> {
   const { rows } = await db.query<{ name: string; size: string }>(

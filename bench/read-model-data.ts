@@ -18,6 +18,19 @@
  *   inserted entries, inside the batch's transaction.
  */
 import type { ClientBase } from 'pg';
+import { quarterOf } from '../lib/calendar';
+
+/** The `count` quarters ending with the last full one, oldest first. */
+export function quarters(count: number): string[] {
+  let [y, q] = quarterOf(new Date()).split('-Q').map(Number);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    q -= 1;
+    if (q === 0) { q = 4; y -= 1; }
+    out.unshift(`${y}-Q${q}`);
+  }
+  return out;
+}
 
 /** Rows $1..$2 of the series, filed in [$3, $4). */
 const GENERATE = `
