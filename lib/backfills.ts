@@ -1,7 +1,8 @@
 /**
- * Backfills: the data a migration derives from rows already on record (the receipts of 006, the
- * queues of 010, the places of 011), filled in batches right after that migration, each batch its own short
- * transaction, instead of one statement inside the migration's transaction.
+ * Backfills: the work a migration leaves for after its own transaction — the data it derives from
+ * rows already on record (the receipts of 006, the queues of 010, the places of 011), filled in
+ * batches, each batch its own short transaction, and the indexes it adds to a large table (010, 011,
+ * 014), built `CONCURRENTLY` — instead of one statement inside the migration's transaction.
  *
  * A migration that needs one enqueues it (`INSERT INTO schema_backfills (name) VALUES (…)`); the
  * work itself is defined here, by name, against the schema as that migration leaves it.
@@ -13,13 +14,19 @@
  * nothing kept when it died); a batch of 10,000 whistles commits in about a second
  * (docs/PERFORMANCE.md, section 3).
  *
+ * An index built inside a migration holds a SHARE lock on its table for the whole build: lists and
+ * views go on, but every projection waits (010's four indexes took 26.7 s at 4 million whistles,
+ * 014's one 16.4 s). Built `CONCURRENTLY` the table stays writable; a build that dies half-way
+ * leaves an INVALID index, which the next `migrate()` drops and builds again.
+ *
  * A batch must be safe beside the running system: the projection keeps writing while an old
  * version's processes still run, so a batch never overwrites what a projection wrote.
  */
 import type { ClientBase } from 'pg';
+import { escapeIdentifier } from 'pg';
 import type { Logger } from 'pino';
 
-export interface Backfill {
+interface BatchedBackfill {
   name: string;
   /** The migration that enqueues it; migrate() runs the backfill right after it. */
   migration: string;
@@ -33,6 +40,16 @@ export interface Backfill {
    */
   batchSql: string;
 }
+
+interface IndexBuild {
+  /** The index's name, which is also its name in the queue. */
+  name: string;
+  migration: string;
+  /** What follows `CREATE INDEX CONCURRENTLY <name>`: `ON table USING … (…) [WHERE …]`. */
+  index: string;
+}
+
+export type Backfill = BatchedBackfill | IndexBuild;
 
 export const BACKFILLS: Backfill[] = [
   {
@@ -72,6 +89,13 @@ export const BACKFILLS: Backfill[] = [
              RETURNING 1)
       SELECT (SELECT ids[cardinality(ids)] FROM batch) AS last, (SELECT count(*) FROM changed)::int AS rows`,
   },
+  // 010's indexes, built after its backfill (the GIN then reads each queue once, already filled).
+  // 工作台 (GET /v1/whistles?holder=me): the organisations a whistle waits for.
+  { name: 'whistles_waiting_idx', migration: '010_whistle_second_round', index: 'ON whistles USING gin (waiting_org_ids)' },
+  // Supervisors' board (督办): overdue and due-soon whistles, newest first.
+  { name: 'whistles_overdue_idx', migration: '010_whistle_second_round', index: 'ON whistles (filed_at DESC, id DESC) WHERE overdue' },
+  { name: 'whistles_due_soon_idx', migration: '010_whistle_second_round', index: 'ON whistles (filed_at DESC, id DESC) WHERE due_soon' },
+  { name: 'whistles_category_idx', migration: '010_whistle_second_round', index: 'ON whistles (category, filed_at DESC, id DESC)' },
   {
     // 011: the place (小区, lat/lng) of every whistle already on record, for finding possible
     // duplicates (重复件). The trigger `whistles_place_columns` derives it from the view whenever
@@ -89,6 +113,28 @@ export const BACKFILLS: Backfill[] = [
              RETURNING 1)
       SELECT (SELECT ids[cardinality(ids)] FROM batch) AS last, (SELECT count(*) FROM changed)::int AS rows`,
   },
+  // 011's indexes for finding possible duplicates (重复件), built after its backfill has placed the
+  // whistles on record. Only open whistles are candidates, so only they are indexed: closed
+  // history never enters these indexes, and their size follows the whistles in hand, not the
+  // years on record. The status list is written exactly as api/services/duplicates.ts writes it,
+  // so the planner proves the predicate.
+  {
+    name: 'whistles_open_place_idx',
+    migration: '011_whistle_places',
+    index: `ON whistles USING gist (street_id, category, whistle_place(lat, lng), filed_at)
+      WHERE status IN ('filed', 'street_handling', 'escalated', 'dispatched', 'department_handling')
+        AND lat IS NOT NULL AND lng IS NOT NULL`,
+  },
+  {
+    name: 'whistles_open_compound_idx',
+    migration: '011_whistle_places',
+    index: `ON whistles (compound_id, category, filed_at)
+      WHERE status IN ('filed', 'street_handling', 'escalated', 'dispatched', 'department_handling')
+        AND compound_id IS NOT NULL`,
+  },
+  // 014: the whistles that still hold a name, what the retention sweep looks at (small: at most
+  // the whistles of the retention period), never the whole table.
+  { name: 'whistles_reporter_kept_idx', migration: '014_reporter_retention', index: 'ON whistles (id) WHERE reporter_name IS NOT NULL' },
 ];
 
 export const BACKFILL_BATCH = 10_000;
@@ -96,8 +142,8 @@ export const BACKFILL_BATCH = 10_000;
 interface Pending { name: string; after_id: string; rows: string }
 
 /**
- * Runs every pending backfill to its end, batch by batch; returns how many batches ran.
- * `maxBatches` stops early (the test of a backfill interrupted half-way).
+ * Runs every pending backfill to its end, batch by batch; returns how many steps ran (a batch, or
+ * an index build). `maxBatches` stops early (the test of a backfill interrupted half-way).
  */
 export async function runBackfills(client: ClientBase, options: {
   logger?: Logger; batch?: number; maxBatches?: number;
@@ -117,6 +163,12 @@ export async function runBackfills(client: ClientBase, options: {
   for (const p of pending) {
     const backfill = known.get(p.name);
     if (!backfill) throw new Error(`backfill ${p.name} is pending but this version does not know it`);
+    if ('index' in backfill) {
+      if (options.maxBatches !== undefined && batches >= options.maxBatches) return batches;
+      await buildIndex(client, backfill, options.logger);
+      batches += 1;
+      continue;
+    }
     let afterId = p.after_id;
     let rows = Number(p.rows);
     const started = Date.now();
@@ -150,4 +202,27 @@ export async function runBackfills(client: ClientBase, options: {
     options.logger?.info({ backfill: p.name, rows, seconds: (Date.now() - started) / 1000 }, 'backfill done');
   }
   return batches;
+}
+
+/**
+ * Builds an index without locking its table against writes (`CREATE INDEX CONCURRENTLY`, which
+ * cannot run inside a transaction: the client must be outside one). An index of that name left
+ * INVALID by a build that died half-way is dropped first; a valid one is taken as built (the
+ * process died after the build, before marking it done).
+ */
+async function buildIndex(client: ClientBase, build: IndexBuild, logger?: Logger): Promise<void> {
+  const started = Date.now();
+  const name = escapeIdentifier(build.name);
+  const { rows: [found] } = await client.query<{ valid: boolean }>(
+    'SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass($1)', [build.name]);
+  if (found && !found.valid) {
+    logger?.warn({ backfill: build.name }, 'index left invalid by an interrupted build: dropped, built again');
+    await client.query(`DROP INDEX CONCURRENTLY ${name}`);
+  }
+  if (!found?.valid) {
+    logger?.info({ backfill: build.name }, 'backfill started');
+    await client.query(`CREATE INDEX CONCURRENTLY ${name} ${build.index}`);
+  }
+  await client.query('UPDATE schema_backfills SET done_at = now(), updated_at = now() WHERE name = $1', [build.name]);
+  logger?.info({ backfill: build.name, rows: 0, seconds: (Date.now() - started) / 1000 }, 'backfill done');
 }

@@ -47,6 +47,20 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 /** The advisory lock that serialises migrations (any constant; node-pg-migrate's own is a try-lock). */
 const MIGRATION_LOCK = 7_305_126_945_012;
 
+/**
+ * Waits for the migration lock by trying it every quarter second. A process blocked inside
+ * `pg_advisory_lock` holds a snapshot the whole time it waits, and `CREATE INDEX CONCURRENTLY`
+ * (lib/backfills.ts), run by the process that has the lock, waits for every older snapshot to end:
+ * each would wait for the other (PostgreSQL's deadlock detector then cancels one of them).
+ */
+async function takeMigrationLock(client: Client): Promise<void> {
+  for (;;) {
+    const { rows: [lock] } = await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock($1) AS taken', [MIGRATION_LOCK]);
+    if (lock.taken) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** Names of the migrations in migrations/ that this database has not applied yet, in order. */
 async function pendingMigrations(client: Client): Promise<string[]> {
   const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4)).sort();
@@ -61,8 +75,8 @@ async function pendingMigrations(client: Client): Promise<string[]> {
  * Brings the schema up to date; safe to run from several processes at once. node-pg-migrate's own
  * lock is `pg_try_advisory_lock` and fails the second process ("Another migration is already
  * running"): two API replicas started together would lose one. Here every process waits for a
- * session lock of its own, then runs the migrations on that same connection, so the second one
- * finds nothing left to do.
+ * session lock of its own (takeMigrationLock), then runs the migrations on that same connection,
+ * so the second one finds nothing left to do.
  *
  * A migration that enqueues a backfill (lib/backfills.ts) is followed by that backfill, in
  * batches on the same connection under the same lock, before the next migration runs: the
@@ -77,7 +91,7 @@ export async function migrate(databaseUrl: string, logger?: Logger,
   const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await takeMigrationLock(client);
     const backfills = options.backfills !== false;
     if (backfills) await runBackfills(client, { logger });
     const pending = await pendingMigrations(client);

@@ -54,21 +54,16 @@ CREATE TRIGGER whistles_place_columns BEFORE INSERT OR UPDATE OF view ON whistle
 -- The queue is 006's (and 010's, for databases that ran 006 before it had one).
 INSERT INTO schema_backfills (name) VALUES ('whistle_places') ON CONFLICT (name) DO NOTHING;
 
--- Only open whistles are candidates, so only they are indexed: closed history never enters these
--- indexes, and their size follows the whistles in hand, not the years on record. The status list
--- is written exactly as api/services/duplicates.ts writes it, so the planner proves the predicate.
-CREATE INDEX whistles_open_place_idx ON whistles
-  USING gist (street_id, category, whistle_place(lat, lng), filed_at)
-  WHERE status IN ('filed', 'street_handling', 'escalated', 'dispatched', 'department_handling')
-    AND lat IS NOT NULL AND lng IS NOT NULL;
-CREATE INDEX whistles_open_compound_idx ON whistles (compound_id, category, filed_at)
-  WHERE status IN ('filed', 'street_handling', 'escalated', 'dispatched', 'department_handling')
-    AND compound_id IS NOT NULL;
+-- Its indexes for finding possible duplicates (open whistles only, by place and by compound) are
+-- built CONCURRENTLY after the backfill (lib/backfills.ts), not here under a lock on every
+-- whistle; until 2026-12 they were CREATE INDEX statements here.
+INSERT INTO schema_backfills (name) VALUES ('whistles_open_place_idx'), ('whistles_open_compound_idx')
+ON CONFLICT (name) DO NOTHING;
 
 -- Down Migration
-DROP INDEX whistles_open_compound_idx;
-DROP INDEX whistles_open_place_idx;
-DELETE FROM schema_backfills WHERE name = 'whistle_places';
+DROP INDEX IF EXISTS whistles_open_compound_idx;
+DROP INDEX IF EXISTS whistles_open_place_idx;
+DELETE FROM schema_backfills WHERE name IN ('whistle_places', 'whistles_open_place_idx', 'whistles_open_compound_idx');
 DROP TRIGGER whistles_place_columns ON whistles;
 DROP FUNCTION whistle_place_columns();
 ALTER TABLE whistles DROP COLUMN lng, DROP COLUMN lat, DROP COLUMN compound_id;

@@ -5,7 +5,19 @@
  */
 import { Client as PgClient } from 'pg';
 import { migrate } from '../lib/db';
-import { runBackfills } from '../lib/backfills';
+import { BACKFILLS, runBackfills } from '../lib/backfills';
+
+/** The indexes that migrations leave to be built CONCURRENTLY after them (lib/backfills.ts). */
+const INDEX_BUILDS = BACKFILLS.filter((b) => 'index' in b).map((b) => b.name);
+const DATA_BACKFILLS = BACKFILLS.filter((b) => !('index' in b)).map((b) => b.name);
+
+/** Every index that a migration leaves to be built afterwards exists and is valid. */
+async function expectIndexesBuilt(db: PgClient): Promise<void> {
+  const { rows } = await db.query<{ name: string; valid: boolean }>(
+    `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE c.relname = ANY ($1) ORDER BY c.relname`, [INDEX_BUILDS]);
+  expect(rows).toEqual([...INDEX_BUILDS].sort().map((name) => ({ name, valid: true })));
+}
 
 const BASE = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -25,6 +37,10 @@ test('four migrations started at once on a new database all succeed, and every m
       const runs = await db.query('SELECT name, count(*)::int AS n FROM pgmigrations GROUP BY name ORDER BY name');
       expect(runs.rows.length).toBeGreaterThanOrEqual(15);
       expect(runs.rows.every((r) => r.n === 1)).toBe(true);
+      // The indexes built CONCURRENTLY after their migrations too (the waiting processes poll the
+      // lock: one blocked in pg_advisory_lock would hold a snapshot the build waits for).
+      await expectIndexesBuilt(db);
+      expect((await db.query('SELECT count(*)::int AS n FROM schema_backfills WHERE done_at IS NULL')).rows[0].n).toBe(0);
       // A later start finds nothing to do and returns.
       await migrate(url.toString());
       expect((await db.query('SELECT count(*)::int AS n FROM pgmigrations')).rows[0].n).toBe(runs.rows.length);
@@ -129,27 +145,31 @@ describe('backfills of an upgrade from the first round', () => {
     await admin.end();
   });
 
-  test('each backfill runs right after the migration that enqueued it, before the next one', async () => {
+  test('each backfill and index build runs right after the migration that enqueued it, before the next one', async () => {
     const { url, db } = await database();
     await migrate(url.toString());
     const { rows } = await db.query(`
-      SELECT b.name, b.done_at, m.run_on AS next_migration_at
-        FROM schema_backfills b
-        JOIN pgmigrations m ON m.name = CASE b.name WHEN 'whistle_receipts' THEN '007_audit'
-                                                    WHEN 'whistle_waiting_first_round' THEN '011_whistle_places'
-                                                    ELSE '012_notification_delivery' END
-       ORDER BY b.name`);
-    expect(rows.map((r) => r.name)).toEqual(['whistle_places', 'whistle_receipts', 'whistle_waiting_first_round']);
-    for (const r of rows) expect(r.done_at.getTime()).toBeLessThanOrEqual(r.next_migration_at.getTime());
+      SELECT b.name, b.done_at, (SELECT min(n.run_on) FROM pgmigrations n WHERE n.id > m.id) AS next_migration_at
+        FROM schema_backfills b JOIN pgmigrations m ON m.name = $1::jsonb ->> b.name ORDER BY b.name`,
+    [JSON.stringify(Object.fromEntries(BACKFILLS.map((b) => [b.name, b.migration])))]);
+    expect(rows.map((r) => r.name)).toEqual(BACKFILLS.map((b) => b.name).sort());
+    for (const r of rows) {
+      expect(r.next_migration_at).not.toBeNull();
+      expect(r.done_at.getTime()).toBeLessThanOrEqual(r.next_migration_at.getTime());
+    }
     await expectBackfilled(db);
+    await expectIndexesBuilt(db);
   }, 120_000);
 
   test('migrations leave the backfills pending; batches stopped half-way keep their cursor; the next migrate() finishes them', async () => {
     const { url, db } = await database();
     await migrate(url.toString(), undefined, { backfills: false });
     const queue = await db.query('SELECT name, after_id, done_at FROM schema_backfills ORDER BY name');
-    expect(queue.rows.map((r) => [r.name, r.after_id, r.done_at])).toEqual([
-      ['whistle_places', '', null], ['whistle_receipts', '', null], ['whistle_waiting_first_round', '', null]]);
+    expect(queue.rows.map((r) => [r.name, r.after_id, r.done_at])).toEqual(
+      [...DATA_BACKFILLS, ...INDEX_BUILDS].sort().map((name) => [name, '', null]));
+    expect([...DATA_BACKFILLS].sort()).toEqual(['whistle_places', 'whistle_receipts', 'whistle_waiting_first_round']);
+    // The migrations built none of the indexes themselves.
+    expect((await db.query('SELECT count(*)::int AS n FROM pg_class WHERE relname = ANY ($1)', [INDEX_BUILDS])).rows[0].n).toBe(0);
     expect((await db.query('SELECT count(*)::int AS n FROM whistles WHERE lat IS NOT NULL OR compound_id IS NOT NULL')).rows[0].n).toBe(0);
     expect((await db.query('SELECT count(*)::int AS n FROM whistle_receipts')).rows[0].n).toBe(0);
 
@@ -165,8 +185,64 @@ describe('backfills of an upgrade from the first round', () => {
     const done = await db.query('SELECT name, done_at FROM schema_backfills ORDER BY name');
     expect(done.rows.every((r) => r.done_at !== null)).toBe(true);
     await expectBackfilled(db);
+    await expectIndexesBuilt(db);
     // A later start has nothing left to do.
     expect(await runBackfills(db)).toBe(0);
+  }, 120_000);
+
+  test('an index build killed half-way leaves an INVALID index; the next migrate() drops it and builds it again, with writes going on meanwhile', async () => {
+    const { url, db } = await database();
+    await migrate(url.toString(), undefined, { backfills: false });
+    // Every step before the GIN over the queues (the receipts and the queues' data), one at a time.
+    const pendingNames = async () =>
+      (await db.query('SELECT name FROM schema_backfills WHERE done_at IS NULL')).rows.map((r) => r.name as string);
+    while ((await pendingNames()).some((name) => name === 'whistle_receipts' || name === 'whistle_waiting_first_round')) {
+      expect(await runBackfills(db, { maxBatches: 1 })).toBe(1);
+    }
+    expect(await pendingNames()).toContain('whistles_waiting_idx');
+
+    // A transaction that holds a snapshot makes the build wait after it has entered the index in
+    // the catalogue (CONCURRENTLY waits for older snapshots); meanwhile the table takes writes.
+    const holder = new PgClient({ connectionString: url.toString() });
+    await holder.connect();
+    const builder = new PgClient({ connectionString: url.toString() });
+    await builder.connect();
+    builder.on('error', () => undefined);
+    try {
+      await holder.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await holder.query('SELECT count(*) FROM whistles');
+      const builderPid = (await builder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      const building = runBackfills(builder, { maxBatches: 1 }).then(() => 'built', (err) => String(err));
+      for (let tries = 0; ; tries++) {
+        const { rows } = await db.query("SELECT 1 FROM pg_class WHERE relname = 'whistles_waiting_idx'");
+        if (rows.length > 0) break;
+        if (tries > 200) throw new Error('the index build never started');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      // A projection's write is not held up by the build.
+      await db.query("SET statement_timeout = '5s'");
+      await db.query("UPDATE whistles SET waiting_org_ids = ARRAY['center'] WHERE id = 'w001'");
+      await db.query('RESET statement_timeout');
+      // The process dies.
+      await db.query('SELECT pg_terminate_backend($1)', [builderPid]);
+      expect(await building).toMatch(/terminat/);
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+      await builder.end().catch(() => undefined);
+    }
+    const invalid = await db.query("SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'whistles_waiting_idx'::regclass");
+    expect(invalid.rows).toEqual([{ valid: false }]);
+    expect((await db.query("SELECT done_at FROM schema_backfills WHERE name = 'whistles_waiting_idx'")).rows[0].done_at).toBeNull();
+
+    await migrate(url.toString());
+    await expectIndexesBuilt(db);
+    expect((await db.query('SELECT count(*)::int AS n FROM schema_backfills WHERE done_at IS NULL')).rows[0].n).toBe(0);
+    // The index rebuilt holds the write made while the first build ran.
+    await db.query('SET enable_seqscan = off');
+    const found = await db.query("SELECT id FROM whistles WHERE waiting_org_ids @> ARRAY['center']");
+    await db.query('RESET enable_seqscan');
+    expect(found.rows).toEqual([{ id: 'w001' }]);
   }, 120_000);
 
   test('a database that ran 011 when it added generated columns gets plain columns and the trigger from 017, values kept', async () => {
