@@ -73,8 +73,14 @@ test('an import that makes tomorrow a day off moves a running whistle\'s and hel
   expect(entry.actor).toBe('system');
   expect(entry.note).toContain(before.dueAt);
   expect(entry.note).toContain(expected);
-  const attrs = (await stack.client.workflow.getHandle(`whistle-${w.id}`).describe()).searchAttributes;
-  expect((attrs.DueAt as Date[])[0].toISOString()).toBe(expected);
+  // The read model is written inside the workflow task (its projection), the search attribute when
+  // that task completes: a moment later.
+  const dueAt = await eventually(async () => {
+    const attrs = (await stack.client.workflow.getHandle(`whistle-${w.id}`).describe()).searchAttributes;
+    const at = (attrs.DueAt as Date[])[0].toISOString();
+    return at === expected && at;
+  }, 10_000, 'the search attribute DueAt moved');
+  expect(dueAt).toBe(expected);
   const helpMoved = await eventually(async () => {
     const v = (await stack.call('xiguan-resident-1', 'GET', `/v1/help-requests/${help.body.id}`)).body;
     return v.timeline.some((e: { type: string }) => e.type === 'deadline_recomputed') && v;
