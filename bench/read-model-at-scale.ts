@@ -4,7 +4,7 @@
  * current migrations and their batched backfills (lib/backfills.ts) — and measured against a
  * small read model reached the same way.
  *
- *   npx tsx bench/read-model-at-scale.ts [--large 10000000] [--small 10000] [--quarters 20] [--samples 200] [--current-schema]
+ *   npx tsx bench/read-model-at-scale.ts [--large 10000000] [--small 10000] [--quarters 20] [--samples 200] [--current-schema] [--upgrade-only]
  *
  * `--current-schema` generates on the current schema instead (the receipts written by the trigger
  * as the rows go in, nothing to upgrade): the read figures alone, without the upgrade's time.
@@ -16,7 +16,9 @@
  * quarters: 500,000 whistles a quarter, about 30 times Changle's 45 a day). For each size it
  * times the generation (two connections; secondary indexes dropped and built again after), every migration after 005
  * and the backfill that follows it, then lists, a single whistle and the assessment through the API
- * (bench/read-model.ts) and the duplicates query (bench/duplicates.ts), with table sizes.
+ * (bench/read-model.ts) and the duplicates query (bench/duplicates.ts), with table sizes
+ * (`--upgrade-only` stops after the upgrade). While it upgrades, a probe writes to a whistle every
+ * 100 ms, as a projection would, and reports by step how long its writes waited.
  * Writes bench/results/read-model-at-scale-<time>.json. Its own Temporal dev server (the API
  * wants one) and throwaway databases, dropped at the end (`BENCH_KEEP=1` keeps the large one).
  */
@@ -63,6 +65,41 @@ function backfillTimer(): { logger: Logger; done: Array<{ name: string; rows: nu
 }
 
 type Schema = 'first-round' | 'current';
+
+interface StepWaits { writes: number; maxMs: number; overOneSecond: number }
+
+/**
+ * A projection's write beside the upgrade: one whistle row (of a thousand sampled) updated on its
+ * own connection every 100 ms, each write timed and counted against the step running then (a
+ * migration, or the backfills and index builds after it): how long the service's writes wait
+ * while the upgrade runs. `UPDATE … SET version = version` fires no trigger and changes nothing.
+ */
+async function writeProbe(url: string) {
+  const c = new PgClient({ connectionString: url });
+  await c.connect();
+  const { rows } = await c.query<{ id: string }>('SELECT id FROM whistles TABLESAMPLE SYSTEM (1) LIMIT 1000');
+  const ids = rows.map((r) => r.id);
+  const waits: Record<string, StepWaits> = {};
+  let step = 'before';
+  let stopped = false;
+  const run = (async () => {
+    for (let i = 0; !stopped; i++) {
+      const at = step;
+      const t0 = now();
+      await c.query('UPDATE whistles SET version = version WHERE id = $1', [ids[i % ids.length]]);
+      const ms = now() - t0;
+      const w = (waits[at] ??= { writes: 0, maxMs: 0, overOneSecond: 0 });
+      w.writes += 1;
+      w.maxMs = Math.max(w.maxMs, Math.round(ms));
+      if (ms > 1000) w.overOneSecond += 1;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    step: (name: string) => { step = name; },
+    stop: async () => { stopped = true; await run; await c.end(); return waits; },
+  };
+}
 
 async function point(temporal: Temporal, dir: string, whistles: number, quarterCount: number, samples: number, keep: boolean, schema: Schema) {
   const name = `whistle_bench_scale_${whistles}_${process.pid}_${Date.now().toString(36)}`;
@@ -128,20 +165,32 @@ async function point(temporal: Temporal, dir: string, whistles: number, quarterC
 
     // The upgrade: each migration after 005 on its own, each followed by the backfills it
     // enqueued, as migrate() runs them (lib/db.ts), timed apart.
-    const migrations: Array<{ name: string; seconds: number; backfillSeconds: number }> = [];
+    const steps: Array<{ name: string; seconds: number; backfillSeconds: number }> = [];
     const timer = backfillTimer();
+    const probe = await writeProbe(url.toString());
+    const files = fs.readdirSync(path.join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql')).sort();
     let batches = 0;
     for (;;) {
       const before = (await db.query('SELECT count(*)::int AS n FROM pgmigrations')).rows[0].n;
+      const next = files[before]?.slice(0, -4) ?? 'none';
+      probe.step(next);
       const tm = now();
       await migrate(url.toString(), undefined, { count: 1, backfills: false });
       const { rows } = await db.query<{ n: number; name: string }>('SELECT count(*) OVER ()::int AS n, name FROM pgmigrations ORDER BY id DESC LIMIT 1');
       if (rows[0].n === before) break;
+      if (rows[0].name !== next) throw new Error(`migration ${rows[0].name} ran where ${next} was expected`);
       const migrationSeconds = seconds(tm);
+      probe.step(`${next} backfills`);
       const tb = now();
       batches += await runBackfills(db, { logger: timer.logger });
-      migrations.push({ name: rows[0].name, seconds: migrationSeconds, backfillSeconds: seconds(tb) });
-      log(`  ${whistles}: migration ${rows[0].name} ${migrationSeconds} s, then its backfills ${seconds(tb)} s`);
+      steps.push({ name: next, seconds: migrationSeconds, backfillSeconds: seconds(tb) });
+      log(`  ${whistles}: migration ${next} ${migrationSeconds} s, then its backfills ${seconds(tb)} s`);
+    }
+    const waits = await probe.stop();
+    const none: StepWaits = { writes: 0, maxMs: 0, overOneSecond: 0 };
+    const migrations = steps.map((m) => ({ ...m, writes: waits[m.name] ?? none, writesDuringBackfills: waits[`${m.name} backfills`] ?? none }));
+    for (const m of migrations) {
+      log(`  ${whistles}: a projection's write during ${m.name}: ${JSON.stringify(m.writes)}; during its backfills: ${JSON.stringify(m.writesDuringBackfills)}`);
     }
     const backfills = { seconds: migrations.reduce((a, m) => a + m.backfillSeconds, 0), batches, each: timer.done };
     log(`  ${whistles}: backfills ${backfills.seconds} s in ${batches} batches: ${JSON.stringify(timer.done)}`);
@@ -157,6 +206,7 @@ async function point(temporal: Temporal, dir: string, whistles: number, quarterC
     const upgraded = { sizes: await sizes(db), vacuumSeconds };
     log(`${whistles}: upgraded; ${JSON.stringify(upgraded)}`);
 
+    if (process.argv.includes('--upgrade-only')) return { whistles, quarters: qs, generation, migrations, backfills, upgraded };
     const measured = await measure(temporal, dir, url.toString(), whistles, qs[qs.length - 1], samples);
     return { whistles, quarters: qs, generation, migrations, backfills, upgraded, ...measured };
   } finally {
@@ -213,7 +263,9 @@ async function main() {
   const temporal = await startTemporal(dir);
   const smallPoint = await point(temporal, dir, small, quarterCount, samples, false, schema);
   const largePoint = await point(temporal, dir, large, quarterCount, samples, process.env.BENCH_KEEP === '1', schema);
-  const p99 = (f: (p: typeof smallPoint) => number) => ratio(f(largePoint), f(smallPoint));
+  type Measured = Awaited<ReturnType<typeof measure>>;
+  const p99 = (f: (p: Measured) => number) =>
+    ('read' in smallPoint && 'read' in largePoint ? ratio(f(largePoint), f(smallPoint)) : null);
   const out = {
     startedAt, finishedAt: new Date().toISOString(), schema, small: smallPoint, large: largePoint,
     p99Ratio: {
@@ -221,7 +273,9 @@ async function main() {
       view: p99((p) => p.read.view.p99), duplicates: p99((p) => p.duplicates.latency.p99),
     },
   };
-  log(`p99 ${large} / ${small}: ${JSON.stringify(out.p99Ratio)}; assessment at ${large}: ${JSON.stringify((largePoint.read.assessment as { runsMs?: number[] }).runsMs ?? largePoint.read.assessment)} ms`);
+  if ('read' in largePoint) {
+    log(`p99 ${large} / ${small}: ${JSON.stringify(out.p99Ratio)}; assessment at ${large}: ${JSON.stringify((largePoint.read.assessment as { runsMs?: number[] }).runsMs ?? largePoint.read.assessment)} ms`);
+  }
   const file = path.join(ROOT, 'bench', 'results', `read-model-at-scale-${startedAt.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2));
   log(`written ${path.relative(ROOT, file)}`);
