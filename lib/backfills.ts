@@ -11,8 +11,8 @@
  * `<filed_at>|<id>`) and writes it in the same transaction as its rows, so a process killed half-way
  * leaves a consistent cursor and the next `migrate()` goes on from it. At 10 million whistles one
  * statement held its transaction open for the whole table (locks, WAL that cannot be recycled,
- * nothing kept when it died); a batch of 10,000 whistles commits in about a second
- * (docs/PERFORMANCE.md, section 3).
+ * nothing kept when it died); a batch commits in about half a second (BACKFILL_BATCH;
+ * docs/PERFORMANCE.md, section 3).
  *
  * An index built inside a migration holds a SHARE lock on its table for the whole build: lists and
  * views go on, but every projection waits (010's four indexes took 26.7 s at 4 million whistles,
@@ -137,19 +137,32 @@ export const BACKFILLS: Backfill[] = [
   { name: 'whistles_reporter_kept_idx', migration: '014_reporter_retention', index: 'ON whistles (id) WHERE reporter_name IS NOT NULL' },
 ];
 
-export const BACKFILL_BATCH = 10_000;
+/**
+ * A batch holds the row locks of its whistles until it commits, and a projection writing one of
+ * them waits that long: batches are sized to take about half a second. The first is 1,000
+ * whistles; each next one is scaled by how long the last took, between 100 and 10,000 (at 1M
+ * whistles a fixed 10,000 took 0.9 s for the receipts, 3 s for the places, and a projection's write
+ * waited up to 2 s behind one).
+ */
+export const BACKFILL_BATCH = { first: 1_000, min: 100, max: 10_000, targetMs: 500 };
+
+/** The next batch's size after one of `size` whistles took `ms`: toward the target, at most doubling. */
+export function nextBatchSize(size: number, ms: number): number {
+  const scaled = Math.round(size * BACKFILL_BATCH.targetMs / Math.max(ms, 1));
+  return Math.max(BACKFILL_BATCH.min, Math.min(BACKFILL_BATCH.max, 2 * size, scaled));
+}
 
 interface Pending { name: string; after_id: string; rows: string }
 
 /**
  * Runs every pending backfill to its end, batch by batch; returns how many steps ran (a batch, or
- * an index build). `maxBatches` stops early (the test of a backfill interrupted half-way).
+ * an index build). `batch` fixes the batch size (the tests); `maxBatches` stops early (the test of
+ * a backfill interrupted half-way).
  */
 export async function runBackfills(client: ClientBase, options: {
   logger?: Logger; batch?: number; maxBatches?: number;
 } = {}): Promise<number> {
   const known = new Map(BACKFILLS.map((b) => [b.name, b]));
-  const batch = options.batch ?? BACKFILL_BATCH;
   // A database that ran 006 and 010 before they enqueued their backfills has no queue, and nothing pending.
   const { rows: [queue] } = await client.query<{ found: boolean }>("SELECT to_regclass('schema_backfills') IS NOT NULL AS found");
   if (!queue.found) return 0;
@@ -169,6 +182,7 @@ export async function runBackfills(client: ClientBase, options: {
       batches += 1;
       continue;
     }
+    let size = options.batch ?? BACKFILL_BATCH.first;
     let afterId = p.after_id;
     let rows = Number(p.rows);
     const started = Date.now();
@@ -176,9 +190,10 @@ export async function runBackfills(client: ClientBase, options: {
     options.logger?.info({ backfill: p.name, from: afterId || null }, 'backfill started');
     for (;;) {
       if (options.maxBatches !== undefined && batches >= options.maxBatches) return batches;
+      const batchStarted = Date.now();
       await client.query('BEGIN');
       try {
-        const { rows: [step] } = await client.query<{ last: string | null; rows: number }>(backfill.batchSql, [afterId, batch]);
+        const { rows: [step] } = await client.query<{ last: string | null; rows: number }>(backfill.batchSql, [afterId, size]);
         if (step.last === null) {
           await client.query('UPDATE schema_backfills SET done_at = now(), updated_at = now() WHERE name = $1', [p.name]);
         } else {
@@ -188,6 +203,7 @@ export async function runBackfills(client: ClientBase, options: {
         }
         await client.query('COMMIT');
         batches += 1;
+        if (options.batch === undefined) size = nextBatchSize(size, Date.now() - batchStarted);
         if (step.last === null) break;
         afterId = step.last;
       } catch (err) {
@@ -196,7 +212,7 @@ export async function runBackfills(client: ClientBase, options: {
       }
       if (Date.now() - lastLog > 10_000) {
         lastLog = Date.now();
-        options.logger?.info({ backfill: p.name, afterId, rows }, 'backfill in progress');
+        options.logger?.info({ backfill: p.name, afterId, rows, batch: size }, 'backfill in progress');
       }
     }
     options.logger?.info({ backfill: p.name, rows, seconds: (Date.now() - started) / 1000 }, 'backfill done');

@@ -5,7 +5,7 @@
  */
 import { Client as PgClient } from 'pg';
 import { migrate } from '../lib/db';
-import { BACKFILLS, runBackfills } from '../lib/backfills';
+import { BACKFILL_BATCH, BACKFILLS, nextBatchSize, runBackfills } from '../lib/backfills';
 
 /** The indexes that migrations leave to be built CONCURRENTLY after them (lib/backfills.ts). */
 const INDEX_BUILDS = BACKFILLS.filter((b) => 'index' in b).map((b) => b.name);
@@ -52,6 +52,19 @@ test('four migrations started at once on a new database all succeed, and every m
     await admin.end();
   }
 }, 120_000);
+
+test('backfill batches are sized toward half a second each: scaled by the last one, at most doubling, within bounds', () => {
+  expect(BACKFILL_BATCH.targetMs).toBe(500);
+  // 1,000 whistles in 1.5 s (the places at 1M): a third as many next.
+  expect(nextBatchSize(1_000, 1_500)).toBe(333);
+  // Twice as fast as the target: doubled; ten times as fast: still only doubled.
+  expect(nextBatchSize(1_000, 250)).toBe(2_000);
+  expect(nextBatchSize(1_000, 50)).toBe(2_000);
+  expect(nextBatchSize(1_000, 0)).toBe(2_000);
+  // Never above the largest, never below the smallest.
+  expect(nextBatchSize(8_000, 100)).toBe(BACKFILL_BATCH.max);
+  expect(nextBatchSize(200, 60_000)).toBe(BACKFILL_BATCH.min);
+});
 
 /**
  * The place a first-round whistle's view gives: every other one has a location (every fourth with a
