@@ -26,7 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import type { Logger } from 'pino';
-import { createPool, migrate } from '../lib/db';
+import { createPool, migrate, pendingMigrations } from '../lib/db';
 import { runBackfills } from '../lib/backfills';
 import { quarterRange } from '../lib/calendar';
 import { devKey, hashKey } from '../lib/keys';
@@ -168,17 +168,13 @@ async function point(temporal: Temporal, dir: string, whistles: number, quarterC
     const steps: Array<{ name: string; seconds: number; backfillSeconds: number }> = [];
     const timer = backfillTimer();
     const probe = await writeProbe(url.toString());
-    const files = fs.readdirSync(path.join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql')).sort();
     let batches = 0;
     for (;;) {
-      const before = (await db.query('SELECT count(*)::int AS n FROM pgmigrations')).rows[0].n;
-      const next = files[before]?.slice(0, -4) ?? 'none';
+      const [next] = await pendingMigrations(db);
+      if (!next) break;
       probe.step(next);
       const tm = now();
       await migrate(url.toString(), undefined, { count: 1, backfills: false });
-      const { rows } = await db.query<{ n: number; name: string }>('SELECT count(*) OVER ()::int AS n, name FROM pgmigrations ORDER BY id DESC LIMIT 1');
-      if (rows[0].n === before) break;
-      if (rows[0].name !== next) throw new Error(`migration ${rows[0].name} ran where ${next} was expected`);
       const migrationSeconds = seconds(tm);
       probe.step(`${next} backfills`);
       const tb = now();

@@ -195,7 +195,7 @@ export async function runBackfills(client: ClientBase, options: {
       try {
         const { rows: [step] } = await client.query<{ last: string | null; rows: number }>(backfill.batchSql, [afterId, size]);
         if (step.last === null) {
-          await client.query('UPDATE schema_backfills SET done_at = now(), updated_at = now() WHERE name = $1', [p.name]);
+          await markDone(client, p.name);
         } else {
           rows += step.rows;
           await client.query('UPDATE schema_backfills SET after_id = $2, rows = rows + $3, updated_at = now() WHERE name = $1',
@@ -220,6 +220,10 @@ export async function runBackfills(client: ClientBase, options: {
   return batches;
 }
 
+async function markDone(client: ClientBase, name: string): Promise<void> {
+  await client.query('UPDATE schema_backfills SET done_at = now(), updated_at = now() WHERE name = $1', [name]);
+}
+
 /**
  * Builds an index without locking its table against writes (`CREATE INDEX CONCURRENTLY`, which
  * cannot run inside a transaction: the client must be outside one). An index of that name left
@@ -239,6 +243,6 @@ async function buildIndex(client: ClientBase, build: IndexBuild, logger?: Logger
     logger?.info({ backfill: build.name }, 'backfill started');
     await client.query(`CREATE INDEX CONCURRENTLY ${name} ${build.index}`);
   }
-  await client.query('UPDATE schema_backfills SET done_at = now(), updated_at = now() WHERE name = $1', [build.name]);
+  await markDone(client, build.name);
   logger?.info({ backfill: build.name, rows: 0, seconds: (Date.now() - started) / 1000 }, 'backfill done');
 }

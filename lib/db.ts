@@ -62,7 +62,7 @@ async function takeMigrationLock(client: Client): Promise<void> {
 }
 
 /** Names of the migrations in migrations/ that this database has not applied yet, in order. */
-async function pendingMigrations(client: Client): Promise<string[]> {
+export async function pendingMigrations(client: Client): Promise<string[]> {
   const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, -4)).sort();
   const { rows: [table] } = await client.query<{ found: boolean }>("SELECT to_regclass('pgmigrations') IS NOT NULL AS found");
   if (!table.found) return files;
