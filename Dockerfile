@@ -3,16 +3,18 @@
 # step: production dependencies plus the sources are all the image needs. The staff console
 # (工作台) is built in a stage of its own with its dev dependencies (Vite, Vue, Element Plus);
 # the image gets only the built files (console/dist), which the API serves at /console/.
-FROM node:20.19-bookworm-slim AS console
+FROM node:24.11-bookworm-slim AS console
 
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY console ./console
+# The console's words are the vocabulary's (domain/labels.ts), shared with the API.
+COPY domain ./domain
 RUN node node_modules/vite/bin/vite.js build --config console/vite.config.mts
 
-FROM node:20.19-bookworm-slim
+FROM node:24.11-bookworm-slim
 
 ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \

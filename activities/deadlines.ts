@@ -6,7 +6,8 @@
 import type { Pool } from 'pg';
 import { CalendarSource } from '../lib/calendar-source';
 import { deadlineAfter as policyDeadline, durationOf, whistleLimitsOf, type Policy, type PolicyKey } from '../lib/policy';
-import type { DeadlineActivities, PolicyKeyName } from './types';
+import type { DeadlineActivities } from './types';
+import type { PolicyKeyName } from '../domain';
 
 export function createDeadlineActivities(policy: Policy, pool: Pool): DeadlineActivities {
   const calendars = new CalendarSource(pool);

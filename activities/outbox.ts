@@ -26,6 +26,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
+import { claimDue, markDelivered, markFailed, nextDueInMs, scheduleRetry, type ClaimedRow } from '../lib/stores/notifications';
+import { reportersOf } from '../lib/stores/reporters';
 import type { DeliveryRound, OutboxActivities } from './types';
 import type { OutboxDeliveryInput, outboxDelivery } from '../workflows/outbox-delivery';
 
@@ -43,7 +45,7 @@ export const SIGNATURE_HEADER = 'x-whistle-signature';
 /** Unix seconds when the POST was made; signed together with the body; the body's `sentAt` is the same instant. */
 export const TIMESTAMP_HEADER = 'x-whistle-timestamp';
 
-export const DEFAULT_MAX_ATTEMPTS = 10;
+const DEFAULT_MAX_ATTEMPTS = 10;
 const DEFAULT_POST_TIMEOUT_MS = 10_000;
 const MAX_ERROR_LENGTH = 500;
 /** Backoff after the n-th failed attempt: 2^(n-1) seconds, at most an hour. */
@@ -52,10 +54,10 @@ const BACKOFF_MAX_MS = 3600_000;
 /** How long a claimed notification is kept from other rounds beyond its POST's timeout. */
 const LEASE_MARGIN_MS = 30_000;
 /** A receiver should refuse a signed timestamp further than this from its own clock (replays). */
-export const SIGNATURE_TOLERANCE_SECONDS = 300;
+const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 /** The workflow id of the delivery loop: one per namespace. */
-export const OUTBOX_DELIVERY_ID = 'outbox-delivery';
+const OUTBOX_DELIVERY_ID = 'outbox-delivery';
 
 /** What the webhook receives, one notification per POST. */
 export interface WebhookPayload {
@@ -63,6 +65,8 @@ export interface WebhookPayload {
   /** With `recipientOrgId`, the receiver's deduplication key (delivery is at least once). */
   eventKey: string;
   recipientOrgId: string;
+  /** A person's own notification (a resident's or party member's help request): the account it is for. */
+  recipientAccountId?: string;
   kind: string;
   subjectType: string;
   subjectId: string;
@@ -76,18 +80,13 @@ export interface WebhookPayload {
   sentAt: string;
 }
 
-interface ClaimedRow {
-  id: string; event_key: string; recipient_org_id: string; kind: string; subject_type: string; subject_id: string;
-  message: string; data: Record<string, unknown>; created_at: Date; attempts: number;
-}
-
 /** The delay before the next attempt after `attempts` failed ones. */
-export function backoffMs(attempts: number): number {
+function backoffMs(attempts: number): number {
   return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
 }
 
 /** The signature of one POST: HMAC-SHA256 over the timestamp header's value, a dot and the raw body. */
-export function signBody(secret: string, timestamp: string, body: string): string {
+function signBody(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
 }
 
@@ -116,6 +115,7 @@ async function post(webhook: WebhookSettings, row: ClaimedRow, reporter: { name:
     id: row.id, eventKey: row.event_key, recipientOrgId: row.recipient_org_id, kind: row.kind,
     subjectType: row.subject_type, subjectId: row.subject_id, message: row.message, data: row.data,
     createdAt: row.created_at.toISOString(), attempt: row.attempts, sentAt: sentAt.toISOString(),
+    ...(row.recipient_account_id ? { recipientAccountId: row.recipient_account_id } : {}),
     ...(reporter ? { reporter } : {}),
   };
   const body = JSON.stringify(payload);
@@ -144,40 +144,6 @@ function describe(err: unknown): string {
   return `${e?.message ?? String(err)}${cause ? ` (${cause})` : ''}`.slice(0, MAX_ERROR_LENGTH);
 }
 
-/**
- * Pending notifications that may be sent now: due (`next_attempt_at` passed) and the oldest
- * pending one of their subject. `$1` is the most to take.
- */
-const CLAIM_SQL = `
-WITH heads AS (
-  SELECT n.id
-    FROM notifications n
-   WHERE n.delivered_at IS NULL AND n.failed_at IS NULL AND n.next_attempt_at <= now()
-     AND NOT EXISTS (
-       SELECT 1 FROM notifications m
-        WHERE m.subject_type = n.subject_type AND m.subject_id = n.subject_id AND m.id < n.id
-          AND m.delivered_at IS NULL AND m.failed_at IS NULL)
-   ORDER BY n.id
-   LIMIT $1
-   FOR UPDATE OF n SKIP LOCKED
-)
-UPDATE notifications n
-   SET attempts = n.attempts + 1, next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
-  FROM heads
- WHERE n.id = heads.id
-RETURNING n.id::text AS id, n.event_key, n.recipient_org_id, n.kind, n.subject_type, n.subject_id, n.message, n.data,
-          n.created_at, n.attempts`;
-
-/** When the next pending notification that may be sent falls due (null: none waits). */
-const NEXT_DUE_SQL = `
-SELECT GREATEST(0, ceil(extract(epoch FROM (min(n.next_attempt_at) - now())) * 1000))::bigint AS ms
-  FROM notifications n
- WHERE n.delivered_at IS NULL AND n.failed_at IS NULL
-   AND NOT EXISTS (
-     SELECT 1 FROM notifications m
-      WHERE m.subject_type = n.subject_type AND m.subject_id = n.subject_id AND m.id < n.id
-        AND m.delivered_at IS NULL AND m.failed_at IS NULL)`;
-
 export function createOutboxActivities(pool: Pool, webhook: WebhookSettings | null): OutboxActivities {
   const maxAttempts = webhook?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const leaseMs = (webhook?.timeoutMs ?? DEFAULT_POST_TIMEOUT_MS) + LEASE_MARGIN_MS;
@@ -185,14 +151,9 @@ export function createOutboxActivities(pool: Pool, webhook: WebhookSettings | nu
     async deliverPending(batchSize: number): Promise<DeliveryRound> {
       if (!webhook) return { delivered: 0, retrying: 0, failed: 0, more: false, webhook: false, nextAttemptInMs: null };
       const size = Math.max(1, Math.min(Math.floor(batchSize) || 1, 500));
-      const { rows } = await pool.query<ClaimedRow>(CLAIM_SQL, [size, leaseMs]);
+      const rows = await claimDue(pool, size, leaseMs);
       const feedbackIds = rows.filter((r) => r.kind === 'feedback' && r.subject_type === 'whistle').map((r) => r.subject_id);
-      const reporters = new Map<string, { name: string; phone: string }>();
-      if (feedbackIds.length) {
-        const found = await pool.query<{ whistle_id: string; name: string; phone: string }>(
-          'SELECT whistle_id, name, phone FROM whistle_reporters WHERE whistle_id = ANY($1::text[])', [feedbackIds]);
-        for (const r of found.rows) reporters.set(r.whistle_id, { name: r.name, phone: r.phone });
-      }
+      const reporters = await reportersOf(pool, feedbackIds);
       const round = { delivered: 0, retrying: 0, failed: 0 };
       // Every claimed notification at once: a slow or refusing receiver for one never waits on another.
       const settled = await Promise.allSettled(rows.map(async (row) => {
@@ -202,25 +163,21 @@ export function createOutboxActivities(pool: Pool, webhook: WebhookSettings | nu
         } catch (err) {
           const error = describe(err);
           if (row.attempts >= maxAttempts) {
-            await pool.query('UPDATE notifications SET failed_at = now(), last_error = $2 WHERE id = $1', [row.id, error]);
+            await markFailed(pool, row.id, error);
             round.failed++;
           } else {
-            await pool.query(
-              'UPDATE notifications SET next_attempt_at = now() + make_interval(secs => $3::double precision / 1000), last_error = $2 WHERE id = $1',
-              [row.id, error, backoffMs(row.attempts)]);
+            await scheduleRetry(pool, row.id, error, backoffMs(row.attempts));
             round.retrying++;
           }
           return;
         }
-        await pool.query('UPDATE notifications SET delivered_at = now(), last_error = NULL WHERE id = $1', [row.id]);
+        await markDelivered(pool, row.id);
         round.delivered++;
       }));
       // A row whose answer could not be recorded (PostgreSQL gone) is sent again when its lease ends.
       const lost = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (lost) throw lost.reason;
-      const next = await pool.query<{ ms: string | null }>(NEXT_DUE_SQL);
-      const ms = next.rows[0]?.ms;
-      return { ...round, more: rows.length === size, webhook: true, nextAttemptInMs: ms === null || ms === undefined ? null : Number(ms) };
+      return { ...round, more: rows.length === size, webhook: true, nextAttemptInMs: await nextDueInMs(pool) };
     },
   };
 }

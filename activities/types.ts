@@ -1,42 +1,12 @@
 /**
- * What workflows hand to activities. Kept apart from the activity implementations so the
- * workflow bundle imports types only.
+ * The activities' interfaces, as the workflows call them. Kept apart from the implementations so
+ * the workflow bundle imports types only.
  */
-import type { WhistleView } from '../workflows/messages';
+import type { PolicyKeyName } from '../domain/policy-keys';
+import type { HelpProjection, WhistleProjection } from '../domain/projection';
+import type { WhistleLimits } from '../domain/whistle';
 
-/** One timeline entry with what the assessment needs: the unit it concerns and its facts. */
-export interface WhistleEvent {
-  seq: number;
-  at: string;
-  type: string;
-  actor: string;
-  note: string | null;
-  /** The organisation the entry concerns (the unit that received, acted, was late or was urged). */
-  unit: string | null;
-  data: Record<string, unknown>;
-}
-
-export interface WhistleProjection {
-  version: number;
-  view: WhistleView;
-  seenByDepartments: string[];
-  reporterName: string | null;
-  /**
-   * Timeline entries to write: all of them (the workflow's projection), or only the newest (the
-   * API writing an action's answer), with `timelineLength` saying how many there are in all.
-   */
-  events: WhistleEvent[];
-  /** What the rules read beyond the view (second round; absent for whistles of the first round). */
-  rules?: import('../workflows/messages').WhistleRuleExtras;
-  timelineLength?: number;
-}
-
-export type PolicyKeyName =
-  | 'street.acceptWithin' | 'street.acceptWithinUrgent' | 'street.handleWithin' | 'center.triageWithin'
-  | 'department.acceptWithin' | 'lists.immediate' | 'lists.phased' | 'lists.understanding'
-  | 'phased.progressEvery' | 'evaluation.window'
-  | 'help.verifyWithin' | 'help.claimWithin' | 'help.checkInGrace' | 'help.confirmWithin' | 'warnBefore';
-
+import type { Retrained } from '../lib/suggest/retrain';
 export interface DeadlineActivities {
   /** The instant (ISO) at which the policy duration `key` counted from `from` ends. */
   deadlineAfter(key: PolicyKeyName, from: string): Promise<string>;
@@ -48,7 +18,7 @@ export interface DeadlineActivities {
    */
   planDeadlines(items: Array<{ key: PolicyKeyName; from: string }>, freshCalendar?: boolean): Promise<string[]>;
   /** The policy's numbers a whistle lives by (for a whistle started without them). */
-  whistleLimits(): Promise<import('../workflows/messages').WhistleLimits>;
+  whistleLimits(): Promise<WhistleLimits>;
 }
 
 export interface WhistleActivities {
@@ -58,30 +28,6 @@ export interface WhistleActivities {
    * deadline's timer is counted from the end of the task that starts it).
    */
   projectWhistle(projection: WhistleProjection): Promise<number>;
-}
-
-/** One timeline entry of a neighbour-help request, with the account and unit it concerns. */
-export interface HelpEvent {
-  seq: number;
-  at: string;
-  type: string;
-  actor: string;
-  note: string | null;
-  /** The account the entry is about (the claimer for claimed, checked_in, completed, no_show, confirmed). */
-  subject: string | null;
-  /** The organisation the entry concerns (told of it, or acting). */
-  unit: string | null;
-  data: Record<string, unknown>;
-}
-
-export interface HelpProjection {
-  version: number;
-  view: import('../workflows/help-messages').HelpView;
-  /** The organisation of the requester's account (told of verification, claim, completion). */
-  requesterOrgId: string;
-  /** The organisation of the current claimer's account, if any. */
-  claimerOrgId: string | null;
-  events: HelpEvent[];
 }
 
 export interface HelpActivities {
@@ -135,6 +81,29 @@ export interface RetentionActivities {
   eraseExpiredReporters(): Promise<RetentionSweep>;
 }
 
+/** What one sweep of photos nothing references did (lib/attachments/sweep.ts). */
+export interface PhotoSweep {
+  /** Uploads deleted, each with its image and thumbnail. */
+  deleted: number;
+  /** Uploads a timeline entry names that were never marked attached: attached now. */
+  repaired: number;
+  /** Unattached uploads made before this instant were swept. */
+  before: string;
+}
+
+/** What one retraining of the suggestion model made (lib/suggest/retrain.ts): its version, what it learned from. */
+export type SuggestionRetraining = Retrained;
+
+export interface SuggestionActivities {
+  /** Learns the model again from the district's history and the catalogue; a new version each time. */
+  retrainSuggestions(): Promise<SuggestionRetraining>;
+}
+
+export interface PhotoSweepActivities {
+  /** Deletes the uploads unattached for 24 hours (rows and objects); attaches those a timeline entry names. Idempotent. */
+  sweepUnreferencedPhotos(): Promise<PhotoSweep>;
+}
+
 export interface PublicationRun {
   /** Quarters published in this run (oldest first). */
   published: string[];
@@ -149,4 +118,45 @@ export interface PublicationActivities {
    * day after its last day). Idempotent.
    */
   publishDueAssessments(): Promise<PublicationRun>;
+}
+
+/** 未诉先办: what a round's run needs to know of its round. */
+export interface ProactiveRoundPlan {
+  title: string;
+  description: string;
+  category: string;
+  communityIds: string[];
+  list: 'immediate' | 'phased' | 'understanding';
+  departmentIds: string[];
+  leadDepartmentId: string;
+}
+
+/** One community's whistle of one occurrence of a round (lib/proactive/filing-port.ts). */
+export interface ProactiveWhistleRequest extends Omit<ProactiveRoundPlan, 'communityIds'> {
+  roundId: string;
+  occurrence: string;
+  communityId: string;
+}
+
+/** A community's whistle filed now (`created`), filed before, or not filed because the community is gone. */
+export type ProactiveWhistleOutcome = { whistleId: string; created: boolean } | { skipped: string };
+
+export interface ProactiveRun {
+  roundId: string;
+  occurrence: string;
+  /** False when the round no longer exists (deleted after the run was started): nothing filed. */
+  found: boolean;
+  /** Whistles filed by this run. */
+  filed: string[];
+  /** Whistles this occurrence had filed before (a run again). */
+  existing: string[];
+  /** Communities skipped (no longer active, or without a street). */
+  skipped: string[];
+}
+
+export interface ProactiveActivities {
+  /** The round, or null when it was deleted. */
+  loadProactiveRound(roundId: string): Promise<ProactiveRoundPlan | null>;
+  /** Files the community's whistle of this occurrence, once whatever the attempts. */
+  fileProactiveRoundWhistle(request: ProactiveWhistleRequest): Promise<ProactiveWhistleOutcome>;
 }

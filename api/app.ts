@@ -3,14 +3,16 @@
  * application's services (auth), then the routes. Nothing here talks SQL or builds Temporal
  * options itself.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../lib/config';
 import { CalendarSource } from '../lib/calendar-source';
-import { loadPolicy, type Policy } from '../lib/policy';
+import type { Policy } from '../lib/policy';
+import { loadPolicy } from '../lib/policy-file';
 import type { Logger } from '../lib/logger';
+import { countRunningByVersion } from '../lib/workflow-versions';
 import { frameworkErrors, installErrorHandlers } from './errors';
 import { compileValidator } from './validation';
 import external from './plugins/external';
@@ -18,21 +20,23 @@ import auth from './plugins/auth';
 import metrics from './plugins/metrics';
 import etag from './plugins/etag';
 import { Directory } from './services/directory';
-import { WhistleService } from './services/whistles';
+import { createWhistleServices, type WhistleServices } from './services/whistles';
+import { TemporalGateway } from './services/temporal-gateway';
 import { HelpService } from './services/help';
+import { People } from './services/people';
 import { BoardService } from './services/board';
 import { AssessmentService } from './services/assessments';
-import { AssessmentPublication } from './services/assessment-publication';
 import { NotificationService } from './services/notifications';
 import { StatsService } from './services/stats';
 import { CatalogueService } from './services/catalogue';
-import { DeadlinePlanner } from './services/deadline-plans';
+import { DeadlinePlanner } from '../lib/deadline-planner';
 import { IdempotencyKeys } from './services/idempotency';
-import { possibleDuplicates } from './services/duplicates';
+import { possibleDuplicates } from '../lib/stores/duplicates';
 import { CalendarService } from './services/calendar';
 import { Open311Service } from './services/open311';
 import systemRoutes from './routes/system';
-import directoryRoutes from './routes/directory';
+import orgRoutes from './routes/orgs';
+import accountRoutes from './routes/accounts';
 import whistleRoutes from './routes/whistles';
 import helpRoutes from './routes/help';
 import memberRoutes from './routes/members';
@@ -49,8 +53,25 @@ import { Credentials } from './services/credentials';
 import { Limits } from './services/limits';
 import { SessionService } from './services/sessions';
 import { AuditService } from './services/audit';
+import { AccountService } from './services/accounts';
+import { OrgService } from './services/orgs';
+import { Readiness } from './services/readiness';
 import sessionRoutes from './routes/sessions';
 import auditRoutes from './routes/audit';
+import { KnowledgeService } from './services/knowledge';
+import knowledgeRoutes from './routes/knowledge';
+import { SuggestionService } from './services/suggestions';
+import suggestRoutes from './routes/suggest';
+import { InsightsService } from './services/insights';
+import insightsRoutes from './routes/insights';
+import eventRoutes from './routes/events';
+import { LiveHub } from './services/live-hub';
+import attachmentRoutes from './routes/attachments';
+import { AttachmentService } from './services/attachments';
+import { AttachmentVisibility } from './services/attachment-visibility';
+import { createStorage } from '../lib/attachments/create-storage';
+import { ProactiveService } from './services/proactive';
+import proactiveRoutes from './routes/proactive';
 
 export interface AppDeps {
   config: Config;
@@ -63,11 +84,11 @@ export interface AppDeps {
 
 export interface Services {
   directory: Directory;
-  whistles: WhistleService;
+  whistles: WhistleServices;
   help: HelpService;
+  people: People;
   board: BoardService;
   assessments: AssessmentService;
-  publication: AssessmentPublication;
   notifications: NotificationService;
   stats: StatsService;
   catalogue: CatalogueService;
@@ -78,6 +99,15 @@ export interface Services {
   credentials: Credentials;
   limits: Limits;
   audit: AuditService;
+  knowledge: KnowledgeService;
+  proactive: ProactiveService;
+  suggestions: SuggestionService;
+  insights: InsightsService;
+  live: LiveHub;
+  attachments: AttachmentService;
+  accounts: AccountService;
+  orgs: OrgService;
+  readiness: Readiness;
 }
 
 declare module 'fastify' {
@@ -94,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     // Behind a reverse proxy (TRUST_PROXY), request.ip is the client's address, not the proxy's.
-    trustProxy: deps.config.trustProxy as boolean | string[], // a number of hops is accepted too
+    trustProxy: deps.config.trustProxy,
     frameworkErrors: open311FrameworkErrors(frameworkErrors),
   }) as unknown as FastifyInstance;
 
@@ -115,68 +145,116 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandlers(app);
 
   // Credentials are cached for seconds and forgotten when PostgreSQL announces a change (credential-cache.ts).
-  const changes = new CredentialChanges(deps.config.databaseUrl, () => credentialCache.clear(), deps.logger);
+  // A change also looks at the credentials of the account's live-update streams again (live-hub.ts);
+  // an organisation change ('orgs': a unit deactivated) empties the directory's tree and looks at every stream.
+  const changes = new CredentialChanges(deps.config.databaseUrl, (what) => {
+    credentialCache.clear();
+    if (what === 'orgs' || what === null) directory.forgetOrgs();
+    services.live.credentialsChanged(what === 'orgs' ? null : what);
+  }, deps.logger);
   const credentialCache = new CredentialCache(undefined, () => changes.start());
   const limits = new Limits({ redisUrl: deps.config.redisUrl, keyPrefix: deps.config.redisKeyPrefix, logger: deps.logger });
   app.addHook('onClose', async () => { await changes.stop(); await limits.close(); });
   const directory = new Directory(deps.pool, deps.config.keyPepper, deps.config.production, credentialCache);
   const sessions = new SessionService({
     pool: deps.pool, pepper: deps.config.keyPepper, production: deps.config.production,
-    ttlHours: deps.config.sessionTtlHours, limits, credentials: credentialCache,
+    ttlHours: deps.config.sessionTtlHours, idleMinutes: deps.config.sessionIdleMinutes, passwordMaxAgeDays: deps.config.passwordMaxAgeDays,
+    limits, credentials: credentialCache,
   });
   const credentials = new Credentials(directory, sessions);
   const policy = deps.policy ?? loadPolicy(deps.config.policyFile);
   const calendars = new CalendarSource(deps.pool);
   const catalogue = new CatalogueService(deps.pool, directory);
-  const idempotency = new IdempotencyKeys(deps.pool);
-  const assessments = new AssessmentService(deps.pool, directory, deps.config.assessmentWeights);
+  const idempotency = new IdempotencyKeys(deps.pool, deps.config.keyPepper);
+  const suggestions = new SuggestionService(deps.pool);
+  const storage = createStorage(deps.config.storage);
+  app.addHook('onClose', async () => storage.close());
+  const gateway = new TemporalGateway(deps.temporal, deps.config.taskQueue);
+  const calendar = new CalendarService(deps.pool);
+  // Photos: seen by their uploader until attached, then by whoever may see their whistle (or the
+  // whistle it was merged into: its photos show there too) or help request.
+  const attachments = new AttachmentService({
+    pool: deps.pool, storage, logger: deps.logger,
+    visibility: new AttachmentVisibility({
+      whistle: (account, id) => services.whistles.reads.photosSeenBy(account, id),
+      help_request: (account, id) => services.help.seenBy(account, id),
+    }),
+  });
   const services: Services = {
     directory,
-    whistles: new WhistleService({
-      pool: deps.pool, temporal: deps.temporal, directory, taskQueue: deps.config.taskQueue, policy,
+    whistles: createWhistleServices({
+      pool: deps.pool, gateway, directory, policy, attachments,
       planner: new DeadlinePlanner(policy, calendars), catalogue, idempotency, logger: deps.logger,
       possibleDuplicates: (v) => possibleDuplicates(deps.pool, {
         id: v.id, streetId: v.streetId, category: v.category, compoundId: v.location.compoundId, lat: v.location.lat,
         lng: v.location.lng, filedAt: v.filedAt,
       }, policy.duplicates),
+      onFiled: (filing) => suggestions.recordFiled(filing),
     }),
-    help: new HelpService(deps.pool, deps.temporal, directory, deps.config.taskQueue),
+    help: new HelpService(deps.pool, gateway, directory, attachments),
+    people: new People(deps.pool, directory),
     board: new BoardService(deps.pool, directory),
-    assessments,
-    publication: new AssessmentPublication(deps.pool, assessments),
+    assessments: new AssessmentService(deps.pool, directory, deps.config.assessmentWeights),
     notifications: new NotificationService(deps.pool, Boolean(deps.config.webhookUrl)),
     stats: new StatsService(deps.pool),
     catalogue,
     idempotency,
-    calendar: new CalendarService(deps.pool),
-    open311: new Open311Service(deps.pool, directory, () => services.whistles),
+    calendar,
+    open311: new Open311Service(deps.pool, directory, () => services.whistles.filing),
     sessions,
     credentials,
     limits,
     audit: new AuditService(deps.pool),
+    knowledge: new KnowledgeService(deps.pool),
+    proactive: new ProactiveService(deps.pool, directory, deps.temporal, deps.config.taskQueue),
+    suggestions,
+    insights: new InsightsService(deps.pool),
+    live: new LiveHub({ pool: deps.pool, databaseUrl: deps.config.databaseUrl, config: deps.config.live, credentials, logger: deps.logger }),
+    attachments,
+    orgs: new OrgService(deps.pool, directory),
+    accounts: new AccountService(deps.pool, deps.config.keyPepper, sessions.throttle, deps.config.passwordMaxAgeDays, () => credentialCache.clear()),
+    readiness: new Readiness(deps.pool, gateway, calendar, limits),
   };
+  // Open streams end before the server closes (it waits for every connection); heartbeats and the
+  // journal's pruning run while the server listens.
+  app.addHook('onListen', async () => services.live.startTimers());
+  app.addHook('preClose', async () => services.live.close());
   app.decorate('services', services);
   app.decorate('deps', deps);
 
   await app.register(external, { config: deps.config, rateLimitKey: (request) => credentials.bucketOf(request), rateLimitStore: limits.rateLimitStore() });
-  await app.register(metrics, { pool: deps.pool, calendarCoverage: () => services.calendar.coverage(), webhook: Boolean(deps.config.webhookUrl) });
+  await app.register(metrics, {
+    pool: deps.pool, calendarCoverage: () => services.calendar.coverage(), webhook: Boolean(deps.config.webhookUrl),
+    versionCounts: () => countRunningByVersion(deps.temporal, deps.config.taskQueue),
+  });
   await app.register(etag);
   await app.register(auth, { credentials });
-  await app.register(systemRoutes);
-  await app.register(directoryRoutes, { prefix: '/v1' });
-  await app.register(whistleRoutes, { prefix: '/v1/whistles' });
-  await app.register(helpRoutes, { prefix: '/v1/help-requests' });
-  await app.register(memberRoutes, { prefix: '/v1/members' });
-  await app.register(boardRoutes);
-  await app.register(assessmentRoutes, { prefix: '/v1' });
-  await app.register(notificationRoutes, { prefix: '/v1' });
-  await app.register(statsRoutes, { prefix: '/v1' });
-  await app.register(catalogueRoutes, { prefix: '/v1' });
-  await app.register(calendarRoutes, { prefix: '/v1' });
-  await app.register(consoleRoutes, { prefix: '/console' });
-  // Open311 GeoReport v2: its own body parser, error format and not-found answer under /open311.
-  await app.register(open311Routes, { prefix: '/open311' });
-  await app.register(sessionRoutes, { prefix: '/v1' });
-  await app.register(auditRoutes, { prefix: '/v1' });
+  // The routes, in the order the OpenAPI document lists them: each module and where it is mounted.
+  const mounted: Array<[FastifyPluginAsync, string | undefined]> = [
+    [systemRoutes, undefined],
+    [orgRoutes, '/v1'],
+    [accountRoutes, '/v1'],
+    [whistleRoutes, '/v1/whistles'],
+    [helpRoutes, '/v1/help-requests'],
+    [memberRoutes, '/v1/members'],
+    [boardRoutes, undefined],
+    [assessmentRoutes, '/v1'],
+    [notificationRoutes, '/v1'],
+    [statsRoutes, '/v1'],
+    [catalogueRoutes, '/v1'],
+    [calendarRoutes, '/v1'],
+    [consoleRoutes, '/console'],
+    // Open311 GeoReport v2: its own body parser, error format and not-found answer under /open311.
+    [open311Routes, '/open311'],
+    [sessionRoutes, '/v1'],
+    [auditRoutes, '/v1'],
+    [knowledgeRoutes, '/v1'],
+    [proactiveRoutes, '/v1'],
+    [suggestRoutes, '/v1'],
+    [insightsRoutes, '/v1'],
+    [eventRoutes, '/v1'],
+  ];
+  for (const [routes, prefix] of mounted) await app.register(routes, prefix ? { prefix } : {});
+  await app.register(attachmentRoutes, { prefix: '/v1/attachments', maxBytes: deps.config.attachmentMaxBytes });
   return app;
 }

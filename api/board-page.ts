@@ -4,21 +4,17 @@
  * (already masked) board the JSON route returns, and escapes every text it shows.
  */
 import type { BoardItem, BoardPage } from './schemas/supervision';
+import { shanghaiDay, shanghaiMinute } from '../domain/shanghai-time';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-export function escapeHtml(text: string | null | undefined): string {
+function escapeHtml(text: string | null | undefined): string {
   return (text ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
-/** 'YYYY-MM-DD' in Asia/Shanghai (UTC+8 all year). */
+/** 'YYYY-MM-DD' in Asia/Shanghai, or a dash for none. */
 function day(iso: string | null): string {
-  if (!iso) return '—';
-  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-function minute(date: Date): string {
-  return new Date(date.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return iso ? shanghaiDay(iso) : '—';
 }
 
 function units(item: BoardItem): string {
@@ -134,7 +130,7 @@ ${board.items.map((item, i) => row(item, i + 1)).join('\n')}
 <main>
 ${body}
 </main>
-<footer>本页 ${board.items.length} 项${next} · 更新时间 ${minute(now)}（北京时间）· 反映人姓名已隐去，不公开联系方式 · 如有疑问请联系社区居委会</footer>
+<footer>本页 ${board.items.length} 项${next} · 更新时间 ${shanghaiMinute(now)}（北京时间）· 反映人姓名已隐去，不公开联系方式 · 如有疑问请联系社区居委会</footer>
 </body>
 </html>
 `;

@@ -2,6 +2,7 @@
 import { readConfig, type Config } from '../lib/config';
 import { createPool, migrate } from '../lib/db';
 import { createLogger, type Logger } from '../lib/logger';
+import { runUntilSignalled } from '../lib/process-main';
 import { seedForDevelopment } from '../lib/seed';
 import { connectClient } from '../lib/temporal';
 import { logCalendarCoverage } from '../lib/calendar';
@@ -37,12 +38,5 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
 if (require.main === module) {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel, production: config.production, name: 'api' });
-  startApi(config, logger).then((running) => {
-    const stop = (signal: string) => { logger.info({ signal }, 'api draining'); void running.stop(); };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  }).catch((err) => {
-    logger.fatal({ err }, 'api failed to start');
-    process.exit(1);
-  });
+  runUntilSignalled(logger, () => startApi(config, logger), { stopping: 'api draining', failed: 'api failed to start' });
 }

@@ -8,9 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import {
-  acceptUpdate, evaluateUpdate, resolveUpdate, whistleWorkflowId, type Actor,
-} from '../workflows/messages';
+import { acceptUpdate, evaluateUpdate, resolveUpdate, whistleWorkflowId } from '../workflows/messages';
+import type { Actor } from '../domain';
 import { call, spawnService, waitForPoller, type Temporal } from './stack';
 import { filerOf, filingBody, startRaw } from './filings';
 import { drained } from './filing';

@@ -1,5 +1,5 @@
 /**
- * The quarterly assessment's one query (api/services/assessments.ts) over `whistle_receipts` alone,
+ * The quarterly assessment's one query (lib/stores/assessments.ts) over `whistle_receipts` alone,
  * at the size a read model of `--whistles` whistles has (1.75 receipts a whistle, as the scale
  * bench's data: every whistle a street receipt, 63% a dispatch to one or two departments), spread
  * over `--quarters` quarters ending with the last full one. The rows are written straight into the
@@ -27,7 +27,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
-import { ASSESSMENT_SQL } from '../api/services/assessments';
+import { ASSESSMENT_SQL } from '../lib/stores/assessments';
 import { quarterRange } from '../lib/calendar';
 import { migrate } from '../lib/db';
 import { changleOrgs } from '../lib/seed';

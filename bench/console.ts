@@ -6,7 +6,7 @@
  *     waits for the queue's rows; also a cold open of the queue with the session already held;
  *   - reload: the same page reloaded (assets from the browser's cache);
  *   - refresh: a whistle filed through the API until its row shows in the open queue, without a
- *     reload (the queue polls every 5 s with its ETag);
+ *     reload (the queue follows the live-update stream, GET /v1/events);
  *   - the poll itself: GET /v1/whistles?holder=me&sort=due answered 200 (body) and 304 (ETag).
  *
  * Starts its own Temporal dev server, database, worker and API, builds the console when it is
@@ -16,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureConsoleBuilt } from '../lib/console-build';
+import { medianSpreadMs, sleep } from './measure';
 import { call, cleanupAll, createDatabase, benchDir, startApi, startTemporal, startWorker } from './stack';
 
 const RUNS = Number(process.env.BENCH_CONSOLE_RUNS ?? 8);
@@ -24,8 +25,6 @@ const CLERK = 'wuhang';
 const COMMUNITIES = ['xiguan', 'dongguan', 'zhenghe'];
 const TASK_QUEUE = 'bench-console';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms  (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}, n=${xs.length})`;
 
 function filingBody(title: string) {
   return { title, description: '测量工作台待办刷新用的事项。', category: 'utilities', location: { address: '测量用地址' } };
@@ -59,7 +58,7 @@ async function main() {
   for (;;) {
     const page = (await call(base, CLERK, 'GET', '/v1/whistles?holder=me&limit=100')).body;
     if (page.items.length >= QUEUE) break;
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
 
   const browser: Browser = await chromium.launch({
@@ -88,9 +87,10 @@ async function main() {
       await rows(page).first().waitFor();
       reload.push(performance.now() - t1);
 
-      // Refresh: a new whistle shows in the open queue without a reload. Filed at a random moment
-      // of the poll's 5-second cycle, so the figures show the spread a clerk sees.
-      await page.waitForTimeout(Math.random() * 5000);
+      // Refresh: a new whistle shows in the open queue without a reload, the page open a moment
+      // (its stream up, and the reload that follows a stream's start done).
+      await page.getByText('实时更新', { exact: false }).waitFor();
+      await page.waitForTimeout(1_000);
       const title = `新吹哨 ${randomBytes(3).toString('hex')}`;
       const t2 = performance.now();
       await call(base, 'xiguan', 'POST', '/v1/whistles', filingBody(title), 201);
@@ -140,12 +140,12 @@ async function main() {
 
   console.log('');
   console.log(`staff console, clerk ${CLERK}, ${QUEUE}+ whistles in the queue, ${RUNS} runs (headless Chromium, this machine):`);
-  console.log(`  first load (new browser, sign in → queue rows):   ${fmt(signInToQueue)}`);
-  console.log(`  cold open of /console/queue, session held:         ${fmt(coldQueue)}`);
-  console.log(`  reload (cached assets) → queue rows:               ${fmt(reload)}`);
-  console.log(`  refresh: whistle filed → row in the open queue:    ${fmt(refresh)}  (poll every 5 s, no reload)`);
-  console.log(`  poll GET holder=me&sort=due, 200 (${(bytes / 1024).toFixed(1)} KB body):   ${fmt(full)}`);
-  console.log(`  poll GET holder=me&sort=due, 304 (If-None-Match):  ${fmt(notModified)}`);
+  console.log(`  first load (new browser, sign in → queue rows):   ${medianSpreadMs(signInToQueue)}`);
+  console.log(`  cold open of /console/queue, session held:         ${medianSpreadMs(coldQueue)}`);
+  console.log(`  reload (cached assets) → queue rows:               ${medianSpreadMs(reload)}`);
+  console.log(`  refresh: whistle filed → row in the open queue:    ${medianSpreadMs(refresh)}  (live-update stream, no reload)`);
+  console.log(`  poll GET holder=me&sort=due, 200 (${(bytes / 1024).toFixed(1)} KB body):   ${medianSpreadMs(full)}`);
+  console.log(`  poll GET holder=me&sort=due, 304 (If-None-Match):  ${medianSpreadMs(notModified)}`);
 }
 
 main().then(() => cleanupAll()).then(() => process.exit(0)).catch(async (err) => {

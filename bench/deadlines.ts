@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import { createPool } from '../lib/db';
-import { parsePolicy } from '../lib/policy';
+import { parsePolicy } from '../lib/policy-file';
 import { createDatabase, spawnService, startWorker, waitForPoller, type Temporal } from './stack';
 import { DEFAULT_CACHED_WORKFLOWS } from '../worker/worker';
 import { startRaw } from './filings';

@@ -9,7 +9,7 @@ import { CATEGORIES, categoryName } from '../lib/categories';
 import { changleOrgs } from '../lib/seed';
 import { WorkingCalendar } from '../lib/calendar';
 import { deadlineAfter, durationOf, whistleLimitsOf, type Policy } from '../lib/policy';
-import type { Filing, PlannedDeadline } from '../workflows/messages';
+import type { Filing, PlannedDeadline } from '../domain';
 import { whistleWorkflowId } from '../workflows/messages';
 import * as attrs from '../workflows/search-attributes';
 
@@ -48,7 +48,7 @@ export function filerOf(i: number): { id: string; streetId: string; name: string
 
 const PACKAGE_CALENDAR = new WorkingCalendar();
 
-/** The street stage's deadlines as the API plans them (api/services/whistles.ts), with the packaged calendar. */
+/** The street stage's deadlines as the API plans them (api/services/whistles/filing.ts), with the packaged calendar. */
 export function streetPlan(policy: Policy, filedAt: Date, urgent: boolean): PlannedDeadline[] {
   const at = (key: Parameters<typeof durationOf>[1], from: Date) => {
     const duration = durationOf(policy, key);

@@ -20,6 +20,11 @@ export function median(samples: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/** Milliseconds as the browser benches print them: `median 512 ms  (min 480, max 700, n=8)`. */
+export function medianSpreadMs(samples: number[]): string {
+  return `median ${median(samples).toFixed(0)} ms  (min ${Math.min(...samples).toFixed(0)}, max ${Math.max(...samples).toFixed(0)}, n=${samples.length})`;
+}
+
 /** Takes `name value` out of a script's arguments (`--rounds 3`): the value, or undefined when absent. */
 export function takeOption(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);

@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/projection-cost.ts [projections per round] [--against <checkout>] [--rounds R]`:
- * what one projection of a whistle into the read model costs (activities/read-model.ts), the write
+ * what one projection of a whistle into the read model costs (lib/read-model/whistles.ts), the write
  * that every filing, action and deadline makes: PostgreSQL's CPU-ms and this process's per
  * projection, and its latency at 1 and 8 in flight. Three kinds, as they come in production:
  *
@@ -17,10 +17,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPool } from '../lib/db';
 import { DEFAULT_POLICY, whistleLimitsOf } from '../lib/policy';
-import { projectWhistle } from '../activities/read-model';
-import type { WhistleProjection } from '../activities/types';
-import { newWhistle, projectionOf, record } from '../workflows/whistle-state';
-import type { Filing } from '../workflows/messages';
+import { projectWhistle } from '../lib/read-model/whistles';
+import type { Filing, WhistleProjection } from '../domain';
+import { newWhistle, projectionOf, record } from '../workflows/whistle/state';
 import { cleanupAll, createDatabase } from './stack';
 import { filerOf, filingBody, streetPlan } from './filings';
 import { latencyOf, median, now, runLoad, takeOption } from './measure';
@@ -58,8 +57,11 @@ async function main(): Promise<void> {
   const n = Number(args[0] ?? 1000);
   const variants: Array<{ name: string; project: Project }> = [{ name: 'this checkout', project: projectWhistle }];
   if (against) {
+    // The projection's module where that checkout keeps it (lib/read-model/ now, activities/ before).
+    const module = ['lib/read-model/whistles.ts', 'activities/read-model.ts'].map((m) => path.resolve(against, m)).find((m) => fs.existsSync(m));
+    if (!module) throw new Error(`${against} has no whistle projection module`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    variants.push({ name: against, project: (require(path.resolve(against, 'activities/read-model.ts')) as { projectWhistle: Project }).projectWhistle });
+    variants.push({ name: against, project: (require(module) as { projectWhistle: Project }).projectWhistle });
   }
   const db = await createDatabase('projection');
   const pool = createPool(db.url, 10);

@@ -123,7 +123,7 @@ async function point(temporal: Temporal, dir: string, whistles: number, quarterC
 
     // Generation: bulk load with the secondary indexes off, built again after.
     const qs = quarters(quarterCount);
-    let t0 = now();
+    const t0 = now();
     const indexes = await secondaryIndexes(db);
     for (const ix of indexes) await db.query(`DROP INDEX "${ix.name}"`);
     // Two connections, one quarter at a time each: the generator is CPU-bound in PostgreSQL.

@@ -10,12 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PoolClient } from 'pg';
 import { createPool } from '../lib/db';
-import { quarterOf, quarterRange } from '../lib/calendar';
-import { WHISTLE_STATUSES } from '../workflows/messages';
+import { quarterRange } from '../lib/calendar';
+import { WHISTLE_STATUSES } from '../domain';
 import { call, createDatabase, longGet, ROOT, startApi, type Temporal } from './stack';
 import { COMMUNITIES, DEPARTMENTS, STREETS } from './filings';
 import { latencyOf, now, ratio, type Latency } from './measure';
-import { generate, RECEIPTS_BACKFILL, secondaryIndexes } from './read-model-data';
+import { generate, quarters, RECEIPTS_BACKFILL, secondaryIndexes } from './read-model-data';
 
 export interface Plan { query: string; withIndexes: string; executionMs: number; withoutMigration004?: { plan: string; executionMs: number } }
 
@@ -52,17 +52,17 @@ function idOf(g: number): string {
   return createHash('md5').update(`whistle-bench-${g}`).digest('hex').slice(0, 16);
 }
 
-/** The list query as WhistleService.list builds it for these filters (center, then street account). */
+/** The list query as the list built it for these filters before its visibility condition (center, then street account). */
 const CENTER_LIST_SQL = `SELECT view, filed_at, id FROM whistles WHERE status = $1 AND street_id = $2
                  ORDER BY filed_at DESC, id DESC LIMIT $3`;
 const STREET_LIST_SQL = `SELECT view, filed_at, id FROM whistles WHERE street_id = $1 AND status = $2 AND street_id = $3
                  ORDER BY filed_at DESC, id DESC LIMIT $4`;
 const VIEW_SQL = 'SELECT view, seen_by_departments, filer_org_id FROM whistles WHERE id = $1';
 
-/** The assessment's SQL, read from the service (it is not exported), for EXPLAIN only. */
+/** The assessment's SQL, read from the tree's source (its store now, the API's service before), for EXPLAIN only. */
 function assessmentSql(): string | null {
-  const file = path.join(ROOT, 'api', 'services', 'assessments.ts');
-  if (!fs.existsSync(file)) return null;
+  const file = [path.join(ROOT, 'lib', 'stores', 'assessments.ts'), path.join(ROOT, 'api', 'services', 'assessments.ts')].find((f) => fs.existsSync(f));
+  if (!file) return null;
   const match = /const ASSESSMENT_SQL = `([\s\S]*?)`;/.exec(fs.readFileSync(file, 'utf8'));
   return match ? match[1] : null;
 }
@@ -105,13 +105,13 @@ async function timeSql(db: PoolClient, sql: string, params: unknown[]): Promise<
 }
 
 /**
- * The assessment straight on PostgreSQL: its SQL (read from api/services/assessments.ts) with
+ * The assessment straight on PostgreSQL: its SQL (read from lib/stores/assessments.ts) with
  * JIT on and off, and what rebuilding every receipt from the timeline costs (the backfill of
  * migrations/006_whistle_receipts.sql), in a transaction that is rolled back.
  */
 async function assessmentExperiments(db: PoolClient, quarter: string): Promise<AssessmentExperiment[]> {
   const sql = assessmentSql();
-  if (!sql) return [{ name: 'all', ms: null, note: 'the assessment SQL was not found in api/services/assessments.ts' }];
+  if (!sql) return [{ name: 'all', ms: null, note: 'the assessment SQL was not found in lib/stores/assessments.ts' }];
   const { from, to } = quarterRange(quarter);
   const out: AssessmentExperiment[] = [];
   out.push({ name: 'as is (jit as configured)', ...await timeSql(db, sql, [from, to]) });
@@ -239,9 +239,7 @@ export async function benchReadModel(options: {
   const db = await pool.connect();
   try {
     // The last full quarter: every generated whistle is filed in it.
-    const current = quarterOf(new Date());
-    const [y, q] = current.split('-Q').map(Number);
-    const quarter = q === 1 ? `${y - 1}-Q4` : `${y}-Q${q - 1}`;
+    const [quarter] = quarters(1);
     const { from, to } = quarterRange(quarter);
 
     let t0 = now();

@@ -22,7 +22,7 @@ import { median, takeOption } from './measure';
 type History = temporal.api.history.v1.IHistory;
 type Event = temporal.api.history.v1.IHistoryEvent & { eventType?: unknown };
 
-const DEFAULT_HISTORIES = ['test/histories/whistle-full-path.second-round.json'];
+const DEFAULT_HISTORIES = ['test/histories/whistle-full-path.planned-deadlines.json'];
 
 /** The history up to the end of its first workflow task (its commands' events, before the next task). */
 function firstTask(history: History): History {

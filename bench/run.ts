@@ -6,6 +6,10 @@
  *   3. read model scale: lists, single view and the quarterly assessment at a small and a large size;
  *   4. open cases: worker memory with many whistles waiting on timers;
  *   5. deadline accuracy: lateness of many street deadlines falling due together;
+ *   6. live updates: from an action's answer to its event on another clerk's stream, idle streams
+ *      against polling, a burst of streams (bench/live-events.ts);
+ *   7. fairness and priority: a street's burst against another street's filings, urgent deadlines
+ *      against a burst of the understanding list, fairness on against off (bench/fairness-burst.ts);
  *   plus a CPU profile of the API under load, and experiments that back the report's proposals.
  *
  * Starts its own Temporal dev server (in memory, free ports), its own throwaway databases and
@@ -21,48 +25,25 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { createPool } from '../lib/db';
 import { DEFAULT_CACHED_WORKFLOWS, heapNeededMb, WORKFLOWS_PATH } from '../worker/worker';
 import { workflowBundleOptions } from '../worker/bundle-options';
-import { readScale, readSections, type Scale, type Section } from './scale';
+import { readScale, readSections } from './scale';
 import {
   benchDir, cleanupAll, createDatabase, onCleanup, PG_BASE, ROOT, startApi, startTemporal, startWorker, type Temporal,
 } from './stack';
-import { benchFiling, type FilingLevel } from './filing';
-import { benchActions, type ActionsResult } from './actions';
-import { benchReadModel, type ReadModelResult } from './read-model';
-import { benchOpenCases, type OpenCasesResult } from './open-cases';
-import { benchDeadlines, type DeadlinesResult } from './deadlines';
-import { newestProfile, summarizeProfile, type ProfileSummary } from './profile';
+import { benchFiling } from './filing';
+import { benchActions } from './actions';
+import { benchReadModel } from './read-model';
+import { benchOpenCases } from './open-cases';
+import { benchDeadlines } from './deadlines';
+import { newestProfile, summarizeProfile } from './profile';
 import { runLoad } from './measure';
 import { filerOf, filingBody } from './filings';
 import { call } from './stack';
-import { formatTable, goalsOf, type Goal } from './report';
+import { formatTable, goalsOf, type Machine, type Results } from './report';
+import { benchLiveEvents } from './live-events';
+import { benchFairnessBurst } from './fairness-burst';
 
 const TASK_QUEUE = 'bench-whistle';
 const QUIET = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
-
-export interface Machine {
-  nproc: number; cpuModel: string; memoryGb: number; node: string; platform: string; postgres: string; temporal: string;
-  /** 1-minute load averages sampled during the run: others' work on a shared machine shows here. */
-  load: { atStart: number; max: number; mean: number; atEnd: number };
-}
-
-export interface Results {
-  startedAt: string;
-  finishedAt: string;
-  scale: Scale;
-  sections: Section[];
-  machine: Machine;
-  filing?: FilingLevel[];
-  actions?: ActionsResult;
-  readModel?: ReadModelResult;
-  openCases?: OpenCasesResult;
-  deadlines?: DeadlinesResult;
-  profile?: ProfileSummary | { skipped: string };
-  experiments?: {
-    openCases?: Array<OpenCasesResult & { name: string }>;
-    deadlines?: Array<DeadlinesResult & { name: string }>;
-  };
-  goals: Goal[];
-}
 
 function log(line: string) {
   console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -223,6 +204,23 @@ async function main() {
         results.experiments.deadlines!.push({ name: setting.name, ...r });
       }
     }
+  }
+
+  if (sections.includes('live')) {
+    log('6. live updates');
+    const db = await createDatabase('live');
+    await startWorker(dir, 'worker-live', temporal, db.url, 'bench-live');
+    // Room for 1,000 streams over the ~70 dev accounts (the default is 10 per account).
+    const api = await startApi(dir, 'api-live', temporal, db.url, 'bench-live', { env: { EVENTS_MAX_STREAMS_PER_ACCOUNT: '100', LOG_LEVEL: 'warn' } });
+    results.live = await benchLiveEvents({
+      api, databaseName: db.name, samples: scale.liveSamples, streamCounts: scale.liveStreams, idleMs: scale.liveIdleMs, burst: scale.liveBurst, log,
+    });
+    await api.stop();
+  }
+
+  if (sections.includes('fairness')) {
+    log('7. fairness and priority (three Temporal dev servers of their own: fairness on, on with one partition, off)');
+    results.fairness = await benchFairnessBurst({ dir, burst: scale.fairnessBurst, late: scale.fairnessLate, log });
   }
 
   clearInterval(loadTimer);

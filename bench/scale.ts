@@ -20,9 +20,17 @@ export interface Scale {
   openCases: number;
   /** 5. deadlines that fall due together. */
   deadlines: number;
+  /** 6. live updates: samples per stream count, the stream counts, the idle window, streams opened at once. */
+  liveSamples: number;
+  liveStreams: number[];
+  liveIdleMs: number;
+  liveBurst: number;
+  /** 7. fairness and priority: whistles in the burst (street A's filings, the understanding list's deadlines), and the late ones measured (street B's, the urgent ones). */
+  fairnessBurst: number;
+  fairnessLate: number;
 }
 
-export const SECTIONS = ['filing', 'actions', 'readmodel', 'opencases', 'deadlines'] as const;
+export const SECTIONS = ['filing', 'actions', 'readmodel', 'opencases', 'deadlines', 'live', 'fairness'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 function int(name: string, fallback: number): number {
@@ -57,6 +65,12 @@ export function readScale(env: NodeJS.ProcessEnv = process.env): Scale {
     assessmentRuns: int('BENCH_ASSESSMENT_RUNS', small ? 2 : 3),
     openCases: int('BENCH_OPEN_CASES', small ? 500 : 20_000),
     deadlines: int('BENCH_DEADLINES', small ? 200 : 5000),
+    liveSamples: int('BENCH_LIVE_SAMPLES', small ? 30 : 200),
+    liveStreams: list('BENCH_LIVE_STREAMS', [200, 1000]),
+    liveIdleMs: int('BENCH_LIVE_IDLE_MS', small ? 30_000 : 60_000),
+    liveBurst: int('BENCH_LIVE_BURST', 5000),
+    fairnessBurst: int('BENCH_FAIRNESS_BURST', small ? 400 : 2000),
+    fairnessLate: int('BENCH_FAIRNESS_LATE', small ? 10 : 20),
   };
 }
 

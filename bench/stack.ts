@@ -4,7 +4,7 @@
  * (`node --import tsx worker/main.ts`, `… api/main.ts`, so the pid is the service itself and its
  * memory can be read). Everything started here is stopped here, by its own process id.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -17,6 +17,8 @@ import { seedIfEmpty } from '../lib/seed';
 import { registerSearchAttributes } from '../lib/temporal';
 import { freePort, startDevServer, temporalBinary, type DevServer } from '../lib/temporal-dev-server';
 import { sleep } from './measure';
+import { jsonOrText } from '../test/support/json';
+import { spawnInGroup } from '../test/support/processes';
 
 export const ROOT = path.join(__dirname, '..');
 /** The development pepper: dev keys `dev-<accountId>` work as in `npm start`. */
@@ -120,14 +122,7 @@ export function spawnService(options: {
   name: string; script: string; env: Record<string, string>; dir: string; nodeArgs?: string[];
 }): Service {
   const logFile = path.join(options.dir, `${options.name}.log`);
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script], {
-    cwd: ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', out, out],
-    detached: true,
-  });
-  fs.closeSync(out);
+  const child = spawnInGroup(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.script], options.env, logFile);
   let exited = false;
   let exitCode: number | null = null;
   const gone = new Promise<void>((resolve) => child.once('exit', (code) => { exited = true; exitCode = code; resolve(); }));
@@ -211,7 +206,11 @@ export async function startApi(dir: string, name: string, temporal: Temporal, da
 
 // ---- HTTP ---------------------------------------------------------------------------------------
 
-export interface Reply { status: number; body: any }
+/** A parsed JSON answer: the bench takes the fields it measures straight off it, unchecked. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+type Json = any;
+
+export interface Reply { status: number; body: Json }
 
 /** One request as the dev account `as`; throws on a status other than `expect`. */
 export async function call(baseUrl: string, as: string, method: 'GET' | 'POST', url: string, body?: unknown, expect = 200): Promise<Reply> {
@@ -224,10 +223,8 @@ export async function call(baseUrl: string, as: string, method: 'GET' | 'POST', 
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON */ }
   if (res.status !== expect) throw new Error(`${method} ${url} as ${as}: ${res.status} ${text.slice(0, 200)}`);
-  return { status: res.status, body: parsed };
+  return { status: res.status, body: jsonOrText(text) };
 }
 
 /** A GET that may take minutes (fetch gives up after 300 s): node:http without a timeout. */
@@ -238,10 +235,8 @@ export function longGet(baseUrl: string, as: string, url: string): Promise<Reply
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown = text;
-        try { parsed = JSON.parse(text); } catch { /* not JSON */ }
         if (res.statusCode !== 200) reject(new Error(`GET ${url} as ${as}: ${res.statusCode} ${text.slice(0, 200)}`));
-        else resolve({ status: res.statusCode, body: parsed });
+        else resolve({ status: res.statusCode, body: jsonOrText(text) });
       });
       res.on('error', reject);
     });

@@ -25,7 +25,7 @@ export default defineConfig({
       dts: "types/components.d.ts",
       resolvers: [ElementPlusResolver({ importStyle: 'css' })],
     }),
-    bundleReport({ entryRoute: 'src/views/common/SignIn.vue', budgetKb: 350 }),
+    bundleReport({ entryRoute: 'src/views/account/SignIn.vue', budgetKb: 350 }),
   ],
   build: {
     outDir: 'dist',

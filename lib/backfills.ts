@@ -75,8 +75,9 @@ export const BACKFILLS: Backfill[] = [
              (SELECT count(*) FROM added)::int AS rows`,
   },
   {
-    // 010: first-round whistles wait for their holder (the only party their rules know). A row
-    // the second round's projection already wrote has its own waiting list and is left alone.
+    // 010: whistles filed before the center's tools wait for their holder (the only party their
+    // rules know). A row the newer projection already wrote has its own waiting list and is left
+    // alone. (The backfill's and the migration's names are recorded in the database: they stay.)
     name: 'whistle_waiting_first_round',
     migration: '010_whistle_second_round',
     batchSql: `
@@ -116,7 +117,7 @@ export const BACKFILLS: Backfill[] = [
   // 011's indexes for finding possible duplicates (重复件), built after its backfill has placed the
   // whistles on record. Only open whistles are candidates, so only they are indexed: closed
   // history never enters these indexes, and their size follows the whistles in hand, not the
-  // years on record. The status list is written exactly as api/services/duplicates.ts writes it,
+  // years on record. The status list is written exactly as lib/stores/duplicates.ts writes it,
   // so the planner proves the predicate.
   {
     name: 'whistles_open_place_idx',
@@ -135,6 +136,38 @@ export const BACKFILLS: Backfill[] = [
   // 014: the whistles that still hold a name, what the retention sweep looks at (small: at most
   // the whistles of the retention period), never the whole table.
   { name: 'whistles_reporter_kept_idx', migration: '014_reporter_retention', index: 'ON whistles (id) WHERE reporter_name IS NOT NULL' },
+  // 018: the whistles others were merged into, by the organisations of those merged in (they may
+  // view the original: the list's condition beside canSee, workflows/visibility.ts). The predicate is
+  // written exactly as that condition writes it, so the planner proves it.
+  {
+    name: 'whistles_merged_viewers_idx',
+    migration: '018_whistle_list_visibility_indexes',
+    index: "ON whistles USING gin ((rules -> 'merged') jsonb_path_ops) WHERE rules -> 'merged' <> '[]'::jsonb",
+  },
+  // 018 too: a compound's and a grid's accounts see the whistles of their place (the same condition);
+  // filed at a compound or a grid, in filing order, like the community's and the filer's indexes.
+  {
+    name: 'whistles_compound_list_idx',
+    migration: '018_whistle_list_visibility_indexes',
+    index: 'ON whistles (compound_id, filed_at DESC, id DESC) WHERE compound_id IS NOT NULL',
+  },
+  {
+    name: 'whistles_grid_list_idx',
+    migration: '018_whistle_list_visibility_indexes',
+    index: "ON whistles ((view -> 'location' ->> 'grid'), filed_at DESC, id DESC) WHERE (view -> 'location' ->> 'grid') IS NOT NULL",
+  },
+  // 030: 高频诉求 — every column the recurring query reads, for the whistles that are not merged, in filing order.
+  {
+    name: 'whistles_recurring_idx',
+    migration: '030_recurring_index',
+    index: `ON whistles (filed_at) INCLUDE (category, community_id, street_id, compound_id, reports, id) WHERE status <> 'merged'`,
+  },
+  {
+    // 040: 回访 due (GET /v1/whistles?callbackDue=true): the windows still without a callback.
+    name: 'whistles_callback_due_idx',
+    migration: '040_whistle_callbacks',
+    index: 'ON whistles (callback_due_until) WHERE callback_due_until IS NOT NULL AND callback_at IS NULL',
+  },
 ];
 
 /**

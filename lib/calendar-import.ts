@@ -27,8 +27,11 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
 import { recordAudit } from './audit';
-import { WorkingCalendar, isCalendarDay, shanghaiDay } from './calendar';
+import { inTransaction } from './db';
+import { WorkingCalendar, isCalendarDay } from './calendar';
+import { shanghaiDay } from '../domain/shanghai-time';
 import { calendarChangeWorkflowId, type CalendarChangeInput } from '../workflows/calendar-change-messages';
+import { bulkPriority } from './task-priority';
 
 /** One row of `calendar_days`. */
 export interface CalendarDay {
@@ -128,7 +131,7 @@ export function parseCalendarFile(text: string): CalendarFile {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`not valid JSON (${(err as Error).message})`);
+    throw new Error(`not valid JSON (${(err as Error).message})`, { cause: err });
   }
   let file: CalendarFile;
   if (Array.isArray(json)) file = { days: daysFromList(json), years: [] };
@@ -151,12 +154,12 @@ export function readCalendarFile(file: string): CalendarFile {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as { code?: string }).code;
-    throw new Error(`${file}: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+    throw new Error(`${file}: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`, { cause: err });
   }
   try {
     return parseCalendarFile(text);
   } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message}`);
+    throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -184,19 +187,10 @@ function describeImport(outcome: Omit<ImportOutcome, 'change'>, changeWorkflowId
  */
 export async function importCalendar(pool: Pool, file: CalendarFile, options: { actor: string; source: string }): Promise<ImportOutcome> {
   const source = path.basename(options.source);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('LOCK TABLE calendar_days IN SHARE ROW EXCLUSIVE MODE');
-    const outcome = await writeImport(client, file, source, options.actor);
-    await client.query('COMMIT');
-    return outcome;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return writeImport(client, file, source, options.actor);
+  });
 }
 
 async function writeImport(client: PoolClient, file: CalendarFile, source: string, actor: string): Promise<ImportOutcome> {
@@ -277,6 +271,8 @@ export async function startPendingCalendarChanges(
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        // Bulk work: last on the task queue; each whistle it reaches recounts at its own priority.
+        priority: bulkPriority('calendar-recount'),
         staticSummary: `Calendar change ${row.change_id} (${row.source}, ${row.n} days): calendarChanged to every open whistle and help request`,
       });
     } catch (err) {

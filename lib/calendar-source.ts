@@ -5,10 +5,11 @@
  * action) count with the same one.
  */
 import type { Pool } from 'pg';
-import { WorkingCalendar, loadCalendarOverrides } from './calendar';
+import { WorkingCalendar } from './calendar';
+import { loadCalendarOverrides } from './stores/calendar';
 
 /** How long a calendar read from PostgreSQL is used before it is read again. */
-export const CALENDAR_TTL_MS = 60_000;
+const CALENDAR_TTL_MS = 60_000;
 
 export class CalendarSource {
   private calendar = new WorkingCalendar();

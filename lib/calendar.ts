@@ -12,15 +12,15 @@
  * official schedule of some years; `calendarCoverage` says through which day, counting on from
  * this year without a gap, so operators learn in time that next year is missing.
  *
- * Pure and synchronous apart from `loadCalendarOverrides`; no Node built-ins, so it may be
+ * Pure and synchronous (the operators' days are read by lib/stores/calendar.ts); no Node built-ins, so it may be
  * bundled anywhere. Asia/Shanghai is UTC+8 all year (no daylight saving time), so the
  * conversions below are fixed +8h arithmetic.
  */
-import type { Pool } from 'pg';
 // The package's own data file. Its functions (`isWorkday` …) read the day through the process's
 // local time zone and give wrong answers west of UTC (America/…: every weekday shifts by one),
 // so this module looks the day up in the same data by its 'YYYY-MM-DD' key instead.
 import chineseDays from 'chinese-days/dist/chinese-days.json';
+import { SHANGHAI_OFFSET_MS, shanghaiDay } from '../domain/shanghai-time';
 
 /** Operator overrides: 'YYYY-MM-DD' → true for a working day, false for a day off. */
 export type CalendarOverrides = ReadonlyMap<string, boolean>;
@@ -38,15 +38,16 @@ export interface DayVerdict {
   source: 'override' | 'package' | 'weekday';
   /** A sentence for operators, e.g. "春节 (Spring Festival) holiday in the chinese-days schedule". */
   reason: string;
+  /** The same for everyone, in Chinese: "春节放假", "国庆节调休上班（星期六）", "星期三，工作日". */
+  reasonZh: string;
 }
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** Asia/Shanghai is UTC+8 all year. */
-const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
 /** A long enough search for the next working day; only absurd overrides can exhaust it. */
 const MAX_DAYS_SCANNED = 3660;
 const WEEKDAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const WEEKDAY_NAMES_ZH = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
 
 /** The package's schedule: 'YYYY-MM-DD' → "English name,中文名,n". */
 const PACKAGE_HOLIDAYS: Readonly<Record<string, string>> = chineseDays.holidays;
@@ -112,13 +113,6 @@ export function isCalendarDay(day: string): boolean {
   }
 }
 
-/** The calendar day ('YYYY-MM-DD') in Asia/Shanghai at that instant. */
-export function shanghaiDay(instant: Date): string {
-  const ms = instant.getTime();
-  if (Number.isNaN(ms)) throw new RangeError('shanghaiDay: invalid Date');
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 /** The quarter ('2026-Q4') in Asia/Shanghai at that instant; assessments are per quarter. */
 export function quarterOf(instant: Date): string {
   const day = shanghaiDay(instant);
@@ -171,6 +165,7 @@ export class WorkingCalendar {
         working: override,
         source: 'override',
         reason: note ? `${note}: ${what} (operator import in calendar_days)` : `operator override in calendar_days: ${what}`,
+        reasonZh: `${note ? `${note}，` : ''}${override ? '上班' : '休息'}（区里调整的安排）`,
       };
     }
     const weekday = weekdayOf(n);
@@ -178,11 +173,18 @@ export class WorkingCalendar {
     if (PACKAGE_YEARS.has(year)) {
       const workday = PACKAGE_WORKDAYS[day];
       if (workday !== undefined) {
-        return { day, working: true, source: 'package', reason: `${festival(workday)} 调休 make-up working day (${WEEKDAY_NAMES[weekday]}) in the chinese-days schedule` };
+        return {
+          day, working: true, source: 'package',
+          reason: `${festival(workday)} 调休 make-up working day (${WEEKDAY_NAMES[weekday]}) in the chinese-days schedule`,
+          reasonZh: `${festivalZh(workday)}调休上班（${WEEKDAY_NAMES_ZH[weekday]}）`,
+        };
       }
       const holiday = PACKAGE_HOLIDAYS[day];
       if (holiday !== undefined) {
-        return { day, working: false, source: 'package', reason: `${festival(holiday)} holiday in the chinese-days schedule` };
+        return {
+          day, working: false, source: 'package', reason: `${festival(holiday)} holiday in the chinese-days schedule`,
+          reasonZh: `${festivalZh(holiday)}放假`,
+        };
       }
     }
     const working = weekday >= 1 && weekday <= 5;
@@ -191,7 +193,11 @@ export class WorkingCalendar {
       : this.importedYears.has(year)
         ? `no holiday or 调休 on this day in the imported ${year} schedule`
         : `the chinese-days package has no schedule for ${year} and none was imported`;
-    return { day, working, source: 'weekday', reason: `${WEEKDAY_NAMES[weekday]} (${covered}; Mon–Fri rule)` };
+    const unknownYear = !PACKAGE_YEARS.has(year) && !this.importedYears.has(year);
+    return {
+      day, working, source: 'weekday', reason: `${WEEKDAY_NAMES[weekday]} (${covered}; Mon–Fri rule)`,
+      reasonZh: `${WEEKDAY_NAMES_ZH[weekday]}，${working ? '工作日' : '休息日'}${unknownYear ? `（${year} 年的节假日安排尚未发布，暂按周一至周五上班计）` : ''}`,
+    };
   }
 
   /**
@@ -228,7 +234,7 @@ export function daysBetween(from: string, to: string): number {
 }
 
 /** While fewer days than this ahead are covered by official data, operators are warned. */
-export const COVERAGE_WARNING_DAYS = 60;
+const COVERAGE_WARNING_DAYS = 60;
 
 /** How far ahead the official schedule is known: `calendar` in GET /readyz. */
 export interface CalendarCoverage {
@@ -268,27 +274,10 @@ function festival(entry: string): string {
   return chinese ? `${chinese} (${english})` : english;
 }
 
-/** Reads the operators' overrides from `calendar_days`. */
-export async function loadCalendarOverrides(pool: Pool): Promise<Map<string, boolean>> {
-  const result = await pool.query<{ day: string; working: boolean }>(
-    "SELECT to_char(day, 'YYYY-MM-DD') AS day, working FROM calendar_days ORDER BY day",
-  );
-  return new Map(result.rows.map((row) => [row.day, row.working]));
-}
-
-/** Reads the years whose whole official schedule operators imported (`calendar_years`). */
-export async function loadImportedYears(pool: Pick<Pool, 'query'>): Promise<number[]> {
-  const result = await pool.query<{ year: number }>('SELECT year FROM calendar_years ORDER BY year');
-  return result.rows.map((row) => row.year);
-}
-
-/** The operators' days from `from` to `to` (both included) with their notes. */
-export async function loadCalendarDays(pool: Pick<Pool, 'query'>, from: string, to: string):
-  Promise<Array<{ day: string; working: boolean; note: string }>> {
-  const result = await pool.query<{ day: string; working: boolean; note: string }>(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, working, note FROM calendar_days
-      WHERE day BETWEEN $1::date AND $2::date ORDER BY day`, [from, to]);
-  return result.rows;
+/** The festival's Chinese name alone. */
+function festivalZh(entry: string): string {
+  const [english, chinese] = entry.split(',');
+  return chinese || english;
 }
 
 /** At start (API and worker): a warning while fewer than 60 days ahead are covered, else one info line. */

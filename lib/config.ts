@@ -1,7 +1,16 @@
 /**
  * Configuration: read and validated once, from the environment, into a typed object.
- * Every setting of the contract lives here and nowhere else.
+ * Every setting of the contract lives here and nowhere else; lib/config-values.ts reads and
+ * checks each variable.
  */
+import { readLiveConfig, type LiveConfig } from './live-config';
+import type { StorageSetting } from './attachments/storage-setting';
+import {
+  ConfigError, LOG_LEVELS, assessmentWeights, auditRetentionDays, devSeed, httpUrl, integer, positive, publicBaseUrl, redisUrl,
+  sessionTtlHours, storage, text, trustProxy, webhookUrl, type AssessmentWeights,
+} from './config-values';
+
+export { ConfigError, DEFAULT_ASSESSMENT_WEIGHTS, type AssessmentWeights } from './config-values';
 
 export interface Config {
   port: number;
@@ -25,11 +34,13 @@ export interface Config {
   /** How long one webhook POST may take before it counts as a failed attempt (WEBHOOK_TIMEOUT_SECONDS). */
   webhookTimeoutSeconds: number;
   /**
-   * Fastify's `trustProxy` (TRUST_PROXY): false (the default: the peer address is the client),
-   * true (trust every proxy), a number of hops, or a list of proxy addresses/CIDRs. Behind a
-   * reverse proxy it decides which address `request.ip` (and so the per-address rate limit) sees.
+   * Fastify's `trustProxy` (TRUST_PROXY): false (the default: the connection's peer is the client),
+   * or the addresses/CIDRs of the reverse proxies whose `X-Forwarded-For` is believed. Behind a
+   * proxy it decides which address `request.ip` (the rate limit, sign-in throttling, sign-in
+   * records and the audit log) sees. `true` and hop counts are refused: they would believe an
+   * address any client can write, and throttling by address would mean nothing.
    */
-  trustProxy: boolean | number | string[];
+  trustProxy: false | string[];
   /** Requests per minute per account (or per IP for public routes). */
   rateLimitPerMinute: number;
   /** Largest request body in bytes. */
@@ -58,22 +69,33 @@ export interface Config {
   redisKeyPrefix: string;
   /** Lifetime of a console session token, in hours (SESSION_TTL_HOURS; fractions allowed). */
   sessionTtlHours: number;
+  /** A session unused this long ends (SESSION_IDLE_MINUTES; fractions allowed). */
+  sessionIdleMinutes: number;
+  /** After this many days a password must be changed at the next sign-in (PASSWORD_MAX_AGE_DAYS; 0: never). */
+  passwordMaxAgeDays: number;
+  /** Audit entries are kept at least this many days (AUDIT_RETENTION_DAYS; the law asks for six months). */
+  auditRetentionDays: number;
   /**
    * Whether the development tree with its public keys (`dev-<id>`) is seeded into an empty
    * database: never in production; otherwise DEV_SEED=yes|no, or by default (auto) only while
    * HOST is a loopback address, so a server listening on a network never gets public keys.
    */
   devSeed: boolean;
+  /**
+   * The address people and clients use (PUBLIC_BASE_URL, without a trailing slash; default
+   * `http://HOST:PORT`): links and the Open311 discovery document are built from it, never from a
+   * request's `Host`.
+   */
+  publicBaseUrl: string;
   /** The Temporal Web UI that the console links each whistle to (TEMPORAL_UI_URL), for the center and supervisors. */
   temporalUiUrl: string;
+  /** Live updates (GET /v1/events): heartbeat, limits, resume window (lib/live-config.ts). */
+  live: LiveConfig;
+  /** Largest photo accepted, in bytes (ATTACHMENT_MAX_MB, whole megabytes of 1,048,576 bytes). */
+  attachmentMaxBytes: number;
+  /** Where photos are kept (STORAGE_URL and the S3_* settings; lib/attachments/storage-setting.ts). */
+  storage: StorageSetting;
 }
-
-/** Weights of the rates in the assessment score; see docs/ASSESSMENT.md. */
-export interface AssessmentWeights { response: number; resolution: number; onTime: number; satisfaction: number }
-
-export const DEFAULT_ASSESSMENT_WEIGHTS: Readonly<AssessmentWeights> = Object.freeze({
-  response: 0.2, resolution: 0.3, onTime: 0.2, satisfaction: 0.3,
-});
 
 /**
  * Workflows a worker keeps cached when WORKER_CACHED_WORKFLOWS does not say. Each costs about
@@ -88,137 +110,6 @@ export const DEFAULT_CACHED_WORKFLOWS = 750;
  * p99, with less CPU each, than the SDK's 40; 10 was worse.
  */
 export const DEFAULT_WORKFLOW_TASK_SLOTS = 100;
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-export class ConfigError extends Error {}
-
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-/**
- * WEBHOOK_URL: an http(s) URL, or unset. In production it must be https (the feedback carries the
- * reporter's phone) and its secret must be set too.
- */
-function webhookUrl(env: NodeJS.ProcessEnv, production: boolean): string | undefined {
-  const raw = env.WEBHOOK_URL;
-  if (raw === undefined || raw === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`WEBHOOK_URL must be an http:// or https:// URL, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`WEBHOOK_URL must be an http:// or https:// URL, got "${raw}"`);
-  if (production && url.protocol !== 'https:') {
-    throw new ConfigError('WEBHOOK_URL must be an https:// URL in production: notifications carry the reporter\'s phone');
-  }
-  if (production && !env.WEBHOOK_SECRET) throw new ConfigError('WEBHOOK_SECRET must be set in production when WEBHOOK_URL is');
-  return raw;
-}
-
-/** An http(s) URL setting, without a trailing slash. */
-function httpUrl(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
-  const raw = text(env, name, fallback);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be an http:// or https:// URL, got "${raw}"`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http:// or https:// URL, got "${raw}"`);
-  return raw.replace(/\/+$/, '');
-}
-
-/** A host name or address that only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
-}
-
-/** DEV_SEED: yes | no | auto (default: seed only while HOST is a loopback address); never in production. */
-function devSeed(env: NodeJS.ProcessEnv, production: boolean, host: string): boolean {
-  const raw = (env.DEV_SEED ?? '').trim().toLowerCase() || 'auto';
-  const value = ({ yes: 'yes', true: 'yes', 1: 'yes', no: 'no', false: 'no', 0: 'no', auto: 'auto' } as Record<string, string>)[raw];
-  if (!value) throw new ConfigError(`DEV_SEED must be yes, no or auto, got "${env.DEV_SEED}"`);
-  if (production && value === 'yes') throw new ConfigError('DEV_SEED=yes is refused in production: the dev accounts have public keys');
-  if (production || value === 'no') return false;
-  return value === 'yes' || isLoopback(host);
-}
-
-/** REDIS_URL: a redis:// or rediss:// URL, or unset. */
-function redisUrl(env: NodeJS.ProcessEnv): string | undefined {
-  const raw = env.REDIS_URL;
-  if (raw === undefined || raw.trim() === '') return undefined;
-  try {
-    if (/^rediss?:$/.test(new URL(raw).protocol)) return raw;
-  } catch { /* not a URL */ }
-  throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
-}
-
-/** SESSION_TTL_HOURS: a number of hours above 0 (fractions allowed: 0.5 is 30 minutes), at most a year. */
-function sessionTtlHours(env: NodeJS.ProcessEnv): number {
-  const raw = env.SESSION_TTL_HOURS;
-  if (raw === undefined || raw.trim() === '') return 12;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value > 8784 || value * 3_600_000 < 1000) {
-    throw new ConfigError(`SESSION_TTL_HOURS must be a number of hours above 0 (at least one second) and at most 8784, got "${raw}"`);
-  }
-  return value;
-}
-
-/** TRUST_PROXY: unset/false, true, a whole number of hops, or comma-separated addresses/CIDRs. */
-function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string[] {
-  const raw = (env.TRUST_PROXY ?? '').trim();
-  if (raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) {
-    const hops = Number(raw);
-    if (hops < 1 || hops > 10) throw new ConfigError(`TRUST_PROXY as a number of hops must be from 1 to 10, got "${raw}"`);
-    return hops;
-  }
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const address = /^(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(?:\/[0-9]{1,3})?$|^(?:loopback|linklocal|uniquelocal)$/;
-  const bad = list.find((entry) => !address.test(entry));
-  if (bad !== undefined || list.length === 0) {
-    throw new ConfigError(`TRUST_PROXY must be false, true, a number of hops or comma-separated proxy addresses/CIDRs, got "${raw}"`);
-  }
-  return list;
-}
-
-function text(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
-  const raw = env[name];
-  return raw === undefined || raw === '' ? fallback : raw;
-}
-
-/** ASSESSMENT_WEIGHTS: a JSON object giving some or all weights; the rest keep their defaults. */
-function assessmentWeights(env: NodeJS.ProcessEnv): AssessmentWeights {
-  const raw = env.ASSESSMENT_WEIGHTS;
-  const weights: AssessmentWeights = { ...DEFAULT_ASSESSMENT_WEIGHTS };
-  if (raw === undefined || raw.trim() === '') return weights;
-  const shape = `ASSESSMENT_WEIGHTS must be a JSON object with numbers >= 0 for ${Object.keys(weights).join(', ')}`;
-  let given: unknown;
-  try {
-    given = JSON.parse(raw);
-  } catch {
-    throw new ConfigError(`${shape}; it is not valid JSON: "${raw}"`);
-  }
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new ConfigError(`${shape}, got "${raw}"`);
-  for (const [key, value] of Object.entries(given)) {
-    if (!(key in weights)) throw new ConfigError(`${shape}; unknown weight "${key}"`);
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ConfigError(`${shape}; "${key}" is ${JSON.stringify(value)}`);
-    weights[key as keyof AssessmentWeights] = value;
-  }
-  if (Object.values(weights).every((w) => w === 0)) throw new ConfigError(`${shape}; at least one weight must be above 0`);
-  return weights;
-}
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const nodeEnv = text(env, 'NODE_ENV', 'development');
@@ -245,8 +136,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = text(env, 'HOST', '127.0.0.1');
   const redisKeyPrefix = text(env, 'REDIS_KEY_PREFIX', 'whistle:');
   if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) throw new ConfigError(`REDIS_KEY_PREFIX may use letters, digits and : _ . - (at most 64), got "${redisKeyPrefix}"`);
+  const port = integer(env, 'PORT', 3000, 0, 65535);
   return {
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     host,
     temporalAddress,
     temporalNamespace: text(env, 'TEMPORAL_NAMESPACE', 'default'),
@@ -274,7 +166,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: redisUrl(env),
     redisKeyPrefix,
     sessionTtlHours: sessionTtlHours(env),
+    // At least a second; at most a year.
+    sessionIdleMinutes: positive(env, 'SESSION_IDLE_MINUTES', 30, 1 / 60, 527_040, 'minutes'),
+    passwordMaxAgeDays: integer(env, 'PASSWORD_MAX_AGE_DAYS', 90, 0, 36_500),
+    auditRetentionDays: auditRetentionDays(env, production),
     devSeed: devSeed(env, production, host),
+    publicBaseUrl: publicBaseUrl(env, host, port),
     temporalUiUrl: httpUrl(env, 'TEMPORAL_UI_URL', 'http://127.0.0.1:8233'),
+    live: readLiveConfig(env, (message) => new ConfigError(message)),
+    attachmentMaxBytes: integer(env, 'ATTACHMENT_MAX_MB', 10, 1, 100) * 1024 * 1024,
+    storage: storage(env),
   };
 }

@@ -6,13 +6,14 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isPrecompressed, precompress } from './precompress';
 
-export const CONSOLE_DIR = path.join(__dirname, '..', 'console');
+const CONSOLE_DIR = path.join(__dirname, '..', 'console');
 export const CONSOLE_DIST = path.join(CONSOLE_DIR, 'dist');
-export const CONSOLE_INDEX = path.join(CONSOLE_DIST, 'index.html');
+const CONSOLE_INDEX = path.join(CONSOLE_DIST, 'index.html');
 
-/** What the build is made from: a change to any of these makes the build stale. */
-const SOURCES = ['src', 'public', 'index.html', 'vite.config.mts', 'bundle-report.mts'];
+/** What the build is made from (the vocabulary's labels too): a change to any of these makes the build stale. */
+const SOURCES = ['src', 'public', 'index.html', 'vite.config.mts', 'bundle-report.mts', path.join('..', 'domain')];
 
 function newestMtime(entry: string): number {
   let stat: fs.Stats;
@@ -34,8 +35,8 @@ export interface ConsoleBuildState {
   stale: boolean;
 }
 
-export function consoleBuildState(): ConsoleBuildState {
-  let builtAt = 0;
+function consoleBuildState(): ConsoleBuildState {
+  let builtAt: number;
   try {
     builtAt = fs.statSync(CONSOLE_INDEX).mtimeMs;
   } catch {
@@ -47,9 +48,18 @@ export function consoleBuildState(): ConsoleBuildState {
 
 /**
  * Runs `vite build` for the console in a child process (Vite is an ES module and a dev
- * dependency); its output, with the bundle sizes, goes to `output`. Rejects when the build fails.
+ * dependency), its output, with the bundle sizes, to `output`; then writes the brotli and gzip
+ * copies of its files (lib/precompress.ts). Rejects when the build fails.
  */
-export function buildConsole(output: NodeJS.WritableStream = process.stdout): Promise<void> {
+export async function buildConsole(output: NodeJS.WritableStream = process.stdout): Promise<void> {
+  await viteBuild(output);
+  const compressed = await precompress(CONSOLE_DIST);
+  output.write(`  compressed at build: ${compressed.files} files, ${kb(compressed.bytes)} → brotli ${kb(compressed.brotliBytes)}, gzip ${kb(compressed.gzipBytes)}\n`);
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+function viteBuild(output: NodeJS.WritableStream): Promise<void> {
   const vite = path.join(__dirname, '..', 'node_modules', 'vite', 'bin', 'vite.js');
   if (!fs.existsSync(vite)) {
     return Promise.reject(new Error('the console cannot be built: Vite is missing (run npm install, which installs the dev dependencies)'));
@@ -68,6 +78,10 @@ export function buildConsole(output: NodeJS.WritableStream = process.stdout): Pr
 /** Builds the console when its build is missing or stale; says which in `log`. */
 export async function ensureConsoleBuilt(log: (message: string) => void, output?: NodeJS.WritableStream): Promise<'fresh' | 'built'> {
   const state = consoleBuildState();
+  if (!state.stale && !isPrecompressed(CONSOLE_DIST)) {
+    log('the console build has no compressed copies yet: writing them (console/dist)');
+    await precompress(CONSOLE_DIST);
+  }
   if (!state.stale) return 'fresh';
   log(state.built ? 'the console build is older than its sources: building it (console/dist)' : 'the console is not built yet: building it (console/dist)');
   await buildConsole(output);

@@ -1,10 +1,10 @@
 /**
- * PostgreSQL: the pool, creating the database when it is missing, and migrations
+ * PostgreSQL: the pool, transactions, creating the database when it is missing, and migrations
  * (node-pg-migrate over the SQL files in migrations/).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Pool, escapeIdentifier } from 'pg';
+import { Client, Pool, escapeIdentifier, type ClientBase, type PoolClient } from 'pg';
 import { runner } from 'node-pg-migrate';
 import type { Logger } from 'pino';
 import { BACKFILLS, runBackfills } from './backfills';
@@ -18,6 +18,36 @@ export function createPool(databaseUrl: string, max = 10): Pool {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
+}
+
+/** What a store runs its statements on: the pool, or a transaction's client. */
+export type Db = Pool | PoolClient;
+
+/**
+ * Runs `work` in one transaction: COMMIT when it returns, ROLLBACK when it throws (the error
+ * goes on). Given the pool, on a client of its own, released afterwards; given a client (the
+ * migration's connection), on that client.
+ */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T>;
+export async function inTransaction<T>(client: ClientBase, work: (client: ClientBase) => Promise<T>): Promise<T>;
+export async function inTransaction<T>(db: Pool | ClientBase, work: (client: never) => Promise<T>): Promise<T> {
+  const client = db instanceof Pool ? await db.connect() : db;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client as never);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    if (db instanceof Pool) (client as PoolClient).release();
+  }
+}
+
+/** PostgreSQL answers (readiness). */
+export async function ping(db: Db): Promise<void> {
+  await db.query('SELECT 1');
 }
 
 /** Creates the database named in the URL when it does not exist yet. */

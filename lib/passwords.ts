@@ -7,7 +7,7 @@
  * Cost: N = 2^15, r = 8, p = 3 is one of OWASP's equivalent scrypt settings (Password Storage
  * Cheat Sheet: 2^17/8/1, 2^16/8/2, 2^15/8/3, …): 32 MiB of memory per hash.
  */
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, randomInt, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 export const PASSWORD_MIN_LENGTH = 10;
 const DEFAULT = { ln: 15, r: 8, p: 3 };
@@ -55,9 +55,70 @@ export async function verifyNothing(password: string): Promise<false> {
   return false;
 }
 
-/** Why a new password is refused, or null when it is acceptable. */
+/** Why a new password is refused, or null when it is acceptable: its length only (`set-password` at the command line). */
 export function passwordProblem(password: string): string | null {
   if ([...password].length < PASSWORD_MIN_LENGTH) return `a password needs at least ${PASSWORD_MIN_LENGTH} characters`;
   if (password.length > 1024) return 'a password may have at most 1024 characters';
   return null;
+}
+
+/** A refusal of a new password, in English and in Chinese (naming the rule). */
+export interface PasswordRefusal { message: string; messageZh: string }
+
+/** Lower case, upper case, digits, and everything else. */
+export function characterClasses(password: string): number {
+  return [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u].filter((re) => re.test(password)).length;
+}
+
+/**
+ * The rules of a password a person chooses (等保 2.0): at least 10 characters with at least three
+ * of lower case, upper case, digits and other characters, not containing the account id. That it
+ * is none of the last 5 is checked against the stored hashes (lib/password-history.ts).
+ */
+export function passwordRuleRefusal(password: string, accountId: string): PasswordRefusal | null {
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH) {
+    return { message: `a password needs at least ${PASSWORD_MIN_LENGTH} characters`, messageZh: `密码至少需要 ${PASSWORD_MIN_LENGTH} 个字符` };
+  }
+  if (password.length > 1024) return { message: 'a password may have at most 1024 characters', messageZh: '密码最多 1024 个字符' };
+  if (characterClasses(password) < 3) {
+    return {
+      message: 'a password needs at least three of: lower case letters, upper case letters, digits, other characters',
+      messageZh: '密码须至少包含小写字母、大写字母、数字、其他字符中的三类',
+    };
+  }
+  if (accountId && password.toLowerCase().includes(accountId.toLowerCase())) {
+    return { message: 'a password must not contain the account id', messageZh: '密码不能包含账号' };
+  }
+  return null;
+}
+
+// No look-alikes (0/O, 1/l/I): an initial password is read off a screen and typed.
+const LOWER = 'abcdefghijkmnpqrstuvwxyz';
+const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const DIGITS = '23456789';
+const OTHER = '#%+=@!?';
+
+function pick(alphabet: string): string {
+  return alphabet[randomInt(alphabet.length)];
+}
+
+/**
+ * A random initial password (16 characters, all four classes, about 90 bits), which the account
+ * must change at its first sign-in. Never one that contains `accountId`, never one that starts
+ * with a symbol (a spreadsheet opening the console's CSV of initial passwords would take `=…`,
+ * `+…` or `@…` for a formula).
+ */
+export function generateInitialPassword(accountId = ''): string {
+  for (;;) {
+    const all = LOWER + UPPER + DIGITS + OTHER;
+    const chars = [pick(LOWER), pick(UPPER), pick(DIGITS), pick(OTHER), ...Array.from({ length: 12 }, () => pick(all))];
+    for (let i = chars.length - 1; i > 0; i--) {
+      const j = randomInt(i + 1);
+      [chars[i], chars[j]] = [chars[j], chars[i]];
+    }
+    const password = chars.join('');
+    if (OTHER.includes(password[0])) continue;
+    if (!passwordRuleRefusal(password, accountId)) return password;
+  }
 }

@@ -3,7 +3,7 @@
  * The district owns it; operators give a JSON file (`POLICY_FILE`) with only the keys they
  * change, the rest keep the built-in defaults of the contract.
  */
-import { readFileSync } from 'node:fs';
+import { POLICY_KEYS, type PolicyKeyName } from '../domain/policy-keys';
 import type { WorkingCalendar } from './calendar';
 
 /** A time limit: working days of the official calendar, or plain hours or seconds (tests). */
@@ -66,38 +66,15 @@ export interface Policy {
   retention: { reporterDays: number };
   /** 定期验单: a quarter's assessment is published this many calendar days after the quarter ends. */
   assessment: { publishAfterDays: number };
+  /** 回访: the center may call the reporter back for this long after the latest resolution. */
+  callback: { within: Duration };
 }
 
 /** Every duration of the policy, by its dotted name. */
-export const POLICY_KEYS = [
-  'street.acceptWithin',
-  'street.acceptWithinUrgent',
-  'street.handleWithin',
-  'center.triageWithin',
-  'department.acceptWithin',
-  'lists.immediate',
-  'lists.phased',
-  'lists.understanding',
-  'phased.progressEvery',
-  'evaluation.window',
-  'help.verifyWithin',
-  'help.claimWithin',
-  'help.checkInGrace',
-  'help.confirmWithin',
-  'warnBefore',
-] as const;
+export { POLICY_KEYS };
+export type PolicyKey = PolicyKeyName;
 
-export type PolicyKey = (typeof POLICY_KEYS)[number];
-
-/** Thrown for a policy that cannot be used; the message starts with the dotted key at fault. */
-export class PolicyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PolicyError';
-  }
-}
-
-function deepFreeze<T extends object>(value: T): T {
+export function deepFreeze<T extends object>(value: T): T {
   for (const inner of Object.values(value)) {
     if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
   }
@@ -133,206 +110,8 @@ export const DEFAULT_POLICY: Policy = deepFreeze({
   duplicates: { radiusMeters: 200, withinDays: 30 },
   retention: { reporterDays: 180 },
   assessment: { publishAfterDays: 10 },
+  callback: { within: { workingDays: 10 } },
 });
-
-/**
- * A policy for tests: every timer fires within seconds, in the order the process meets them
- * (a holder is late to report in before it is late to finish). Tests override what they need.
- */
-export const FAST_POLICY: Policy = deepFreeze({
-  street: {
-    acceptWithin: { seconds: 3 },
-    acceptWithinUrgent: { seconds: 2 },
-    handleWithin: { seconds: 6 },
-  },
-  center: { triageWithin: { seconds: 3 } },
-  department: { acceptWithin: { seconds: 3 } },
-  lists: {
-    immediate: { seconds: 6 },
-    phased: { seconds: 12 },
-    understanding: { seconds: 8 },
-  },
-  phased: { progressEvery: { seconds: 4 } },
-  evaluation: { window: { seconds: 5 } },
-  help: {
-    verifyWithin: { seconds: 3 },
-    claimWithin: { seconds: 4 },
-    checkInGrace: { seconds: 2 },
-    confirmWithin: { seconds: 5 },
-  },
-  maxReopens: 1,
-  warnBefore: { seconds: 2 },
-  extension: { maxWorkingDays: 10, maxCount: 1 },
-  maxReturns: 2,
-  duplicates: { radiusMeters: 200, withinDays: 30 },
-  retention: { reporterDays: 180 },
-  assessment: { publishAfterDays: 10 },
-});
-
-const DURATION_SHAPE = 'expected {"workingDays": n} or {"hours": n} or {"seconds": n}';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Checks one duration of a policy file; `key` is its dotted name for the error message. */
-function parseDuration(value: unknown, key: string): Duration {
-  if (!isPlainObject(value)) throw new PolicyError(`${key}: ${DURATION_SHAPE}`);
-  const units = Object.keys(value);
-  if (units.length !== 1 || !['workingDays', 'hours', 'seconds'].includes(units[0])) {
-    throw new PolicyError(`${key}: ${DURATION_SHAPE}`);
-  }
-  const unit = units[0];
-  const amount = value[unit];
-  if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) {
-    throw new PolicyError(`${key}: ${unit} must be a positive number, got ${JSON.stringify(amount)}`);
-  }
-  if (unit === 'workingDays') {
-    if (!Number.isInteger(amount)) {
-      throw new PolicyError(`${key}: workingDays must be a whole number, got ${amount}`);
-    }
-    return { workingDays: amount };
-  }
-  return unit === 'hours' ? { hours: amount } : { seconds: amount };
-}
-
-/** Merges one group of a policy file (`street`, `lists` …) over the same group of `base`. */
-function parseGroup<G extends Record<string, Duration>>(value: unknown, group: string, base: G): G {
-  if (!isPlainObject(value)) throw new PolicyError(`${group}: expected an object of durations`);
-  const merged: Record<string, Duration> = { ...base };
-  for (const [name, duration] of Object.entries(value)) {
-    if (!(name in base)) {
-      throw new PolicyError(`${group}.${name}: unknown key (known: ${Object.keys(base).join(', ')})`);
-    }
-    merged[name] = parseDuration(duration, `${group}.${name}`);
-  }
-  return merged as G;
-}
-
-/** A whole number >= `min` of a policy file; `key` is its dotted name for the error message. */
-function parseCount(value: unknown, key: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new PolicyError(`${key}: expected a whole number >= ${min}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-/** Merges one group of numbers of a policy file (`extension`, `duplicates` …) over `base`; `min` per key. */
-function parseNumbers<G extends Record<string, number>>(value: unknown, group: string, base: G, min: Partial<Record<keyof G, number>> = {}): G {
-  if (!isPlainObject(value)) throw new PolicyError(`${group}: expected an object of numbers`);
-  const merged: Record<string, number> = { ...base };
-  for (const [name, n] of Object.entries(value)) {
-    if (!(name in base)) {
-      throw new PolicyError(`${group}.${name}: unknown key (known: ${Object.keys(base).join(', ')})`);
-    }
-    merged[name] = parseCount(n, `${group}.${name}`, min[name as keyof G] ?? 0);
-  }
-  return merged as G;
-}
-
-const TOP_LEVEL_KEYS = 'street, center, department, lists, phased, evaluation, help, maxReopens, warnBefore, extension, ' +
-  'maxReturns, duplicates, retention, assessment';
-
-/**
- * Reads a policy given as parsed JSON: keys that are present replace those of `base` (the
- * built-in defaults unless told), the others are kept. Throws PolicyError naming the dotted key
- * for an unknown key, a wrong shape, or a number that is not positive.
- */
-export function parsePolicy(json: unknown, base: Policy = DEFAULT_POLICY): Policy {
-  if (!isPlainObject(json)) throw new PolicyError('policy: expected a JSON object');
-  const policy: Policy = {
-    street: { ...base.street },
-    center: { ...base.center },
-    department: { ...base.department },
-    lists: { ...base.lists },
-    phased: { ...base.phased },
-    evaluation: { ...base.evaluation },
-    help: { ...base.help },
-    maxReopens: base.maxReopens,
-    warnBefore: base.warnBefore,
-    extension: { ...base.extension },
-    maxReturns: base.maxReturns,
-    duplicates: { ...base.duplicates },
-    retention: { ...base.retention },
-    assessment: { ...base.assessment },
-  };
-  for (const [key, value] of Object.entries(json)) {
-    switch (key) {
-      case 'street':
-        policy.street = parseGroup(value, key, base.street);
-        break;
-      case 'center':
-        policy.center = parseGroup(value, key, base.center);
-        break;
-      case 'department':
-        policy.department = parseGroup(value, key, base.department);
-        break;
-      case 'lists':
-        policy.lists = parseGroup(value, key, base.lists);
-        break;
-      case 'phased':
-        policy.phased = parseGroup(value, key, base.phased);
-        break;
-      case 'evaluation':
-        policy.evaluation = parseGroup(value, key, base.evaluation);
-        break;
-      case 'help':
-        policy.help = parseGroup(value, key, base.help);
-        break;
-      case 'maxReopens':
-        policy.maxReopens = parseCount(value, key, 0);
-        break;
-      case 'warnBefore': {
-        const duration = parseDuration(value, key);
-        if ('workingDays' in duration) throw new PolicyError('warnBefore: expected {"hours": n} or {"seconds": n} (a warning is clock time)');
-        policy.warnBefore = duration;
-        break;
-      }
-      case 'extension':
-        policy.extension = parseNumbers(value, key, base.extension, { maxCount: 1 });
-        break;
-      case 'maxReturns':
-        policy.maxReturns = parseCount(value, key, 1);
-        break;
-      case 'duplicates':
-        policy.duplicates = parseNumbers(value, key, base.duplicates);
-        break;
-      case 'retention':
-        policy.retention = parseNumbers(value, key, base.retention);
-        break;
-      case 'assessment':
-        policy.assessment = parseNumbers(value, key, base.assessment);
-        break;
-      default:
-        throw new PolicyError(`${key}: unknown key (known: ${TOP_LEVEL_KEYS})`);
-    }
-  }
-  return deepFreeze(policy);
-}
-
-/** The policy of `POLICY_FILE`, or the built-in defaults when no file is given. */
-export function loadPolicy(file?: string): Policy {
-  if (file === undefined) return DEFAULT_POLICY;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new PolicyError(`policy file ${file}: ${code === 'ENOENT' ? 'not found' : (err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new PolicyError(`policy file ${file}: not valid JSON (${(err as Error).message})`);
-  }
-  try {
-    return parsePolicy(json);
-  } catch (err) {
-    if (err instanceof PolicyError) throw new PolicyError(`policy file ${file}: ${err.message}`);
-    throw err;
-  }
-}
 
 /** The duration the policy gives for a dotted key, e.g. `durationOf(policy, 'lists.phased')`. */
 export function durationOf(policy: Policy, key: PolicyKey): Duration {
@@ -367,6 +146,8 @@ export function durationOf(policy: Policy, key: PolicyKey): Duration {
       return policy.help.confirmWithin;
     case 'warnBefore':
       return policy.warnBefore;
+    case 'callback.within':
+      return policy.callback.within;
   }
 }
 

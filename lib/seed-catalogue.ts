@@ -4,7 +4,7 @@
  * PUT /v1/dispatch-catalogue/:category.
  */
 import type { PoolClient } from 'pg';
-import type { List } from '../workflows/messages';
+import type { List } from '../domain';
 
 export const DEV_CATALOGUE: ReadonlyArray<{ category: string; list: List; departmentIds: string[] }> = [
   { category: 'environment', list: 'immediate', departmentIds: ['urban', 'environment'] },

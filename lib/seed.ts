@@ -7,11 +7,10 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { devKey, hashKey } from './keys';
 import { seedCatalogue } from './seed-catalogue';
+import { seedKnowledge } from './seed-knowledge';
+import { ROLE_OF_KIND, type Org, type Role } from '../domain/roles';
+import { inTransaction } from './db';
 
-export type OrgKind = 'center' | 'supervision' | 'street' | 'community' | 'compound' | 'department';
-export type Role = 'community' | 'street' | 'center' | 'department' | 'supervisor' | 'member' | 'resident';
-
-export interface Org { id: string; kind: OrgKind; name: string; parentId: string | null }
 
 const STREETS: Array<{ id: string; name: string; communities: Array<{ id: string; name: string; compounds: Array<[string, string]> }> }> = [
   {
@@ -77,11 +76,13 @@ export function changleOrgs(): Org[] {
   return orgs;
 }
 
-const ROLE_OF_KIND: Record<OrgKind, Role> = {
-  center: 'center', supervision: 'supervisor', street: 'street', community: 'community', compound: 'community', department: 'department',
-};
-
 export interface SeedAccount { id: string; role: Role; orgId: string; name: string }
+
+const SYSTEM_ACCOUNTS: SeedAccount[] = [
+  { id: 'admin', role: 'admin', orgId: 'center', name: '系统管理员' },
+  { id: 'security', role: 'security', orgId: 'center', name: '安全管理员' },
+  { id: 'auditor', role: 'auditor', orgId: 'center', name: '审计管理员' },
+];
 
 export function changleAccounts(orgs: Org[]): SeedAccount[] {
   const accounts: SeedAccount[] = orgs.map((o) => ({ id: o.id, role: ROLE_OF_KIND[o.kind], orgId: o.id, name: o.name }));
@@ -91,6 +92,8 @@ export function changleAccounts(orgs: Org[]): SeedAccount[] {
       accounts.push({ id: `${community.id}-resident-${n}`, role: 'resident', orgId: community.id, name: RESIDENT_NAMES[(i + n) % RESIDENT_NAMES.length] });
     }
   });
+  // 三员分立: the system, security and audit administrators, on the center.
+  if (orgs.some((o) => o.id === 'center')) accounts.push(...SYSTEM_ACCOUNTS);
   return accounts;
 }
 
@@ -104,18 +107,31 @@ export async function seedForDevelopment(pool: Pool, config: { devSeed: boolean;
     logger?.debug({ host: config.host }, 'not seeding the development tree (production, DEV_SEED=no, or HOST is not a loopback address)');
     return false;
   }
-  return seedIfEmpty(pool, config.keyPepper, logger);
+  const seeded = await seedIfEmpty(pool, config.keyPepper, logger);
+  if (!seeded) await seedSystemAccounts(pool, config.keyPepper);
+  return seeded;
+}
+
+/**
+ * A development database seeded before the three administrators existed gets them (dev keys, like
+ * the rest of the tree), when its center is the seeded one and the ids are free.
+ */
+async function seedSystemAccounts(pool: Pool, pepper: string): Promise<void> {
+  for (const a of SYSTEM_ACCOUNTS) {
+    await pool.query(
+      `INSERT INTO accounts (id, role, org_id, name, key_hash)
+       SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM orgs WHERE id = $3 AND kind = 'center')
+       ON CONFLICT DO NOTHING`, [a.id, a.role, a.orgId, a.name, hashKey(pepper, devKey(a.id))]);
+  }
 }
 
 /** Seeds the tree when no organisation exists yet; returns whether it did. */
 export async function seedIfEmpty(pool: Pool, pepper: string, logger?: Logger): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     // One seeder at a time (API and worker may start together).
     await client.query('SELECT pg_advisory_xact_lock(7426001)');
     const { rows } = await client.query('SELECT count(*)::int AS n FROM orgs');
-    if (rows[0].n > 0) { await client.query('ROLLBACK'); return false; }
+    if (rows[0].n > 0) return false;
     const orgs = changleOrgs();
     for (const org of orgs) {
       await client.query('INSERT INTO orgs (id, kind, name, parent_id) VALUES ($1, $2, $3, $4)', [org.id, org.kind, org.name, org.parentId]);
@@ -126,13 +142,8 @@ export async function seedIfEmpty(pool: Pool, pepper: string, logger?: Logger): 
         [a.id, a.role, a.orgId, a.name, hashKey(pepper, devKey(a.id))]);
     }
     await seedCatalogue(client);
-    await client.query('COMMIT');
+    await seedKnowledge(client);
     logger?.info({ orgs: orgs.length, accounts: accounts.length }, 'seeded the Changle organisation tree (dev accounts use key and password dev-<accountId>)');
     return true;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -25,6 +25,26 @@ export interface DevServerOptions {
   namespace: string;
   /** Where the server's own output goes (a file path); undefined discards it. */
   logFile?: string;
+  /** Dynamic config values (`--dynamic-config-value KEY=JSON`); MATCHING_DYNAMIC_CONFIG when not given. */
+  dynamicConfig?: Record<string, boolean | number | string>;
+}
+
+/**
+ * Task-queue priority and fairness (优先级与公平): the matcher that orders tasks by `priorityKey`
+ * and, within a priority, dispatches the fairness keys of a queue in turn (weighted by
+ * `fairnessWeight`) instead of in arrival order, so one street's burst does not hold up the
+ * others. Both are off by default in server 1.29; the dev server, the test suite, the cluster
+ * (deploy/temporal/dynamicconfig.yaml) and docker compose turn them on.
+ * Proven by bench/fairness.ts (docs in its header).
+ */
+export const MATCHING_DYNAMIC_CONFIG: Readonly<Record<string, boolean>> = {
+  'matching.useNewMatcher': true,
+  'matching.enableFairness': true,
+};
+
+/** The `--dynamic-config-value` arguments of `temporal server start-dev` for `values`. */
+function dynamicConfigArgs(values: Record<string, boolean | number | string>): string[] {
+  return Object.entries(values).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]);
 }
 
 export interface DevServer {
@@ -58,7 +78,7 @@ export function freePort(): Promise<number> {
 
 export async function startDevServer(options: DevServerOptions, binary = temporalBinary()): Promise<DevServer> {
   const args = ['server', 'start-dev', '--ip', options.ip, '--port', String(options.port), '--namespace', options.namespace,
-    '--log-level', 'warn', '--log-format', 'json'];
+    '--log-level', 'warn', '--log-format', 'json', ...dynamicConfigArgs(options.dynamicConfig ?? MATCHING_DYNAMIC_CONFIG)];
   if (options.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
   if (options.dbFile) {

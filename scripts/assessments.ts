@@ -6,50 +6,36 @@
  *
  * Exit code: 0 published, 1 refused or failed, 2 bad usage.
  */
-import { parseArgs } from 'node:util';
+import { withDatabase } from './database';
 import { cliActor } from '../lib/audit';
-import { readConfig } from '../lib/config';
-import { createPool, migrate } from '../lib/db';
-import { AssessmentService } from '../api/services/assessments';
-import { AssessmentPublication, PublicationRefused } from '../api/services/assessment-publication';
-import { Directory } from '../api/services/directory';
+import { commandLine } from './command-line';
+import { Assessments } from '../lib/assessments';
+import { AssessmentPublication, PublicationRefused } from '../lib/assessment-publication';
 
 const USAGE = `usage:
   npm run assessments -- publish --quarter YYYY-Qn   publish that quarter's assessment now (once; the quarter must have ended)
   npm run assessments -- published                   list the published quarters`;
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
+const cli = commandLine(USAGE, ['publish', 'published'] as const);
+const fail: (message: string) => never = cli.fail;
 
 async function main() {
-  const [command, ...rest] = process.argv.slice(2);
-  if (command !== 'publish' && command !== 'published') fail(command ? `unknown command "${command}"` : 'no command given');
-  let quarter: string | undefined;
-  try {
-    quarter = parseArgs({ args: rest, options: { quarter: { type: 'string' } }, strict: true }).values.quarter;
-  } catch (err) {
-    fail((err as Error).message);
-  }
+  const [given, ...rest] = process.argv.slice(2);
+  const command = cli.command(given);
+  const { quarter } = cli.options(rest, { quarter: { type: 'string' } }).values;
   if (command === 'publish') {
     if (!quarter) fail('--quarter is required');
     if (!/^2[0-9]{3}-Q[1-4]$/.test(quarter)) fail(`--quarter must be YYYY-Qn (n from 1 to 4), got "${quarter}"`);
   } else if (quarter !== undefined) fail('published takes no --quarter');
 
-  const config = readConfig();
-  await migrate(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 2);
-  try {
+  await withDatabase(async (pool, config) => {
+    const publication = new AssessmentPublication(pool, new Assessments(pool, config.assessmentWeights));
     if (command === 'published') {
-      const { rows } = await pool.query<{ quarter: string; published_at: Date; published_by: string }>(
-        'SELECT quarter, published_at, published_by FROM published_assessments ORDER BY quarter');
-      for (const r of rows) console.log(`${r.quarter}\t${r.published_at.toISOString()}\t${r.published_by}`);
+      const rows = await publication.publishedQuarters();
+      for (const r of rows) console.log(`${r.quarter}\t${r.publishedAt}\t${r.publishedBy}`);
       console.log(`${rows.length} published quarter(s)`);
       return;
     }
-    const publication = new AssessmentPublication(pool,
-      new AssessmentService(pool, new Directory(pool, config.keyPepper, config.production), config.assessmentWeights));
     try {
       const done = await publication.publish(quarter!, cliActor());
       console.log(`验单 ${quarter} published at ${done.publishedAt} by ${done.publishedBy}: ${done.assessment.items.length} units`);
@@ -61,9 +47,7 @@ async function main() {
       }
       throw err;
     }
-  } finally {
-    await pool.end();
-  }
+  });
 }
 
 main().catch((err) => { console.error(err.message ?? err); process.exit(1); });

@@ -22,10 +22,11 @@ async function main(): Promise<number> {
   const config = readConfig();
   try {
     const started = Date.now();
-    const m = await backup({ databaseUrl: config.databaseUrl, temporalDbFile: config.temporalDbFile, out });
+    const m = await backup({ databaseUrl: config.databaseUrl, temporalDbFile: config.temporalDbFile, out, storage: config.storage });
     const size = (f: string) => `${(m.files[f].bytes / 1024).toFixed(0)} KiB`;
     console.log(`backup of ${m.database} and ${m.temporalDbFile} in ${out} (${((Date.now() - started) / 1000).toFixed(1)} s): ` +
-      `whistle.pgdump ${size('whistle.pgdump')}, temporal.db ${size('temporal.db')}`);
+      `whistle.pgdump ${size('whistle.pgdump')}, temporal.db ${size('temporal.db')}` +
+      (m.photos ? `, photos ${m.photos.objects} objects ${(m.photos.bytes / 1024).toFixed(0)} KiB from ${m.photos.storage}` : ''));
     return 0;
   } catch (err) {
     if (err instanceof BackupError) { console.error(`backup refused: ${err.message}`); return 1; }

@@ -3,7 +3,8 @@
 # Order: $TEMPORAL_CLI, `temporal` on PATH, Go's bin folder. When none is found it builds
 # the CLI from source with Go (the first build takes several minutes; nothing lands in the repo).
 set -euo pipefail
-VERSION="v1.5.1"   # newest tag installable with `go install` (later ones carry replace directives)
+VERSION="v1.5.1"   # newest tag installable with `go install` (later ones carry replace directives); its server 1.29.1
+                   # does task-queue priority and fairness behind two dynamic config flags (bench/fairness.ts)
 
 if [ -n "${TEMPORAL_CLI:-}" ] && [ -x "${TEMPORAL_CLI}" ]; then echo "${TEMPORAL_CLI}"; exit 0; fi
 if command -v temporal >/dev/null 2>&1; then command -v temporal; exit 0; fi

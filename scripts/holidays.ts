@@ -14,12 +14,14 @@
  * changes nothing.
  */
 import type { Pool } from 'pg';
+import { withDatabase } from './database';
 import { cliActor } from '../lib/audit';
-import { readConfig, type Config } from '../lib/config';
-import { createPool, migrate } from '../lib/db';
+import type { Config } from '../lib/config';
 import {
-  WorkingCalendar, calendarCoverage, isCalendarDay, loadCalendarDays, loadImportedYears, shanghaiDay,
+  WorkingCalendar, calendarCoverage, isCalendarDay,
 } from '../lib/calendar';
+import { loadCalendarDays, loadImportedYears } from '../lib/stores/calendar';
+import { shanghaiDay } from '../domain/shanghai-time';
 import { importCalendar, readCalendarFile, startPendingCalendarChanges, type CalendarDay, type CalendarFile } from '../lib/calendar-import';
 import { connectClient } from '../lib/temporal';
 
@@ -77,7 +79,7 @@ async function importDays(pool: Pool, config: Config, file: string, parsed: Cale
       temporal = await connectClient(config.temporalAddress, config.temporalNamespace);
     } catch (err) {
       throw new Error(`the days are saved, but Temporal at ${config.temporalAddress} does not answer (${(err as Error).message}); ` +
-        'running cases get the change when you run this import again or when a worker starts');
+        'running cases get the change when you run this import again or when a worker starts', { cause: err });
     }
     try {
       for (const started of await startPendingCalendarChanges(pool, temporal, config.taskQueue)) {
@@ -164,18 +166,13 @@ async function main(args: string[]): Promise<number> {
     console.error((err as Error).message);
     return 1;
   }
-  const config = readConfig();
-  await migrate(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 2);
-  try {
+  return withDatabase(async (pool, config) => {
     if (command.name === 'import') await importDays(pool, config, command.file, command.parsed);
     else if (command.name === 'coverage') printCoverage(calendarCoverage(await loadImportedYears(pool), shanghaiDay(new Date())));
     else if (command.name === 'list') await listDays(pool, command.year);
     else await checkWorkingDay(pool, command.day);
     return 0;
-  } finally {
-    await pool.end();
-  }
+  });
 }
 
 if (require.main === module) {

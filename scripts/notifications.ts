@@ -5,40 +5,28 @@
  *
  * Exit code: 0 done (also when nothing was failed), 2 bad usage, 1 the database refused.
  */
-import { parseArgs } from 'node:util';
+import { withDatabase } from './database';
 import { cliActor } from '../lib/audit';
-import { readConfig } from '../lib/config';
-import { createPool, migrate } from '../lib/db';
-import { retryFailed } from '../api/services/notifications';
+import { commandLine } from './command-line';
+import { retryFailed } from '../lib/notification-retry';
+import { failedNotifications } from '../lib/stores/notifications';
 
 const USAGE = `usage:
   npm run notifications -- retry [--id NOTIFICATION_ID]   queue failed notifications again (all, or one)
   npm run notifications -- failed                         list failed notifications with their last error`;
 
-function fail(message: string): never {
-  console.error(`${message}\n${USAGE}`);
-  process.exit(2);
-}
+const cli = commandLine(USAGE, ['retry', 'failed'] as const);
+const fail: (message: string) => never = cli.fail;
 
 async function main() {
-  const [command, ...rest] = process.argv.slice(2);
-  if (command !== 'retry' && command !== 'failed') fail(command ? `unknown command "${command}"` : 'no command given');
-  let id: string | undefined;
-  try {
-    id = parseArgs({ args: rest, options: { id: { type: 'string' } }, strict: true }).values.id;
-  } catch (err) {
-    fail((err as Error).message);
-  }
+  const [given, ...rest] = process.argv.slice(2);
+  const command = cli.command(given);
+  const { id } = cli.options(rest, { id: { type: 'string' } }).values;
   if (id !== undefined && !/^[1-9][0-9]{0,17}$/.test(id)) fail(`--id must be a notification id (a number), got "${id}"`);
   if (command === 'failed' && id !== undefined) fail('failed takes no --id');
-  const config = readConfig();
-  await migrate(config.databaseUrl);
-  const pool = createPool(config.databaseUrl, 2);
-  try {
+  await withDatabase(async (pool) => {
     if (command === 'failed') {
-      const { rows } = await pool.query(
-        `SELECT id::text, kind, subject_type, subject_id, recipient_org_id, attempts, failed_at, last_error
-           FROM notifications WHERE failed_at IS NOT NULL ORDER BY id`);
+      const rows = await failedNotifications(pool);
       for (const r of rows) {
         console.log([r.id, r.kind, `${r.subject_type}:${r.subject_id}`, r.recipient_org_id, `${r.attempts} attempts`,
           r.failed_at.toISOString(), r.last_error ?? ''].join('\t'));
@@ -52,9 +40,7 @@ async function main() {
     } else {
       console.log(`${queued.length} failed notification(s) queued again${queued.length ? `: ${queued.join(', ')}` : ''}`);
     }
-  } finally {
-    await pool.end();
-  }
+  });
 }
 
 main().catch((err) => { console.error(err.message ?? err); process.exit(1); });

@@ -15,6 +15,10 @@
  * rows are inserted where missing; notifications are written only for timeline entries that were
  * missing, each at most once by its key).
  *
+ * Then it prints how many whistles and help requests on the task queue run each version of their
+ * workflow's code (lib/workflow-versions.ts; `versions` in the JSON): a version whose count is 0
+ * can be retired (docs/OPERATIONS.md, "Retiring a workflow version").
+ *
  * Exit code: 0 no difference, 1 differences (after repair, if asked), 2 the check could not run.
  */
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -22,9 +26,12 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { readConfig } from '../lib/config';
 import { createPool } from '../lib/db';
-import { projectWhistle, storable } from '../activities/read-model';
-import type { WhistleProjection } from '../activities/types';
-import { projectionQuery, viewQuery, whistleWorkflowId, type WhistleView } from '../workflows/messages';
+import { projectWhistle } from '../lib/read-model/whistles';
+import { storable } from '../lib/read-model/storable';
+import { stepVersionBelow, storedView, whistleIds, whistleTimeline, type TimelineRow } from '../lib/stores/whistles';
+import type { WhistleProjection, WhistleView } from '../domain';
+import { projectionQuery, viewQuery, whistleWorkflowId } from '../workflows/messages';
+import { countRunningByVersion, formatVersionCounts } from '../lib/workflow-versions';
 
 export type DifferenceKind =
   /** The workflow exists, the read model has no row for it. */
@@ -64,8 +71,6 @@ export interface ReconcileReport {
   repaired: string[];
 }
 
-interface Row { view: WhistleView; status: string }
-interface EventRow { seq: number; at: Date; type: string; actor: string; note: string | null }
 
 const ID_PREFIX = 'whistle-';
 
@@ -81,15 +86,9 @@ async function visibleIds(client: Client, all: boolean, taskQueue: string | unde
   return ids;
 }
 
-async function rowIds(pool: Pool, all: boolean): Promise<string[]> {
-  const { rows } = await pool.query<{ id: string }>(
-    all ? 'SELECT id FROM whistles' : "SELECT id FROM whistles WHERE status NOT IN ('closed', 'withdrawn', 'merged')");
-  return rows.map((r) => r.id);
-}
-
 /**
  * Names of the view's fields that differ (deep comparison, key order ignored). The timeline is
- * compared with the timeline rows (the row's view does not hold it since the second round).
+ * compared with the timeline rows (the row's view does not hold it for whistles whose actions answer at once).
  */
 export function differingFields(workflow: WhistleView, row: WhistleView): string[] {
   const keys = new Set([...Object.keys(workflow), ...Object.keys(row)]);
@@ -98,7 +97,7 @@ export function differingFields(workflow: WhistleView, row: WhistleView): string
   return [...keys].filter((k) => !isDeepStrictEqual(plain((workflow as never)[k]), plain((row as never)[k]))).sort();
 }
 
-function timelineDifference(view: WhistleView, events: EventRow[]): string | null {
+function timelineDifference(view: WhistleView, events: TimelineRow[]): string | null {
   if (events.length !== view.timeline.length) {
     return `${events.length} timeline rows, the workflow has ${view.timeline.length} entries`;
   }
@@ -115,11 +114,7 @@ function timelineDifference(view: WhistleView, events: EventRow[]): string | nul
 
 /** The differences of one whistle; none when the read model equals the workflow. */
 export async function checkWhistle(client: Client, pool: Pool, id: string): Promise<Difference[]> {
-  const [rowResult, eventResult] = await Promise.all([
-    pool.query<Row>('SELECT view, status FROM whistles WHERE id = $1', [id]),
-    pool.query<EventRow>('SELECT seq, at, type, actor, note FROM whistle_events WHERE whistle_id = $1 ORDER BY seq', [id]),
-  ]);
-  const row = rowResult.rows[0];
+  const [row, events] = await Promise.all([storedView(pool, id), whistleTimeline(pool, id)]);
   let view: WhistleView;
   try {
     // Compared as the projection stores it (text PostgreSQL cannot hold is replaced, see storable).
@@ -137,7 +132,7 @@ export async function checkWhistle(client: Client, pool: Pool, id: string): Prom
   if (fields.length) {
     out.push({ id, kind: 'view', detail: `differs in ${fields.join(', ')} (workflow ${view.status}, row ${row.status})` });
   }
-  const timeline = timelineDifference(view, eventResult.rows);
+  const timeline = timelineDifference(view, events);
   if (timeline) out.push({ id, kind: 'timeline', detail: timeline });
   return out;
 }
@@ -170,7 +165,7 @@ export async function reconcile(deps: { client: Client; pool: Pool }, options: R
   if (options.ids?.length) {
     ids = [...new Set(options.ids)];
   } else {
-    const [fromTemporal, fromRows] = await Promise.all([visibleIds(client, all, options.taskQueue), rowIds(pool, all)]);
+    const [fromTemporal, fromRows] = await Promise.all([visibleIds(client, all, options.taskQueue), whistleIds(pool, { all })]);
     workflows = fromTemporal.length;
     rows = fromRows.length;
     ids = [...new Set([...fromTemporal, ...fromRows])].sort();
@@ -189,7 +184,7 @@ export async function reconcile(deps: { client: Client; pool: Pool }, options: R
       // The row may claim this version (or a later one) while holding something else (edited by
       // hand, restored from a backup): step it just below, so the projection applies. A newer
       // projection by the worker meanwhile still wins, by version, as always.
-      await pool.query('UPDATE whistles SET version = $2 WHERE id = $1 AND version >= $2', [id, projection.version - 1]);
+      await stepVersionBelow(pool, id, projection.version);
       await projectWhistle(pool, projection);
       repaired.push(id);
     });
@@ -232,14 +227,17 @@ async function main(): Promise<number> {
     const report = await reconcile({ client, pool }, {
       all: values.all, repair: values.repair, ids: values.id, settleMs: settle * 1000, taskQueue: config.taskQueue,
     });
+    const versions = await countRunningByVersion(client, config.taskQueue);
     if (values.json) {
-      console.log(JSON.stringify(report, null, 2));
+      console.log(JSON.stringify({ ...report, versions }, null, 2));
     } else {
       for (const id of report.repaired) console.log(`whistle ${id}: projection re-run from its workflow history`);
       for (const d of report.differences) console.log(`whistle ${d.id}: ${d.kind} — ${d.detail}`);
       const source = values.id?.length ? 'given ids' : `${report.workflows} workflows via visibility, ${report.rows} read-model rows`;
       console.log(`checked ${report.checked} whistles (${source}): ${report.differences.length} difference(s)` +
         (values.repair ? `, ${report.repaired.length} repaired` : ''));
+      console.log(`running workflows by version (task queue ${config.taskQueue}):`);
+      for (const line of formatVersionCounts(versions)) console.log(line);
     }
     if (report.differences.some((d) => d.kind === 'query_failed')) return 2;
     return report.differences.length ? 1 : 0;
@@ -253,5 +251,5 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code));
+  main().then((code) => process.exit(code), (err) => { console.error(err); process.exit(1); });
 }

@@ -24,8 +24,11 @@ async function main(): Promise<number> {
   const config = readConfig();
   try {
     const started = Date.now();
-    const m = await restore({ databaseUrl: config.databaseUrl, temporalDbFile: config.temporalDbFile, from: values.from, replace: values.replace });
-    console.log(`restored the backup of ${m.createdAt} into ${config.temporalDbFile} and the database (${((Date.now() - started) / 1000).toFixed(1)} s); ` +
+    const m = await restore({
+      databaseUrl: config.databaseUrl, temporalDbFile: config.temporalDbFile, from: values.from, replace: values.replace, storage: config.storage,
+    });
+    const photos = m.photos ? `, ${m.photos.objects} photo objects into STORAGE_URL` : '';
+    console.log(`restored the backup of ${m.createdAt} into ${config.temporalDbFile} and the database${photos} (${((Date.now() - started) / 1000).toFixed(1)} s); ` +
       'start the stack, then run npm run reconcile -- --all');
     return 0;
   } catch (err) {

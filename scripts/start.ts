@@ -18,7 +18,7 @@ import { ConfigError, readConfig, type Config } from '../lib/config';
 import { ensureConsoleBuilt } from '../lib/console-build';
 import { migrate } from '../lib/db';
 import { createLogger, type Logger } from '../lib/logger';
-import { loadPolicy, PolicyError } from '../lib/policy';
+import { loadPolicy, PolicyError } from '../lib/policy-file';
 import { isListening, startDevServer, type DevServer } from '../lib/temporal-dev-server';
 import { startWorker, type RunningWorker } from '../worker/main';
 import { checkHeapForCache } from '../worker/worker';

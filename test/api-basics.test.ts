@@ -42,7 +42,7 @@ describe('accounts and organisations', () => {
   test('a request without a key is 401 in the contract error shape', async () => {
     const res = await stack.call(null, 'GET', '/v1/orgs');
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ error: { code: 'unauthenticated', message: expect.any(String) } });
+    expect(res.body).toEqual({ error: { code: 'unauthenticated', message: expect.any(String), messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } });
   });
 
   test('an unknown key is 401', async () => {
@@ -74,7 +74,9 @@ describe('accounts and organisations', () => {
     expect(accounts.find((a) => a.id === 'xiguan-jiangjing')).toMatchObject({ role: 'community' });
     expect(accounts.filter((a) => a.orgId === 'xiguan' && a.role === 'member').length).toBeGreaterThanOrEqual(2);
     expect(accounts.filter((a) => a.orgId === 'xiguan' && a.role === 'resident').length).toBeGreaterThanOrEqual(2);
-    for (const a of accounts) expect(Object.keys(a).sort()).toEqual(['id', 'name', 'orgId', 'role']);
+    for (const a of accounts) {
+      expect(Object.keys(a).sort()).toEqual(['disabled', 'hasPassword', 'id', 'lastSignInAt', 'locked', 'mustChangePassword', 'name', 'orgId', 'role']);
+    }
     expect((await stack.call('supervision', 'GET', '/v1/accounts')).status).toBe(200);
     expect((await stack.call('xiguan', 'GET', '/v1/accounts')).status).toBe(403);
   });

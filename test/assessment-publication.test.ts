@@ -11,13 +11,13 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { quarterOf } from '../lib/calendar';
-import { nextQuarter, publicationDueAt } from '../api/services/assessment-publication';
+import { nextQuarter, publicationDueAt } from '../lib/assessment-publication';
 import type { PublicationRun } from '../activities/types';
 import type { ScheduleIds } from '../lib/schedules';
-import { createDatabase, type ThrowawayDatabase } from './support/processes';
+import type { ThrowawayDatabase } from './support/processes';
 import { TEST_PEPPER } from './support/constants';
-import { createTestSchedules, deleteTestSchedules, triggerAndWait } from './support/schedules';
-import { quietPolicy, startStack, type Stack } from './support/stack';
+import { scheduledStack, triggerAndWait } from './support/schedules';
+import { quietPolicy, type Stack } from './support/stack';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
@@ -25,18 +25,7 @@ const ROOT = path.join(__dirname, '..');
 let db: ThrowawayDatabase;
 let stack: Stack;
 let ids: ScheduleIds;
-
-beforeAll(async () => {
-  db = await createDatabase('publication', TEST_PEPPER);
-  stack = await startStack({ policy: { ...quietPolicy(900), assessment: { publishAfterDays: 10 } }, env: { DATABASE_URL: db.url } });
-  ids = await createTestSchedules(stack.client, stack.config.taskQueue);
-}, 90_000);
-
-afterAll(async () => {
-  await deleteTestSchedules(stack?.client, ids);
-  await stack?.stop();
-  await db?.drop();
-});
+scheduledStack('publication', { ...quietPolicy(900), assessment: { publishAfterDays: 10 } }, (started) => ({ db, stack, ids } = started));
 
 /** A whistle received by street wuhang at `at` and accepted on time by it a minute later. */
 async function receivedByWuhang(id: string, at: string, accepted = true) {
@@ -47,6 +36,11 @@ async function receivedByWuhang(id: string, at: string, accepted = true) {
     await stack.pool.query(
       `INSERT INTO whistle_events (whistle_id, seq, at, type, actor, unit_id, note, data) VALUES
          ($1, 2, $2::timestamptz + interval '1 minute', 'accepted', 'wuhang', 'wuhang', NULL, '{"onTime": true}')`, [id, at]);
+  } else {
+    // Not accepted, and its acceptance deadline passed (a receipt still in time would be pending: out of the rate).
+    await stack.pool.query(
+      `INSERT INTO whistle_events (whistle_id, seq, at, type, actor, unit_id, note, data) VALUES
+         ($1, 2, $2::timestamptz + interval '1 day', 'overdue', 'system', 'wuhang', NULL, '{"deadline": "street.accept"}')`, [id, at]);
   }
 }
 
@@ -127,10 +121,10 @@ describe('the assessment-publication Schedule', () => {
     expect(csv.headers['x-assessment-published-at']).toBe(published.body.publishedAt);
     const row = (text: string) => text.split('\r\n').find((l) => l.startsWith('wuhang,'))!.split(',');
     const header = (csv.body as string).replace(/^\uFEFF/, '').split('\r\n')[0].split(',');
-    expect(row(csv.body)[header.indexOf('received')]).toBe('1');
+    expect(row(csv.body)[header.indexOf('接收')]).toBe('1');
     const liveCsv = await stack.call('supervision', 'GET', '/v1/assessments?quarter=2025-Q2&format=csv&live=true');
     expect(liveCsv.headers['x-assessment-published-at']).toBeUndefined();
-    expect(row(liveCsv.body)[header.indexOf('received')]).toBe('2');
+    expect(row(liveCsv.body)[header.indexOf('接收')]).toBe('2');
   });
 });
 

@@ -10,13 +10,12 @@
  * timeline order. Only PostgreSQL is used; whistles are `rcpt-…`, in 2023.
  */
 import type { Pool } from 'pg';
-import { projectWhistle } from '../activities/read-model';
-import { notificationsFor, type Recipients } from '../activities/notifications';
-import type { WhistleEvent } from '../activities/types';
-import type { WhistleView } from '../workflows/messages';
-import { AssessmentService } from '../api/services/assessments';
-import { Directory } from '../api/services/directory';
+import { projectWhistle } from '../lib/read-model/whistles';
+import { notificationsFor, type Recipients } from '../lib/read-model/whistle-notifications';
+import type { WhistleEvent, WhistleView, WhistleTimelineType } from '../domain';
+import { Assessments } from '../lib/assessments';
 import { createPool } from '../lib/db';
+import { random } from './support/random';
 
 /**
  * The receipts of whistle `$1` and their facts as the assessment computed them at query time
@@ -57,6 +56,13 @@ SELECT h.seq, h.unit_id, h.at AS received_at,
  GROUP BY h.whistle_id, h.seq, h.unit_id, h.at
  ORDER BY h.seq, h.unit_id`;
 
+/** The counts the reference gives per unit, each with the receipts (rows of its `facts`) it counts. */
+const COUNTED = {
+  received: 'true', acceptedOnTime: 'accepted_on_time', resolved: 'resolved', resolvedOnTime: 'resolved_on_time',
+  overdue: 'overdue', escalated: 'escalated', returned: 'returned', urged: 'urged', evaluated: 'rating IS NOT NULL',
+  satisfied: "rating = 'satisfied'", basicallySatisfied: "rating = 'basically_satisfied'", unsatisfied: "rating = 'unsatisfied'",
+} as const;
+
 /** The same definition, counted per unit over a quarter: the assessment's SQL before migration 006. */
 const REFERENCE_ASSESSMENT = `
 WITH receipts AS (
@@ -92,18 +98,7 @@ facts AS (
    GROUP BY h.whistle_id, h.seq, h.unit_id
 )
 SELECT unit_id,
-       count(*)::int AS "received",
-       count(*) FILTER (WHERE accepted_on_time)::int AS "acceptedOnTime",
-       count(*) FILTER (WHERE resolved)::int AS "resolved",
-       count(*) FILTER (WHERE resolved_on_time)::int AS "resolvedOnTime",
-       count(*) FILTER (WHERE overdue)::int AS "overdue",
-       count(*) FILTER (WHERE escalated)::int AS "escalated",
-       count(*) FILTER (WHERE returned)::int AS "returned",
-       count(*) FILTER (WHERE urged)::int AS "urged",
-       count(*) FILTER (WHERE rating IS NOT NULL)::int AS "evaluated",
-       count(*) FILTER (WHERE rating = 'satisfied')::int AS "satisfied",
-       count(*) FILTER (WHERE rating = 'basically_satisfied')::int AS "basicallySatisfied",
-       count(*) FILTER (WHERE rating = 'unsatisfied')::int AS "unsatisfied"
+       ${Object.entries(COUNTED).map(([count, receipt]) => `count(*) FILTER (WHERE ${receipt})::int AS "${count}"`).join(',\n       ')}
   FROM facts
  GROUP BY unit_id`;
 
@@ -111,8 +106,7 @@ const STORED_RECEIPTS = `
 SELECT seq, unit_id, received_at, accepted_on_time, resolved, resolved_on_time, overdue, escalated, returned, urged, rating
   FROM whistle_receipts WHERE whistle_id = $1 ORDER BY seq, unit_id`;
 
-const COUNTS = ['received', 'acceptedOnTime', 'resolved', 'resolvedOnTime', 'overdue', 'escalated', 'returned', 'urged',
-  'evaluated', 'satisfied', 'basicallySatisfied', 'unsatisfied'] as const;
+const COUNTS = Object.keys(COUNTED) as Array<keyof typeof COUNTED>;
 
 let pool: Pool;
 let streets: string[];
@@ -121,12 +115,14 @@ let to: Recipients;
 
 beforeAll(async () => {
   pool = createPool(process.env.WHISTLE_TEST_DATABASE_URL!, 4);
-  const { rows } = await pool.query<{ id: string; kind: string }>('SELECT id, kind FROM orgs ORDER BY id');
+  const { rows } = await pool.query<{ id: string; kind: string; name: string }>('SELECT id, kind, name FROM orgs ORDER BY id');
   streets = rows.filter((o) => o.kind === 'street').map((o) => o.id);
   departments = rows.filter((o) => o.kind === 'department').map((o) => o.id);
   to = {
     supervisors: rows.filter((o) => o.kind === 'supervision').map((o) => o.id),
     centers: rows.filter((o) => o.kind === 'center').map((o) => o.id),
+    // The projection names units in its sentences (区水利局, not water), as it reads them from the orgs.
+    names: new Map(rows.map((o) => [o.id, o.name])),
   };
 });
 
@@ -136,18 +132,6 @@ afterAll(async () => {
   await pool.query("DELETE FROM notifications WHERE subject_id LIKE 'rcpt-%'");
   await pool.end();
 });
-
-/** A small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A whistle's read-model view with what the projection writes; the rest of the view does not matter here. */
 function viewOf(id: string, street: string, events: WhistleEvent[], title = `验单测试 ${id}`): WhistleView {
@@ -168,7 +152,7 @@ function timelineOf(rnd: () => number, street: string): WhistleEvent[] {
   let at = Date.UTC(2023, 0, 1) + rnd() * 250 * 86_400_000;
   let dispatched: string[] = [];
   const events: WhistleEvent[] = [];
-  const add = (type: string, unit: string | null, data: Record<string, unknown> = {}) => {
+  const add = (type: WhistleTimelineType, unit: string | null, data: Record<string, unknown> = {}) => {
     // Mostly forward, sometimes the same instant, sometimes earlier: order is the seq, never the clock.
     at += maybe(0.15) ? 0 : maybe(0.05) ? -3_600_000 : rnd() * 12 * 86_400_000;
     events.push({ seq: events.length + 1, at: new Date(at).toISOString(), type, actor: 'test', note: null, unit, data });
@@ -207,7 +191,7 @@ const reference = async (id: string) => (await pool.query(REFERENCE_RECEIPTS, [i
 describe('whistle_receipts', () => {
   test('a whistle returned, reopened and dispatched again: its receipts after each projection step', async () => {
     const id = 'rcpt-reopened';
-    const e = (seq: number, at: string, type: string, unit: string | null, data: Record<string, unknown> = {}): WhistleEvent =>
+    const e = (seq: number, at: string, type: WhistleTimelineType, unit: string | null, data: Record<string, unknown> = {}): WhistleEvent =>
       ({ seq, at, type, actor: 'test', note: null, unit, data });
     const timeline = [
       e(1, '2023-03-03T01:00:00Z', 'filed', 'hangcheng'),
@@ -286,7 +270,7 @@ describe('whistle_receipts', () => {
     }
 
     // The quarters' assessments equal the query-time definition's counts, unit by unit.
-    const service = new AssessmentService(pool, new Directory(pool, 'unused'), { response: 0.2, resolution: 0.3, onTime: 0.2, satisfaction: 0.3 });
+    const service = new Assessments(pool, { response: 0.2, resolution: 0.3, onTime: 0.2, satisfaction: 0.3 });
     let receipts = 0;
     for (const quarter of ['2022-Q4', '2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4', '2024-Q1']) {
       const a = await service.quarter(quarter);
@@ -341,7 +325,7 @@ describe('whistle_receipts', () => {
 describe('a version projected again (a workflow task that ran again after its worker died)', () => {
   test('the later projection of a version wins; an older version never overwrites; entries past the version go', async () => {
     const id = 'rcpt-task-again';
-    const e = (seq: number, at: string, type: string, unit: string | null, data: Record<string, unknown> = {}): WhistleEvent =>
+    const e = (seq: number, at: string, type: WhistleTimelineType, unit: string | null, data: Record<string, unknown> = {}): WhistleEvent =>
       ({ seq, at, type, actor: 'test', note: null, unit, data });
     const filed = e(1, '2023-06-01T01:00:00Z', 'filed', 'hangcheng');
     const first = [filed, e(2, '2023-06-01T02:00:00.000Z', 'accepted', 'hangcheng', { onTime: true })];

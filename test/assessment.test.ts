@@ -5,7 +5,8 @@
  */
 import { quarterOf } from '../lib/calendar';
 import { ConfigError, readConfig } from '../lib/config';
-import { assessmentCsv, scoreOf, type Assessment } from '../api/services/assessments';
+import { scoreOf, type Assessment } from '../api/services/assessments';
+import { assessmentCsv } from '../api/services/assessment-csv';
 import { eventually, filing, startStack, type Stack, quietPolicy } from './support/stack';
 
 let stack: Stack;
@@ -87,9 +88,21 @@ const HAND_BUILT: Record<string, Ev[]> = {
   ],
 };
 
-const NONE = {
+/** The columns of 验单, fairly counted (migrations/043), where nothing is pending, ruled or called back. */
+const FAIR0 = {
+  pendingAcceptance: 0, pendingResolution: 0, returnsUpheld: 0, returnsRejected: 0, callbacks: 0, callbacksReached: 0,
+  callbackSatisfied: 0, callbackSatisfactionRate: null,
+};
+
+/** The counts a whistle's handling adds to, all 0. */
+const NO_COUNTS = {
   received: 0, acceptedOnTime: 0, resolved: 0, resolvedOnTime: 0, overdue: 0, escalated: 0, returned: 0, urged: 0,
-  evaluated: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
+  evaluated: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0,
+};
+
+/** A unit's row where nothing was received: every count 0, no rate, no score. Rows below name what differs. */
+const NONE = {
+  ...NO_COUNTS, extended: 0, dueSoonWarned: 0,
   responseRate: null, resolutionRate: null, onTimeRate: null, satisfactionRate: null, score: null,
 };
 
@@ -97,45 +110,37 @@ const NONE = {
 const EXPECTED: Record<string, Record<string, unknown>> = {
   // w1, w2, w4: accepted on time once (w1), resolved once on time (w1), late once (w2), passed on twice (w2, w4).
   wuhang: {
-    unitName: '吴航街道', kind: 'street', received: 3, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1, overdue: 1, escalated: 2,
-    returned: 0, urged: 0, evaluated: 1, satisfied: 1, basicallySatisfied: 0, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
-    responseRate: 0.3333, resolutionRate: 0.3333, onTimeRate: 1, satisfactionRate: 1, score: 66.67,
+    unitName: '吴航街道', kind: 'street', ...NONE, received: 3, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1, overdue: 1, escalated: 2,
+    evaluated: 1, satisfied: 1, responseRate: 0.3333, resolutionRate: 0.3333, onTimeRate: 1, satisfactionRate: 1, score: 66.67,
   },
-  // w3 and w5b; w5a is 2024-Q4 and w5c is 2025-Q2.
+  // w3 and w5b; w5a is 2024-Q4 and w5c is 2025-Q2. w5b waits for the street, none of its deadlines
+  // has passed (no `overdue`, no `deadline_escalation`): out of both rates, which are w3's alone.
   hangcheng: {
-    unitName: '航城街道', kind: 'street', received: 2, acceptedOnTime: 1, resolved: 0, resolvedOnTime: 0, overdue: 0, escalated: 1,
-    returned: 0, urged: 0, evaluated: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
-    responseRate: 0.5, resolutionRate: 0, onTimeRate: null, satisfactionRate: null, score: 20,
+    unitName: '航城街道', kind: 'street', ...NONE, received: 2, acceptedOnTime: 1, escalated: 1,
+    responseRate: 1, resolutionRate: 0, score: 40, pendingAcceptance: 1, pendingResolution: 1,
   },
-  zhanggang: {
-    unitName: '漳港街道', kind: 'street', received: 1, acceptedOnTime: 0, resolved: 0, resolvedOnTime: 0, overdue: 0, escalated: 0,
-    returned: 0, urged: 1, evaluated: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
-    responseRate: 0, resolutionRate: 0, onTimeRate: null, satisfactionRate: null, score: 0,
-  },
+  zhanggang: { unitName: '漳港街道', kind: 'street', ...NONE, received: 1, urged: 1, responseRate: 0, resolutionRate: 0, score: 0 },
   yingqian: { unitName: '营前街道', kind: 'street', ...NONE },
   // w7: warned, extended, resolved on time against the extension, satisfied.
   jinfeng: {
-    unitName: '金峰镇', kind: 'street', received: 1, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1, overdue: 0, escalated: 0,
-    returned: 0, urged: 0, evaluated: 1, satisfied: 1, basicallySatisfied: 0, unsatisfied: 0, extended: 1, dueSoonWarned: 1,
+    unitName: '金峰镇', kind: 'street', ...NONE, received: 1, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1,
+    evaluated: 1, satisfied: 1, extended: 1, dueSoonWarned: 1,
     responseRate: 1, resolutionRate: 1, onTimeRate: 1, satisfactionRate: 1, score: 100,
   },
   // w2 only (w4's dispatch is in Q2): the lead, urged, late to finish.
   urban: {
-    unitName: '区城市管理局', kind: 'department', received: 1, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 0, overdue: 1, escalated: 0,
-    returned: 0, urged: 1, evaluated: 1, satisfied: 0, basicallySatisfied: 1, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
-    responseRate: 1, resolutionRate: 1, onTimeRate: 0, satisfactionRate: 1, score: 80,
+    unitName: '区城市管理局', kind: 'department', ...NONE, received: 1, acceptedOnTime: 1, resolved: 1, overdue: 1, urged: 1,
+    evaluated: 1, basicallySatisfied: 1, responseRate: 1, resolutionRate: 1, onTimeRate: 0, satisfactionRate: 1, score: 80,
   },
   // w2 (co-department: late to report, shares the lead's resolution and evaluation) and w3 (returned).
   water: {
-    unitName: '区水利局', kind: 'department', received: 2, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 0, overdue: 1, escalated: 0,
-    returned: 1, urged: 0, evaluated: 1, satisfied: 0, basicallySatisfied: 1, unsatisfied: 0, extended: 0, dueSoonWarned: 0,
-    responseRate: 0.5, resolutionRate: 0.5, onTimeRate: 0, satisfactionRate: 1, score: 55,
+    unitName: '区水利局', kind: 'department', ...NONE, received: 2, acceptedOnTime: 1, resolved: 1, overdue: 1, returned: 1,
+    evaluated: 1, basicallySatisfied: 1, responseRate: 0.5, resolutionRate: 0.5, onTimeRate: 0, satisfactionRate: 1, score: 55,
   },
   // w3 twice: dispatched, resolved, unsatisfied → reopened → dispatched again (late to report, urged), resolved, satisfied.
   housing: {
-    unitName: '区住房和城乡建设局', kind: 'department', received: 2, acceptedOnTime: 1, resolved: 2, resolvedOnTime: 2, overdue: 0, escalated: 0,
-    returned: 0, urged: 1, evaluated: 2, satisfied: 1, basicallySatisfied: 0, unsatisfied: 1, extended: 0, dueSoonWarned: 0,
-    responseRate: 0.5, resolutionRate: 1, onTimeRate: 1, satisfactionRate: 0.5, score: 75,
+    unitName: '区住房和城乡建设局', kind: 'department', ...NONE, received: 2, acceptedOnTime: 1, resolved: 2, resolvedOnTime: 2, urged: 1,
+    evaluated: 2, satisfied: 1, unsatisfied: 1, responseRate: 0.5, resolutionRate: 1, onTimeRate: 1, satisfactionRate: 0.5, score: 75,
   },
   civil: { unitName: '区民政局', kind: 'department', ...NONE },
 };
@@ -169,7 +174,7 @@ describe('the quarterly assessment of a hand-built quarter (2025-Q1)', () => {
     expect(a.from).toBe('2024-12-31T16:00:00.000Z');
     expect(a.to).toBe('2025-03-31T16:00:00.000Z');
     for (const [unitId, expected] of Object.entries(EXPECTED)) {
-      expect(a.items.find((r) => r.unitId === unitId)).toEqual({ unitId, ...expected });
+      expect(a.items.find((r) => r.unitId === unitId)).toEqual({ unitId, ...FAIR0, ...expected });
     }
   });
 
@@ -192,7 +197,7 @@ describe('the quarterly assessment of a hand-built quarter (2025-Q1)', () => {
     expect(q4.items.find((r) => r.unitId === 'hangcheng')).toMatchObject({ received: 1 }); // w5a
   });
 
-  test('as CSV: BOM, header row, one line per unit, empty cells for missing rates, text/csv; charset=utf-8', async () => {
+  test('as CSV for people: BOM, Chinese headings, one line per unit with its kind in Chinese and rates as percentages, empty cells for missing rates, text/csv; charset=utf-8', async () => {
     const res = await stack.call('center', 'GET', '/v1/assessments?quarter=2025-Q1&format=csv');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -201,11 +206,12 @@ describe('the quarterly assessment of a hand-built quarter (2025-Q1)', () => {
     expect(text.startsWith('\uFEFF')).toBe(true);
     const lines = text.slice(1).split('\r\n');
     expect(lines.pop()).toBe('');
-    expect(lines[0]).toBe('unitId,unitName,kind,received,acceptedOnTime,resolved,resolvedOnTime,overdue,escalated,returned,urged,'
-      + 'evaluated,satisfied,basicallySatisfied,unsatisfied,extended,dueSoonWarned,responseRate,resolutionRate,onTimeRate,satisfactionRate,score');
-    expect(lines).toContain('wuhang,吴航街道,street,3,1,1,1,1,2,0,0,1,1,0,0,0,0,0.3333,0.3333,1,1,66.67');
-    expect(lines).toContain('hangcheng,航城街道,street,2,1,0,0,0,1,0,0,0,0,0,0,0,0,0.5,0,,,20');
-    expect(lines).toContain('civil,区民政局,department,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,,,,');
+    expect(lines[0]).toBe('单位编号,单位,类型,接收,按时受理,办结,按时办结,超期,上报,退单,督办,'
+      + '评价,满意,基本满意,不满意,延期,临期预警,响应率,解决率,按时办结率,满意率,得分,'
+      + '待受理（未到期）,待办结（未到期）,退单异议成立,退单异议驳回,回访,回访接通,回访满意,回访满意率');
+    expect(lines).toContain('wuhang,吴航街道,街道（镇）,3,1,1,1,1,2,0,0,1,1,0,0,0,0,33.33%,33.33%,100%,100%,66.67,0,0,0,0,0,0,0,');
+    expect(lines).toContain('hangcheng,航城街道,街道（镇）,2,1,0,0,0,1,0,0,0,0,0,0,0,0,100%,0%,,,40,1,1,0,0,0,0,0,');
+    expect(lines).toContain('civil,区民政局,职能部门,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,,,,,0,0,0,0,0,0,0,');
     expect(lines.length).toBe(1 + (await assessment('2025-Q1')).items.length);
   });
 
@@ -213,18 +219,15 @@ describe('the quarterly assessment of a hand-built quarter (2025-Q1)', () => {
     const csv = assessmentCsv({
       quarter: '2025-Q1', from: '', to: '', weights: { response: 1, resolution: 1, onTime: 1, satisfaction: 1 },
       items: [{
-        unitId: 'x', unitName: '区"智慧长乐",中心\n二部', kind: 'department', received: 0, acceptedOnTime: 0, resolved: 0,
-        resolvedOnTime: 0, overdue: 0, escalated: 0, returned: 0, urged: 0, evaluated: 0, satisfied: 0, basicallySatisfied: 0,
-        unsatisfied: 0, extended: 0, dueSoonWarned: 0, responseRate: null, resolutionRate: null, onTimeRate: null, satisfactionRate: null, score: null,
+        unitId: 'x', unitName: '区"智慧长乐",中心\n二部', kind: 'department', ...NONE, ...FAIR0,
       }, {
-        unitId: 'y', unitName: '=HYPERLINK("http://x")', kind: 'street', received: 1, acceptedOnTime: 1, resolved: 0,
-        resolvedOnTime: 0, overdue: 0, escalated: 0, returned: 0, urged: 0, evaluated: 0, satisfied: 0, basicallySatisfied: 0,
-        unsatisfied: 0, extended: 0, dueSoonWarned: 0, responseRate: 1, resolutionRate: 0, onTimeRate: null, satisfactionRate: null, score: 50,
+        unitId: 'y', unitName: '=HYPERLINK("http://x")', kind: 'street', ...NONE, received: 1, acceptedOnTime: 1,
+        responseRate: 1, resolutionRate: 0, score: 50, ...FAIR0, callbacks: 2, callbacksReached: 1, callbackSatisfied: 1, callbackSatisfactionRate: 1,
       }],
     });
     const lines = csv.slice(1).split('\r\n');
-    expect(lines[1]).toBe('x,"区""智慧长乐"",中心\n二部",department,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,,,,');
-    expect(lines[2]).toBe('y,"\'=HYPERLINK(""http://x"")",street,1,1,0,0,0,0,0,0,0,0,0,0,0,0,1,0,,,50');
+    expect(lines[1]).toBe('x,"区""智慧长乐"",中心\n二部",职能部门,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,,,,,0,0,0,0,0,0,0,');
+    expect(lines[2]).toBe('y,"\'=HYPERLINK(""http://x"")",街道（镇）,1,1,0,0,0,0,0,0,0,0,0,0,0,0,100%,0%,,,50,0,0,0,0,2,1,1,100%');
   });
 });
 
@@ -317,19 +320,11 @@ describe('the current quarter, from real whistles', () => {
       return row(a, 'urban').evaluated > row(before, 'urban').evaluated ? a : undefined;
     }, 20_000, 'the evaluation to reach the assessment');
     const delta = (id: string) => Object.fromEntries(
-      (['received', 'acceptedOnTime', 'resolved', 'resolvedOnTime', 'overdue', 'escalated', 'returned', 'urged', 'evaluated',
-        'satisfied', 'basicallySatisfied', 'unsatisfied'] as const).map((k) => [k, row(after, id)[k] - row(before, id)[k]]));
-    expect(delta('hangcheng')).toEqual({
-      received: 1, acceptedOnTime: 1, resolved: 0, resolvedOnTime: 0, overdue: 0, escalated: 1, returned: 0, urged: 0,
-      evaluated: 0, satisfied: 0, basicallySatisfied: 0, unsatisfied: 0,
-    });
+      (Object.keys(NO_COUNTS) as Array<keyof typeof NO_COUNTS>).map((k) => [k, row(after, id)[k] - row(before, id)[k]]));
+    expect(delta('hangcheng')).toEqual({ ...NO_COUNTS, received: 1, acceptedOnTime: 1, escalated: 1 });
     expect(delta('water')).toEqual({
-      received: 1, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1, overdue: 0, escalated: 0, returned: 0, urged: 1,
-      evaluated: 1, satisfied: 1, basicallySatisfied: 0, unsatisfied: 0,
+      ...NO_COUNTS, received: 1, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1, urged: 1, evaluated: 1, satisfied: 1,
     });
-    expect(delta('urban')).toEqual({
-      received: 1, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1, overdue: 0, escalated: 0, returned: 0, urged: 0,
-      evaluated: 1, satisfied: 1, basicallySatisfied: 0, unsatisfied: 0,
-    });
+    expect(delta('urban')).toEqual({ ...NO_COUNTS, received: 1, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1, evaluated: 1, satisfied: 1 });
   });
 });

@@ -47,22 +47,24 @@ async function allPages(as: string, query: string, limit: number) {
   return { subjects, ats, pages };
 }
 
-test('the center and supervisors read the audit log; every other role is 403, no credential 401', async () => {
-  for (const as of ['center', 'supervision']) expect((await stack.call(as, 'GET', '/v1/audit')).status).toBe(200);
-  for (const as of ['wuhang', 'xiguan', 'housing', 'xiguan-member-1', 'xiguan-resident-1']) {
+test('the center, supervisors and the auditor read the audit log; every other role is 403, no credential 401', async () => {
+  for (const as of ['center', 'supervision', 'auditor']) expect((await stack.call(as, 'GET', '/v1/audit')).status).toBe(200);
+  for (const as of ['wuhang', 'xiguan', 'housing', 'xiguan-member-1', 'xiguan-resident-1', 'admin', 'security']) {
     const res = await stack.call(as, 'GET', '/v1/audit');
     expect({ as, status: res.status, code: res.body.error?.code }).toEqual({ as, status: 403, code: 'forbidden' });
   }
   expect((await stack.call(null, 'GET', '/v1/audit')).status).toBe(401);
 });
 
-test('items are { at, type, actor, subject, note }, newest first', async () => {
+test('items are { at, type, actor, subject, note, seq, hash, address }, newest first', async () => {
   const res = await stack.call('center', 'GET', '/v1/audit?from=2001-03-01&to=2001-03-31&limit=3');
+  const chained = { seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/), address: null };
   expect(res.body.items).toEqual([
-    { at: '2001-03-01T23:30:00.000Z', type: 'key_rotated', actor: 'cli:ops', subject: 'hour-11', note: 'new API key issued' },
-    { at: '2001-03-01T22:30:00.000Z', type: 'key_rotated', actor: 'cli:ops', subject: 'hour-10', note: 'new API key issued' },
-    { at: '2001-03-01T21:30:00.000Z', type: 'key_rotated', actor: 'cli:ops', subject: 'hour-9', note: 'new API key issued' },
+    { at: '2001-03-01T23:30:00.000Z', type: 'key_rotated', actor: 'cli:ops', subject: 'hour-11', note: 'new API key issued', ...chained },
+    { at: '2001-03-01T22:30:00.000Z', type: 'key_rotated', actor: 'cli:ops', subject: 'hour-10', note: 'new API key issued', ...chained },
+    { at: '2001-03-01T21:30:00.000Z', type: 'key_rotated', actor: 'cli:ops', subject: 'hour-9', note: 'new API key issued', ...chained },
   ]);
+  expect(res.body.items.map((i: { seq: number }) => i.seq)).toEqual([...res.body.items.map((i: { seq: number }) => i.seq)].sort((a, b) => b - a));
   expect(res.body.nextCursor).toEqual(expect.any(String));
 });
 
@@ -93,6 +95,20 @@ test('entries written by recordAudit appear at once, newest first', async () => 
   await recordAudit(stack.pool, { type: 'catalogue_changed', actor: 'center', subject: 'utilities', note: 'lead: water' });
   const res = await stack.call('center', 'GET', '/v1/audit?limit=1');
   expect(res.body.items[0]).toMatchObject({ type: 'catalogue_changed', actor: 'center', subject: 'utilities', note: 'lead: water' });
+});
+
+test('actor, type and subject narrow the log (each exact), through every page of the cursor', async () => {
+  const year = 'from=2001-01-01&to=2001-12-31';
+  const created = await allPages('auditor', `${year}&type=account_created`, 10);
+  expect(created.subjects).toHaveLength(25);
+  expect(created.subjects.every((s) => s.startsWith('same-'))).toBe(true);
+  expect(created.pages).toBe(3);
+  expect((await allPages('auditor', `${year}&actor=cli%3Aops&type=key_rotated`, 100)).subjects).toHaveLength(12);
+  expect((await allPages('center', `${year}&subject=hour-3`, 100)).subjects).toEqual(['hour-3']);
+  expect((await allPages('center', `${year}&actor=cli%3Anobody`, 100)).subjects).toEqual([]);
+  expect((await allPages('center', `${year}&actor=cli%3Aop`, 100)).subjects).toEqual([]);
+  const bad = await stack.call('auditor', 'GET', '/v1/audit?type=no_such_type');
+  expect({ status: bad.status, code: bad.body.error?.code }).toEqual({ status: 400, code: 'validation_failed' });
 });
 
 test('bad queries are 400 validation_failed', async () => {

@@ -1,7 +1,8 @@
 /**
  * The backup and restore drill (docs/OPERATIONS.md): whistles are filed and moved along, the
- * stack is stopped, `npm run backup` copies PostgreSQL and the Temporal dev server's SQLite file,
- * both stores are destroyed, `npm run restore` puts them back, and after a restart
+ * stack is stopped, `npm run backup` copies PostgreSQL, the Temporal dev server's SQLite file and
+ * the photos (STORAGE_URL's folder), all three are destroyed, `npm run restore` puts them back
+ * (a whistle's photo is served again, byte for byte), and after a restart
  * `npm run reconcile -- --all` finds no drift and a deadline that was pending at the backup fires.
  * A dev server with a database file of its own and a database of its own, so nothing else is touched.
  */
@@ -10,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createDatabase, ROOT, startFileTemporal, tempDir, type FileTemporal, type ThrowawayDatabase } from './support/processes';
+import { photoForm, plainImage } from './support/photos';
 import { TEST_PEPPER } from './support/constants';
 import { eventually, filing, quietPolicy, startStack, type Stack } from './support/stack';
 
@@ -25,12 +27,15 @@ const taskQueue = `backup-${process.pid}`;
 const ids: Record<string, string> = {};
 
 const policy = { ...quietPolicy(900), street: { acceptWithin: { seconds: 900 }, acceptWithinUrgent: { seconds: 900 }, handleWithin: { seconds: HANDLE_SECONDS } } };
-const open = () => startStack({ policy, env: { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: db.url, TEMPORAL_TASK_QUEUE: taskQueue } });
+const photosDir = () => path.join(dir, 'photos');
+const open = () => startStack({
+  policy, env: { TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: db.url, TEMPORAL_TASK_QUEUE: taskQueue, STORAGE_URL: `file:${photosDir()}` },
+});
 
 function env(): NodeJS.ProcessEnv {
   return {
     ...process.env, DATABASE_URL: db.url, TEMPORAL_DB_FILE: temporal.dbFile, TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_TASK_QUEUE: taskQueue, API_KEY_PEPPER: TEST_PEPPER, LOG_LEVEL: 'silent',
+    TEMPORAL_TASK_QUEUE: taskQueue, API_KEY_PEPPER: TEST_PEPPER, LOG_LEVEL: 'silent', STORAGE_URL: `file:${photosDir()}`,
   };
 }
 
@@ -65,8 +70,15 @@ afterAll(async () => {
 });
 
 test('whistles filed and moved along, backed up, both stores destroyed and restored: no drift, and a pending deadline fires', async () => {
-  // Closed: the street resolved it and the community was satisfied.
-  ids.closed = (await ok('zhenghe', 'POST', '/v1/whistles', filing({ title: '郑和路积水' }))).id;
+  // Closed: the street resolved it and the community was satisfied. Filed with a photo (附件).
+  const form = photoForm(await plainImage('jpeg', 120, 90));
+  const uploaded = await stack!.app.inject({
+    method: 'POST', url: '/v1/attachments', payload: form.payload, headers: { authorization: 'Bearer dev-zhenghe', 'content-type': form.contentType },
+  });
+  expect(uploaded.statusCode).toBe(201);
+  const photo = uploaded.json().id as string;
+  ids.closed = (await ok('zhenghe', 'POST', '/v1/whistles', filing({ title: '郑和路积水', attachmentIds: [photo] }))).id;
+  const photoBytes = (await stack!.app.inject({ method: 'GET', url: `/v1/attachments/${photo}`, headers: { authorization: 'Bearer dev-wuhang' } })).rawPayload;
   await ok('wuhang', 'POST', `/v1/whistles/${ids.closed}/accept`);
   await ok('wuhang', 'POST', `/v1/whistles/${ids.closed}/resolve`, { result: '已疏通' });
   await ok('zhenghe', 'POST', `/v1/whistles/${ids.closed}/evaluate`, { rating: 'satisfied' });
@@ -98,10 +110,13 @@ test('whistles filed and moved along, backed up, both stores destroyed and resto
   expect(made).toMatchObject({ code: 0 });
   const manifest = JSON.parse(fs.readFileSync(path.join(backupDir, 'manifest.json'), 'utf8'));
   expect(Object.keys(manifest.files).sort()).toEqual(['temporal.db', 'whistle.pgdump']);
+  expect(manifest.photos).toMatchObject({ objects: 2, storage: `file:${photosDir()}` });
+  expect(fs.readdirSync(path.join(backupDir, 'photos')).sort()).toEqual(['images', 'thumbnails']);
   expect(JSON.stringify(manifest)).not.toContain('postgres@');
 
-  // Both stores destroyed.
+  // Every store destroyed: the database, Temporal's file, the photos.
   await db.drop();
+  fs.rmSync(photosDir(), { recursive: true, force: true });
   for (const f of fs.readdirSync(dir).filter((f) => f.startsWith('temporal.db'))) fs.rmSync(path.join(dir, f));
   expect(fs.existsSync(temporal.dbFile)).toBe(false);
 
@@ -121,6 +136,12 @@ test('whistles filed and moved along, backed up, both stores destroyed and resto
   expect(settled(after.rows)).toEqual(settled(before.rows));
   expect(after.rows.map((r) => r.id)).toEqual(before.rows.map((r) => r.id));
   expect((await stack.pool.query('SELECT count(*)::int AS n FROM whistle_reporters')).rows[0].n).toBe(phones);
+  // The photo is back: listed on its whistle and served byte for byte.
+  expect((await ok('wuhang', 'GET', `/v1/whistles/${ids.closed}`)).attachments.map((a: { id: string }) => a.id)).toEqual([photo]);
+  const served = await stack.app.inject({ method: 'GET', url: `/v1/attachments/${photo}`, headers: { authorization: 'Bearer dev-wuhang' } });
+  expect(served.statusCode).toBe(200);
+  expect(Buffer.compare(served.rawPayload, photoBytes)).toBe(0);
+  expect((await stack.app.inject({ method: 'GET', url: `/v1/attachments/${photo}/thumbnail`, headers: { authorization: 'Bearer dev-wuhang' } })).statusCode).toBe(200);
 
   const reconcile = await command('reconcile', '--all', '--settle', '2');
   expect(reconcile.out).toMatch(/checked \d+ whistles .*: 0 difference\(s\)/);

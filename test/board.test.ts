@@ -2,7 +2,6 @@
  * 公示栏: a community's resolved and closed whistles, public, as JSON and as a Chinese page
  * that a real browser renders (and prints). Masking holds everywhere: 李大爷 → 李*, no phone.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { renderBoardPage } from '../api/board-page';

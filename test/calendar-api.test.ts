@@ -7,7 +7,8 @@
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { buildApp } from '../api/app';
-import { calendarCoverage, packageYears, shanghaiDay } from '../lib/calendar';
+import { calendarCoverage, packageYears } from '../lib/calendar';
+import { shanghaiDay } from '../domain/shanghai-time';
 import { importCalendar, parseCalendarFile } from '../lib/calendar-import';
 import { readConfig } from '../lib/config';
 import { createPool } from '../lib/db';
@@ -62,24 +63,26 @@ describe('GET /v1/calendar', () => {
     const byDay = new Map(res.body.map((d: { day: string }) => [d.day, d]));
     expect(byDay.get('2026-10-01')).toEqual({
       day: '2026-10-01', working: false, source: 'package', reason: '国庆节 (National Day) holiday in the chinese-days schedule',
+      reasonZh: '国庆节放假',
     });
-    expect(byDay.get('2026-10-10')).toMatchObject({ working: true, source: 'package' });
+    expect(byDay.get('2026-10-10')).toMatchObject({ working: true, source: 'package', reasonZh: '国庆节调休上班（星期六）' });
     expect((byDay.get('2026-10-10') as { reason: string }).reason).toContain('调休');
     expect(byDay.get('2026-10-11')).toMatchObject({ working: false, source: 'weekday' });
-    expect(byDay.get('2026-10-12')).toMatchObject({ working: true, source: 'weekday' });
+    expect(byDay.get('2026-10-12')).toMatchObject({ working: true, source: 'weekday', reasonZh: '星期一，工作日' });
   });
 
   test('an operator\'s correction shows as an override with its note, and a year without data as the weekday rule', async () => {
     const before = await get('center', 'from=2027-02-08&to=2027-02-08');
     expect(before.body[0]).toMatchObject({ working: true, source: 'weekday' });
     expect(before.body[0].reason).toContain('no schedule for 2027');
+    expect(before.body[0].reasonZh).toBe('星期一，工作日（2027 年的节假日安排尚未发布，暂按周一至周五上班计）');
 
     await importFile([{ day: '2027-02-08', working: false, note: '春节' }], 'correction.json');
     const after = await get('center', 'from=2027-02-07&to=2027-02-09');
     expect(after.body).toEqual([
-      { day: '2027-02-07', working: false, source: 'weekday', reason: expect.stringContaining('Sunday') },
-      { day: '2027-02-08', working: false, source: 'override', reason: '春节: day off (operator import in calendar_days)' },
-      { day: '2027-02-09', working: true, source: 'weekday', reason: expect.stringContaining('Tuesday') },
+      { day: '2027-02-07', working: false, source: 'weekday', reason: expect.stringContaining('Sunday'), reasonZh: expect.stringContaining('星期日，休息日') },
+      { day: '2027-02-08', working: false, source: 'override', reason: '春节: day off (operator import in calendar_days)', reasonZh: '春节，休息（区里调整的安排）' },
+      { day: '2027-02-09', working: true, source: 'weekday', reason: expect.stringContaining('Tuesday'), reasonZh: expect.stringContaining('星期二，工作日') },
     ]);
   });
 

@@ -4,26 +4,17 @@
  * with `RECORD_CALENDAR_HISTORY=test/histories/calendar-change-<name>.json npx jest --runInBand
  * test/calendar-change.test.ts -t recheck`; keep the old ones.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { eventsOf, historyFiles, readHistory, replay } from './support/replay';
 
-const dir = path.join(__dirname, 'histories');
-const files = fs.readdirSync(dir).filter((f) => f.startsWith('calendar-change-') && f.endsWith('.json'));
+const files = historyFiles('calendar-change-');
 
 test('there is a recorded calendar change to replay: two rounds, each page an activity', () => {
   expect(files.length).toBeGreaterThanOrEqual(1);
-  const events = JSON.parse(fs.readFileSync(path.join(dir, files[0]), 'utf8')).events as Array<{ eventType: string }>;
-  const types = events.map((e) => e.eventType);
+  const types = eventsOf(readHistory(files[0])).map((e) => String(e.eventType));
   expect(types.filter((t) => /ACTIVITY_TASK_COMPLETED|ActivityTaskCompleted/.test(t)).length).toBeGreaterThanOrEqual(2);
   expect(types.some((t) => /TIMER_STARTED|TimerStarted/.test(t))).toBe(true);
 });
 
 test.each(files)('the recorded history %s replays without nondeterminism', async (file) => {
-  const history = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-  await expect(Worker.runReplayHistory(
-    { workflowBundle: { codePath: process.env.WHISTLE_TEST_BUNDLE! }, replayName: file },
-    history,
-    `replay-${file}`,
-  )).resolves.toBeUndefined();
+  await expect(replay(file)).resolves.toBeUndefined();
 });

@@ -13,7 +13,8 @@ import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { createCalendarChangeActivities, openCasesQuery } from '../activities/calendar-change';
 import { startPendingCalendarChanges, importCalendar, parseCalendarFile } from '../lib/calendar-import';
 import { calendarChangeWorkflowId, recheckId, type CalendarChangeResult } from '../workflows/calendar-change-messages';
@@ -21,6 +22,7 @@ import { createWorker } from '../worker/worker';
 import { TEST_PEPPER } from './support/constants';
 import { createDatabase, type ThrowawayDatabase } from './support/processes';
 import { eventually, quietPolicy, startStack, type Stack } from './support/stack';
+import { replay } from './support/replay';
 import { fileWhistle, must } from './support/whistles';
 
 const run = promisify(execFile);
@@ -215,7 +217,7 @@ describe('the calendarChange workflow', () => {
     if (process.env.RECORD_CALENDAR_HISTORY) {
       fs.writeFileSync(process.env.RECORD_CALENDAR_HISTORY, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
     }
-    await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.WHISTLE_TEST_BUNDLE! } }, history, workflowId);
+    await replay(history, { name: workflowId });
   }, 240_000);
 });
 

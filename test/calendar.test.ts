@@ -10,13 +10,13 @@ import {
   WorkingCalendar,
   calendarCoverage,
   dayRange,
-  loadCalendarOverrides,
   logCalendarCoverage,
   packageYears,
   quarterOf,
   quarterRange,
-  shanghaiDay,
 } from '../lib/calendar';
+import { loadCalendarOverrides } from '../lib/stores/calendar';
+import { shanghaiDay } from '../domain/shanghai-time';
 import { parseCalendarFile } from '../lib/calendar-import';
 
 const official = new WorkingCalendar();
@@ -269,9 +269,11 @@ describe('explanations with imports', () => {
     expect(calendar.explainDay('2027-03-01')).toEqual({
       day: '2027-03-01', working: true, source: 'weekday',
       reason: 'Monday (no holiday or 调休 on this day in the imported 2027 schedule; Mon–Fri rule)',
+      reasonZh: '星期一，工作日',
     });
     expect(calendar.explainDay('2027-01-01')).toEqual({
       day: '2027-01-01', working: false, source: 'override', reason: '元旦: day off (operator import in calendar_days)',
+      reasonZh: '元旦，休息（区里调整的安排）',
     });
   });
 

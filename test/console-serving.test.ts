@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { CONSOLE_CSP } from '../api/routes/console';
 import { CONSOLE_DIST } from '../lib/console-build';
 import { filing, startStack, type Stack } from './support/stack';
@@ -19,11 +20,11 @@ afterAll(async () => { await stack?.stop(); });
 const get = (url: string, headers: Record<string, string> = {}) => stack.app.inject({ method: 'GET', url, headers });
 
 describe('the console\'s files', () => {
-  test('GET /console/ is the application\'s page: HTML, never stored, under a CSP without inline script', async () => {
+  test('GET /console/ is the application\'s page: HTML, asked again on every load, under a CSP without inline script', async () => {
     const res = await get('/console/');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['cache-control']).toBe('no-cache');
     expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toMatch(/(^|; )script-src 'self'(;|$)/);
@@ -52,7 +53,7 @@ describe('the console\'s files', () => {
       const res = await get(url);
       expect({ url, status: res.statusCode }).toEqual({ url, status: 200 });
       expect(res.body).toBe(index);
-      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['cache-control']).toBe('no-cache');
       expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
     }
   });
@@ -74,6 +75,50 @@ describe('the console\'s files', () => {
       const res = await get(url);
       expect({ url, leaks: res.body.includes('"devDependencies"') }).toEqual({ url, leaks: false });
     }
+  });
+});
+
+describe('compressed files', () => {
+  const assetOf = async (ext: 'js' | 'css') => {
+    const index = (await get('/console/')).body;
+    const entry = new RegExp(`(?:src|href)="(/console/assets/[^"]+\\.${ext})"`).exec(index)![1];
+    return entry;
+  };
+
+  test.each([
+    ['br', 'br'], ['gzip', 'gzip'], ['gzip, deflate, br, zstd', 'br'], ['br;q=0, gzip;q=1', 'gzip'],
+  ])('Accept-Encoding %s gets the %s copy written at build time, the same bytes once decoded, cached for a year', async (accept, encoding) => {
+    const asset = await assetOf('js');
+    const plain = await get(asset, { 'accept-encoding': 'identity' });
+    const res = await stack.app.inject({ method: 'GET', url: asset, headers: { 'accept-encoding': accept } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe(encoding);
+    expect(res.headers['content-type']).toMatch(/javascript/);
+    expect(String(res.headers.vary).toLowerCase()).toContain('accept-encoding');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const body = res.rawPayload;
+    expect(body.length).toBeLessThan(plain.rawPayload.length / 2);
+    const decoded = encoding === 'br' ? zlib.brotliDecompressSync(body) : zlib.gunzipSync(body);
+    expect(decoded.equals(plain.rawPayload)).toBe(true);
+    // The copy on disk is what is sent: nothing is compressed per request.
+    expect(body.equals(fs.readFileSync(path.join(CONSOLE_DIST, `${asset.slice('/console/'.length)}.${encoding === 'br' ? 'br' : 'gz'}`)))).toBe(true);
+  });
+
+  test('without Accept-Encoding a file is sent as it is, still varying by Accept-Encoding for caches', async () => {
+    const asset = await assetOf('css');
+    const res = await get(asset, { 'accept-encoding': 'identity' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(String(res.headers.vary).toLowerCase()).toContain('accept-encoding');
+    expect(res.rawPayload.equals(fs.readFileSync(path.join(CONSOLE_DIST, asset.slice('/console/'.length))))).toBe(true);
+  });
+
+  test('index.html is revalidated with its ETag: 304 while the build is the same', async () => {
+    const first = await get('/console/');
+    expect(first.headers.etag).toBeDefined();
+    const again = await get('/console/', { 'if-none-match': String(first.headers.etag) });
+    expect(again.statusCode).toBe(304);
+    expect(again.headers['cache-control']).toBe('no-cache');
   });
 });
 

@@ -10,103 +10,32 @@
  * role's main page is saved to docs/console-*.png.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ACTION_LABELS, DESKTOP, STEP_MS, act, actionDialog, buttons, choose, docsScreenshot, openDesk, pick, signIn as signInAt, status, withDesks, type Desk,
+} from './support/console-browser';
 import { eventually, filing, quietPolicy, startStack, type Stack } from './support/stack';
+import { consoleUnderTest } from './support/console-stack';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DOCS = path.join(__dirname, '..', 'docs');
-const SCREENSHOTS = process.env.WRITE_SCREENSHOTS === '1';
-/** The browser, the worker and the read model each take a moment on a loaded machine. */
-const STEP_MS = 30_000;
 jest.setTimeout(300_000);
-
-const ACTION_LABELS: Record<string, string> = {
-  accept: '受理', progress: '反馈进展', resolve: '办结', escalate: '上报区中心', triage: '分拨派单', return: '退单',
-  urge: '督办', evaluate: '评价', withdraw: '撤回', 'request-extension': '申请延期', 'decide-extension': '审批延期', merge: '合并',
-};
 
 let stack: Stack;
 let browser: Browser;
 let base: string;
 
-beforeAll(async () => {
-  stack = await startStack({ policy: quietPolicy(3600) });
-  base = await stack.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-}, 120_000);
+consoleUnderTest((c) => ({ stack, browser, base } = c));
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-/** A person at the console: their own browser context (so their own sessionStorage) and a page watched for errors. */
-interface Desk {
-  context: BrowserContext;
-  page: Page;
-  /** What went wrong in the page: console errors, page errors, failed requests, refused responses. */
-  problems: string[];
-  /** A response this test provokes on purpose (status and path prefix) is not a problem. */
-  expect(status: number, pathPrefix: string): void;
-  close(): Promise<void>;
-}
-
-async function desk(): Promise<Desk> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_MS);
-  const problems: string[] = [];
-  const expected: Array<[number, string]> = [];
-  const isExpected = (status: number, url: string) => expected.some(([s, p]) => s === status && new URL(url).pathname.startsWith(p));
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    // Chromium reports every 4xx as "Failed to load resource"; the response handler below judges those.
-    const failed = /^Failed to load resource: the server responded with a status of (\d+)/.exec(msg.text());
-    if (failed && msg.location().url && isExpected(Number(failed[1]), msg.location().url)) return;
-    problems.push(`console error: ${msg.text()} (${msg.location().url})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (request) => {
-    // A request still in flight when the test itself navigates the page away is cancelled, not failed.
-    if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
-    problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400 && !isExpected(response.status(), response.url())) {
-      problems.push(`${response.status()} ${response.request().method()} ${response.url()}`);
-    }
-  });
-  return {
-    context, page, problems,
-    expect: (status, pathPrefix) => { expected.push([status, pathPrefix]); },
-    close: () => context.close(),
-  };
-}
+/** A person at a desktop console (1440 × 900). */
+const desk = (): Promise<Desk> => openDesk(browser, { viewport: DESKTOP });
 
 /** Signs in through the sign-in screen with the dev password `dev-<accountId>`. */
-async function signIn(d: Desk, accountId: string, password = `dev-${accountId}`, from = '/console/', at = base): Promise<void> {
-  await d.page.goto(`${at}${from}`);
-  await d.page.waitForURL(/\/console\/signin/);
-  await d.page.getByLabel('账号').fill(accountId);
-  await d.page.getByLabel('密码').fill(password);
-  await d.page.getByRole('button', { name: '登录', exact: true }).click();
-  await d.page.waitForURL((url) => !url.pathname.startsWith('/console/signin'));
-}
+const signIn = (d: Desk, accountId: string, password = `dev-${accountId}`, from = '/console/', at = base) => signInAt(d, at, accountId, password, from);
 
 async function atDesk(accountId: string, at = base): Promise<Desk> {
   const d = await desk();
   await signIn(d, accountId, `dev-${accountId}`, '/console/', at);
   return d;
-}
-
-/** The labels of the action buttons on a whistle page. */
-async function buttons(page: Page): Promise<string[]> {
-  return (await page.locator('[data-test=actions] button').allInnerTexts()).map((t) => t.trim());
 }
 
 /** The buttons must be exactly the API's allowedActions for this account, in Chinese. */
@@ -117,51 +46,14 @@ async function expectButtonsOf(page: Page, accountId: string, whistleId: string)
   return want;
 }
 
-/** The dialog of an action, titled "<label>：<title>" (a date picker's popper is a dialog too). */
-function actionDialog(page: Page, label: string): Locator {
-  return page.getByRole('dialog', { name: new RegExp(`^${label}：`) });
-}
-
-/** Opens an action's dialog by its button, lets `fill` fill the form, and sends it with 确定<label>. */
-async function act(page: Page, label: string, fill?: (dialog: Locator) => Promise<void>): Promise<void> {
-  await page.getByRole('button', { name: label, exact: true }).click();
-  const dialog = actionDialog(page, label);
-  await dialog.waitFor();
-  if (fill) await fill(dialog);
-  await dialog.getByRole('button', { name: `确定${label}`, exact: true }).click();
-  await dialog.waitFor({ state: 'hidden' });
-}
-
-/** Picks `option` in the Element Plus select of the form item labelled `label`. */
-async function choose(page: Page, scope: Locator, label: string, option: string) {
-  const select = scope.locator('.el-form-item').filter({ hasText: label }).locator('.el-select');
-  await select.click();
-  await pick(page, select, option);
-}
-
-/** Clicks `option` in the dropdown of this select (its listbox, named by the combobox's aria-controls). */
-async function pick(page: Page, select: Locator, option: string) {
-  const listbox = await select.locator('[role=combobox]').getAttribute('aria-controls');
-  await page.locator(`[id="${listbox}"] .el-select-dropdown__item`).filter({ hasText: new RegExp(`^${option}$`) }).click();
-}
-
-async function status(page: Page, text: string) {
-  await page.locator('[data-test=status]').filter({ hasText: text }).waitFor();
-}
-
-async function screenshot(page: Page, name: string) {
-  if (!SCREENSHOTS) return;
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: path.join(DOCS, `console-${name}.png`) });
-}
+const screenshot = (page: Page, name: string) => docsScreenshot(page, `console-${name}`);
 
 const tag = () => randomBytes(3).toString('hex').toUpperCase();
 
 test('a whistle goes from filing to evaluation through the console alone, each step by its role', async () => {
   const title = `滨江花园地下车库积水 ${tag()}`;
-  const desks: Desk[] = [];
-  const open = async (accountId: string) => { const d = await atDesk(accountId); desks.push(d); return d; };
-  try {
+  await withDesks(async (desks) => {
+    const open = async (accountId: string) => { const d = await atDesk(accountId); desks.push(d); return d; };
     // 社区吹哨: 西关社区 files from its filing form.
     const community = await open('xiguan');
     const c = community.page;
@@ -286,10 +178,7 @@ test('a whistle goes from filing to evaluation through the console alone, each s
     expect(row).toContain('区城市管理局');
     expect(row).toContain('满意');
 
-    for (const d of desks) expect(d.problems).toEqual([]);
-  } finally {
-    for (const d of desks) await d.close();
-  }
+  });
 });
 
 test('a clerk\'s queue shows a new whistle without a reload', async () => {
@@ -347,11 +236,11 @@ test('a clerk\'s queue puts the overdue first (red), then the due soon (amber), 
     expect(find(soon)).toBeLessThan(find(fresh));
     expect(shown[find(late)].text).toContain('已超期');
     expect(shown[find(fresh)].text).toMatch(/剩余 \d+分钟/);
-    // Red and amber, as Element Plus draws its danger and warning tags.
+    // Red and amber, deep enough for white text on them to read (WCAG AA): the console's danger and warning colours.
     const colour = async (state: string) => d!.page.locator(`[data-test=queue] [data-deadline=${state}] .el-tag`).first()
       .evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).backgroundColor);
-    expect(await colour('overdue')).toBe('rgb(245, 108, 108)');
-    expect(await colour('due-soon')).toBe('rgb(230, 162, 60)');
+    expect(await colour('overdue')).toBe('rgb(198, 40, 40)');
+    expect(await colour('due-soon')).toBe('rgb(154, 88, 0)');
     expect(Date.now() - started).toBeLessThan(145_000); // still before the fresh one's own warning
     await screenshot(d.page, 'street');
     expect(d.problems).toEqual([]);
@@ -521,9 +410,8 @@ test('the supervisor sees the overdue board and the quarter\'s assessment as a t
 
 test('邻里搭把手 through the console: a resident posts, the community verifies, a member claims, checks in and completes, the resident confirms', async () => {
   const title = `陪同老人复查 ${tag()}`;
-  const desks: Desk[] = [];
-  const open = async (accountId: string) => { const d = await atDesk(accountId); desks.push(d); return d; };
-  try {
+  await withDesks(async (desks) => {
+    const open = async (accountId: string) => { const d = await atDesk(accountId); desks.push(d); return d; };
     const resident = await open('dongguan-resident-1');
     const r = resident.page;
     await r.waitForURL(/\/console\/help/);
@@ -549,6 +437,8 @@ test('邻里搭把手 through the console: a resident posts, the community verif
       const wall = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' }).format(new Date(Date.now() + 2 * 86400_000));
       await d.locator('.el-date-editor input').fill(wall);
       await d.locator('.el-date-editor input').press('Enter');
+      // The request's place is shown to its parties and its claimer only: a member names where to meet.
+      await d.getByLabel('约定地点').fill('东方花园5号楼楼下');
     });
     await act(m, '报到');
     await act(m, '完成服务', (d) => d.getByLabel('服务情况').fill('已陪同复查并送回家。'));
@@ -565,10 +455,7 @@ test('邻里搭把手 through the console: a resident posts, the community verif
     // The member's record counts it.
     await m.getByRole('menuitem', { name: '我的服务记录' }).click();
     await m.getByText(title).first().waitFor();
-    for (const d of desks) expect(d.problems).toEqual([]);
-  } finally {
-    for (const d of desks) await d.close();
-  }
+  });
 });
 
 test('every role\'s main page opens without an error: member and resident on the help board, the center\'s catalogue, the inbox', async () => {
@@ -599,5 +486,102 @@ test('every role\'s main page opens without an error: member and resident on the
     expect(center.problems).toEqual([]);
   } finally {
     await center.close();
+  }
+});
+
+test('what an account opens is the server\'s: its menu is /v1/me\'s, a page outside its rights is the not-found page at the same address, and a tab kept from an older console asks for its rights', async () => {
+  const filed = await stack.call('dongguan', 'POST', '/v1/whistles', filing({ title: `东关社区路灯不亮 ${tag()}` }));
+  const d = await atDesk('xiguan-resident-1');
+  try {
+    const p = d.page;
+    await p.waitForURL(/\/console\/help$/);
+    const me = (await stack.call('xiguan-resident-1', 'GET', '/v1/me')).body;
+    expect(me.home).toBe('/help');
+    const menu = async () => (await p.locator('.el-menu-item').allInnerTexts()).map((t) => t.trim());
+    expect(await menu()).toEqual(me.menus.map((m: { title: string }) => m.title));
+
+    // Bookmarks of pages a resident may not open: the not-found page, the address kept, nothing asked of the API.
+    for (const page of ['/console/catalogue', `/console/whistles/${filed.body.id}`, '/console/assessment?quarter=2026-Q4']) {
+      await p.goto(`${base}${page}`);
+      await p.locator('[data-test=not-found]').getByText('页面不存在', { exact: true }).waitFor();
+      expect(new URL(p.url()).pathname + new URL(p.url()).search).toBe(page);
+      expect(await p.title()).toBe('页面不存在 · 吹哨报到工作台');
+    }
+
+    // A tab that signed in before the account carried its rights: the console asks for them, then opens home.
+    await p.evaluate(`(() => {
+      const saved = JSON.parse(sessionStorage.getItem('whistle.console.session'));
+      delete saved.me.menus;
+      delete saved.me.rights;
+      delete saved.me.home;
+      sessionStorage.setItem('whistle.console.session', JSON.stringify(saved));
+    })()`);
+    const asked = p.waitForResponse((r) => new URL(r.url()).pathname === '/v1/me' && r.status() === 200);
+    await p.goto(`${base}/console/`);
+    await asked;
+    await p.waitForURL(/\/console\/help$/);
+    await p.locator('[data-test=help-table]').waitFor();
+    expect(await menu()).toEqual(me.menus.map((m: { title: string }) => m.title));
+    expect(d.problems).toEqual([]);
+  } finally {
+    await d.close();
+  }
+});
+
+test('a re-dispatch after a return starts from the catalogue\'s suggestion without the department that returned the whistle', async () => {
+  const filed = await stack.call('xiguan', 'POST', '/v1/whistles', filing({ title: `西关社区人行道破损 ${tag()}`, category: 'roads' }));
+  const id = filed.body.id as string;
+  expect((await stack.call('wuhang', 'POST', `/v1/whistles/${id}/accept`)).status).toBe(200);
+  expect((await stack.call('wuhang', 'POST', `/v1/whistles/${id}/escalate`, { reason: '需交通部门修复' })).status).toBe(200);
+  const suggestion = (await stack.call('center', 'GET', `/v1/whistles/${id}`)).body.suggestion;
+  expect(suggestion.departmentIds).toEqual(expect.arrayContaining(['transport', 'urban']));
+  const triaged = await stack.call('center', 'POST', `/v1/whistles/${id}/triage`, { list: 'immediate', departmentIds: ['transport', 'urban'], leadDepartmentId: 'transport' });
+  expect(triaged.status).toBe(200);
+  const returned = await stack.call('urban', 'POST', `/v1/whistles/${id}/return`, { reason: '人行道归交通部门管养', kind: 'not_our_function' });
+  expect(returned.body.status).toBe('escalated');
+  expect((await stack.call('center', 'GET', `/v1/whistles/${id}`)).body.suggestion.departmentIds).toContain('urban');
+
+  const d = await atDesk('center');
+  try {
+    await d.page.goto(`${base}/console/whistles/${id}`);
+    await d.page.getByRole('button', { name: '分拨派单', exact: true }).click();
+    const triage = actionDialog(d.page, '分拨派单');
+    await triage.waitFor();
+    const chosen = triage.locator('.el-form-item').filter({ hasText: '承办部门' }).locator('.el-select .el-tag');
+    await chosen.first().waitFor();
+    expect((await chosen.allInnerTexts()).map((t) => t.trim())).toEqual(['区交通运输局']);
+    // It can still be chosen on purpose, marked as having returned it.
+    const select = triage.locator('.el-form-item').filter({ hasText: '承办部门' }).locator('.el-select');
+    await select.click();
+    const listbox = await select.locator('[role=combobox]').getAttribute('aria-controls');
+    await d.page.locator(`[id="${listbox}"] .el-select-dropdown__item`).filter({ hasText: '区城市管理局（已退单）' }).waitFor();
+    expect(d.problems).toEqual([]);
+  } finally {
+    await d.close();
+  }
+});
+
+test('an error goes as soon as its rule no longer applies: rejecting a help request needs a reason, approving it does not', async () => {
+  const posted = await stack.call('dongguan-resident-1', 'POST', '/v1/help-requests', {
+    title: `帮忙取药 ${tag()}`, description: '腿脚不便，需要有人帮忙去社区卫生站取药。', communityId: 'dongguan',
+  });
+  expect(posted.status).toBe(201);
+  const d = await atDesk('dongguan');
+  try {
+    await d.page.goto(`${base}/console/help/${posted.body.id}?action=verify`);
+    const dialog = actionDialog(d.page, '审核下单');
+    await dialog.waitFor();
+    await dialog.getByText('不通过', { exact: true }).click();
+    await dialog.getByRole('button', { name: '确定审核下单', exact: true }).click();
+    const reasonError = dialog.locator('.el-form-item').filter({ hasText: '理由' }).locator('.el-form-item__error');
+    await reasonError.getByText('请填写理由').waitFor();
+    await dialog.getByText('通过，下单', { exact: true }).click();
+    await reasonError.waitFor({ state: 'detached' });
+    await dialog.getByRole('button', { name: '确定审核下单', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await stack.call('dongguan', 'GET', `/v1/help-requests/${posted.body.id}`)).body.status).toBe('open');
+    expect(d.problems).toEqual([]);
+  } finally {
+    await d.close();
   }
 });

@@ -7,7 +7,7 @@
  * carries what the search reads.
  */
 import { randomBytes } from 'node:crypto';
-import { chordOf, possibleDuplicates, type DuplicateSubject } from '../api/services/duplicates';
+import { chordOf, possibleDuplicates, type DuplicateSubject } from '../lib/stores/duplicates';
 import { DEFAULT_POLICY } from '../lib/policy';
 import { eventually, quietPolicy, startStack, type Stack } from './support/stack';
 import { fileWhistle } from './support/whistles';

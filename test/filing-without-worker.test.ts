@@ -25,7 +25,7 @@ test('with every worker down a filing is 201, visible at once, in the street\'s 
   expect(Date.parse(w.dueAt) - Date.parse(w.filedAt)).toBe(600_000);
   const read = await stack.call('wuhang', 'GET', `/v1/whistles/${w.id}`);
   expect(read.status).toBe(200);
-  expect(read.body.timeline).toEqual([{ at: w.filedAt, type: 'filed', actor: 'xiguan', note: null }]);
+  expect(read.body.timeline).toEqual([{ at: w.filedAt, type: 'filed', actor: 'xiguan', actorName: '西关社区', note: null }]);
   expect(read.body.allowedActions).toEqual(expect.arrayContaining(['accept', 'escalate']));
   const queue = (await stack.call('wuhang', 'GET', '/v1/whistles?holder=me&limit=100')).body.items.map((i: { id: string }) => i.id);
   expect(queue).toContain(w.id);

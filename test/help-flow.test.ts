@@ -109,11 +109,31 @@ describe('a request walks the whole board: 点单 → 下单 → 接单 → 报�
     expect(confirm.body.closedAt).toEqual(expect.any(String));
     expect(types(confirm.body)).toEqual(['posted', 'verified', 'claimed', 'checked_in', 'completed', 'confirmed']);
 
+    // The requester reads the people by name; a resident of another community reads them masked, and not where the service happened.
+    expect(confirm.body.requester).toEqual({ accountId: 'xiguan-resident-1', name: '张阿姨' });
+    expect(confirm.body.claimer).toEqual({ accountId: 'xiguan-member-1', role: 'member', name: '林秀英（党员）' });
+    expect(confirm.body).toMatchObject({ place: '3号楼一单元门口', requestedPlace: '江景花园3号楼一单元', appointmentPlace: '3号楼一单元门口' });
     const read = await get('dongguan-resident-2', id);
     expect(read.status).toBe(200);
-    expect(read.body).toEqual(confirm.body);
+    const masked = (name: string) => `${name[0]}*`;
+    expect(read.body).toEqual({
+      ...confirm.body,
+      place: null, requestedPlace: null, appointmentPlace: null,
+      requester: { accountId: 'xiguan-resident-1', name: '张*' },
+      claimer: { accountId: 'xiguan-member-1', role: 'member', name: '林*' },
+      timeline: confirm.body.timeline.map((e: { type: string; actor: string; actorName: string | null; note: string | null }) => ({
+        ...e, actorName: e.actor.includes('-resident-') || e.actor.includes('-member-') ? masked(e.actorName!) : e.actorName,
+        note: e.type === 'claimed' ? e.note!.split(' @ ')[0] : e.note,
+      })),
+    });
+    expect(JSON.stringify(read.body)).not.toContain('3号楼一单元');
     const entry = read.body.timeline[2];
-    expect(entry).toEqual({ at: expect.any(String), type: 'claimed', actor: 'xiguan-member-1', note: expect.stringContaining('3号楼一单元门口') });
+    expect(entry).toEqual({
+      at: expect.any(String), type: 'claimed', actor: 'xiguan-member-1', actorName: '林*', note: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(confirm.body.timeline[2].note).toContain('3号楼一单元门口');
+    // The verifying community is named as the office it is.
+    expect(read.body.timeline[1]).toMatchObject({ type: 'verified', actor: 'xiguan', actorName: '西关社区' });
   });
 
   test('every step is published to the read model and tells the right units (event key help:<id>:<seq>)', async () => {
@@ -145,7 +165,7 @@ describe('a request walks the whole board: 点单 → 下单 → 接单 → 报�
     const id = await opened('xiguan-resident-2');
     const res = await act('wuhang', id, 'claim', claimBody());
     expect(res.status).toBe(200);
-    expect(res.body.claimer).toEqual({ accountId: 'wuhang', role: 'street' });
+    expect(res.body.claimer).toEqual({ accountId: 'wuhang', role: 'street', name: '吴航街道' });
     expect((await act('wuhang', id, 'check-in')).body.status).toBe('in_service');
     expect((await act('wuhang', id, 'complete', { note: '街道志愿者已上门' })).body.status).toBe('completed');
   });

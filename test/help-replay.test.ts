@@ -1,32 +1,29 @@
 /**
- * Replay: recorded histories of finished help workflows (test/histories/help-*.json, saved with
- * `scripts/record-history.ts`) must replay against today's workflow code without a
- * nondeterminism error. A change that breaks running requests fails here.
+ * Replay: recorded histories of finished help workflows (test/histories/help-*.json, saved by
+ * `npm run record:histories` or `scripts/record-history.ts`) must replay against today's workflow
+ * code without a nondeterminism error: those with the `help-timer-per-deadline` marker on
+ * workflows/help/process.ts, the others on the frozen code. A change that breaks running
+ * requests fails here.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { eventsOf, historyFileName, historyFiles, readHistory, replay, workflowTypeOf } from './support/replay';
 
-const DIR = path.join(__dirname, 'histories');
-const files = fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => /^help-.*\.json$/.test(f)).sort() : [];
+const files = historyFiles('help-');
 
-test('there are recorded help histories to replay', () => {
-  expect(files.length).toBeGreaterThan(0);
+test('there are recorded help histories of today\'s code and of the frozen code to replay', () => {
+  expect(files.some((f) => f.endsWith('.timer-per-deadline.json'))).toBe(true);
+  expect(files.some((f) => !f.endsWith('.timer-per-deadline.json'))).toBe(true);
 });
 
 describe.each(files)('%s', (file) => {
-  const history = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
+  const history = readHistory(file);
 
-  test('is a finished help workflow', () => {
-    const events = history.events as Array<Record<string, unknown>>;
-    const started = events[0].workflowExecutionStartedEventAttributes as { workflowType: { name: string } };
-    expect(started.workflowType.name).toBe('help');
-    expect(events[events.length - 1]).toHaveProperty('workflowExecutionCompletedEventAttributes');
+  test('is a finished help workflow, named by the version its markers record', () => {
+    expect(workflowTypeOf(history)).toBe('help');
+    expect(eventsOf(history).at(-1)).toHaveProperty('workflowExecutionCompletedEventAttributes');
+    expect(historyFileName(file.split('.')[0], history)).toBe(file);
   });
 
   test('replays deterministically against the current workflow code', async () => {
-    await expect(Worker.runReplayHistory(
-      { workflowBundle: { codePath: process.env.WHISTLE_TEST_BUNDLE! } }, history, `help-replay-${file}`,
-    )).resolves.toBeUndefined();
+    await expect(replay(history, { name: file })).resolves.toBeUndefined();
   });
 });

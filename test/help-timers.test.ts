@@ -22,8 +22,9 @@ const post = async (as: string, communityId: string): Promise<string> => {
 const act = (as: string, id: string, action: string, b?: unknown) => stack.call(as, 'POST', `/v1/help-requests/${id}/${action}`, b);
 const get = async (id: string) => (await stack.call('center', 'GET', `/v1/help-requests/${id}`)).body;
 async function notifications(id: string) {
-  const { rows } = await stack.pool.query<{ event_key: string; recipient_org_id: string; kind: string }>(
-    "SELECT event_key, recipient_org_id, kind FROM notifications WHERE subject_type = 'help' AND subject_id = $1 ORDER BY id", [id]);
+  const { rows } = await stack.pool.query<{ event_key: string; recipient_org_id: string; recipient_account_id: string | null; kind: string }>(
+    `SELECT event_key, recipient_org_id, recipient_account_id, kind FROM notifications
+      WHERE subject_type = 'help' AND subject_id = $1 ORDER BY id`, [id]);
   return rows;
 }
 /** Waits until the request's timeline (from the read model) holds an entry of `type`. */
@@ -37,7 +38,7 @@ test('verification missed: the street of the community is reminded once, the req
   expect(view.status).toBe('pending_verification');
   expect(view.timeline[1]).toMatchObject({ type: 'verification_reminder', actor: 'system' });
   expect(await notifications(id)).toEqual(expect.arrayContaining([
-    { event_key: `help:${id}:2`, recipient_org_id: 'hangcheng', kind: 'help_verification_reminder' },
+    { event_key: `help:${id}:2`, recipient_org_id: 'hangcheng', recipient_account_id: null, kind: 'help_verification_reminder' },
   ]));
   expect((await act('qinjiang', id, 'verify', { approve: true })).body.status).toBe('open');
   await sleep(1500);
@@ -51,7 +52,7 @@ test('open and unclaimed past help.claimWithin: the community is told, the reque
   expect(view.status).toBe('open');
   expect(types(view)).toEqual(['posted', 'verified', 'unclaimed_notice']);
   expect((await notifications(id)).filter((n) => n.kind === 'help_unclaimed')).toEqual([
-    { event_key: `help:${id}:3`, recipient_org_id: 'qinjiang', kind: 'help_unclaimed' },
+    { event_key: `help:${id}:3`, recipient_org_id: 'qinjiang', recipient_account_id: null, kind: 'help_unclaimed' },
   ]);
   expect((await act('qinjiang-member-1', id, 'claim', { appointmentAt: isoIn(3_600_000), place: '楼下' })).body.status).toBe('claimed');
 });
@@ -67,7 +68,9 @@ test('no check-in by the appointment plus the grace: back on the board, the clai
   expect(view.timeline.find((e: { type: string }) => e.type === 'no_show')).toMatchObject({ actor: 'system', note: expect.stringContaining('dongjiang-member-1') });
   const { rows } = await stack.pool.query("SELECT subject_id FROM help_events WHERE help_id = $1 AND type = 'no_show'", [id]);
   expect(rows).toEqual([{ subject_id: 'dongjiang-member-1' }]);
-  expect((await notifications(id)).filter((n) => n.kind === 'help_no_show').map((n) => n.recipient_org_id)).toEqual(['dongjiang']);
+  // The community office, and the party member who did not turn up (its own notice, addressed to its account).
+  expect((await notifications(id)).filter((n) => n.kind === 'help_no_show').map((n) => [n.recipient_org_id, n.recipient_account_id]))
+    .toEqual([['dongjiang', null], ['dongjiang', 'dongjiang-member-1']]);
 
   // The former claimer no longer acts on it; someone else may take it.
   expect((await act('dongjiang-member-1', id, 'check-in')).status).toBe(409);

@@ -233,7 +233,7 @@ describe('a receiver that never answers one notification', () => {
 });
 
 describe('who reads a notification', () => {
-  test('residents and party members of a community never read its whistles\' notifications; help notices they may', async () => {
+  test('residents and party members read their own (help requests they posted or claimed), never the community office\'s', async () => {
     const id = await file('zhenghe', '郑和社区健身器材松动');
     expect((await stack.call('wuhang', 'POST', `/v1/whistles/${id}/accept`)).status).toBe(200);
     expect((await stack.call('wuhang', 'POST', `/v1/whistles/${id}/resolve`, { result: '已紧固' })).status).toBe(200);
@@ -241,19 +241,45 @@ describe('who reads a notification', () => {
       title: '帮忙取药', description: '腿脚不便，请帮忙到社区医院取药', communityId: 'zhenghe',
     });
     expect(help.status).toBe(201);
+    const helpId = help.body.id as string;
+    const step = async (as: string, action: string, body?: unknown) =>
+      expect((await stack.call(as, 'POST', `/v1/help-requests/${helpId}/${action}`, body)).status).toBe(200);
+    await step('zhenghe', 'verify', { approve: true });
+    await step('zhenghe-member-1', 'claim', { appointmentAt: new Date(Date.now() + 3_600_000).toISOString(), place: '社区医院门口' });
+    await step('zhenghe-member-1', 'check-in');
+    await step('zhenghe-member-1', 'complete', { note: '药已送到' });
+    await step('zhenghe-resident-1', 'confirm', { rating: 5 });
+
+    type Item = { kind: string; subjectType: string; subjectId: string };
+    const read = async (as: string) => (await stack.call(as, 'GET', '/v1/notifications?limit=100')).body.items as Item[];
+    // The community office: the feedback on its whistle and its help notices (点单 to verify, 接单, 完成).
     const community = await eventually(async () => {
-      const items = (await stack.call('zhenghe', 'GET', '/v1/notifications?limit=100')).body.items as Array<{ kind: string; subjectId: string }>;
-      return items.some((n) => n.subjectId === id && n.kind === 'feedback') && items.some((n) => n.subjectId === help.body.id) ? items : undefined;
+      const items = await read('zhenghe');
+      return items.some((n) => n.subjectId === id && n.kind === 'feedback') && items.some((n) => n.subjectId === helpId && n.kind === 'help_posted')
+        ? items : undefined;
     }, 20_000, 'the feedback and the help notice for the community');
     expect(community.length).toBeGreaterThan(1);
-    for (const account of ['zhenghe-resident-1', 'zhenghe-member-1']) {
-      const res = await stack.call(account, 'GET', '/v1/notifications?limit=100');
-      expect(res.status).toBe(200);
-      const items = res.body.items as Array<{ subjectType: string; subjectId: string }>;
-      expect(items.filter((n) => n.subjectType === 'whistle')).toEqual([]);
-      expect(items.some((n) => n.subjectId === help.body.id)).toBe(true);
+    const kindsOf = (items: Item[]) => items.filter((n) => n.subjectId === helpId).map((n) => n.kind).sort();
+    // The requester: told of the claim and of the completion of its own request; the claimer: of its rating.
+    const requester = await eventually(async () => {
+      const items = await read('zhenghe-resident-1');
+      return kindsOf(items).length === 2 ? items : undefined;
+    }, 20_000, 'the requester\'s own notices');
+    expect(kindsOf(requester)).toEqual(['help_claimed', 'help_completed']);
+    const claimer = await eventually(async () => {
+      const items = await read('zhenghe-member-1');
+      return kindsOf(items).length === 1 ? items : undefined;
+    }, 20_000, 'the claimer\'s own notice');
+    expect(kindsOf(claimer)).toEqual(['help_rated']);
+    const communityIds = new Set(community.map((n) => (n as Item & { id: string }).id));
+    for (const [as, items] of [['zhenghe-resident-1', requester], ['zhenghe-member-1', claimer], ['zhenghe-resident-2', await read('zhenghe-resident-2')],
+      ['zhenghe-member-2', await read('zhenghe-member-2')]] as const) {
+      // Never a whistle's, never one the community office reads.
+      expect({ as, whistles: items.filter((n) => n.subjectType === 'whistle') }).toEqual({ as, whistles: [] });
+      expect({ as, office: items.filter((n) => communityIds.has((n as Item & { id: string }).id)) }).toEqual({ as, office: [] });
     }
-    // Paging stays whole when items are hidden: the community's own pages of one.
+    expect(kindsOf(await read('zhenghe-resident-2'))).toEqual([]);
+    // Paging stays whole when items are hidden: pages of one.
     const first = await stack.call('zhenghe-resident-1', 'GET', '/v1/notifications?limit=1');
     expect(first.body.items).toHaveLength(1);
   });

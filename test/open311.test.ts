@@ -4,79 +4,23 @@
  * POST /v1/whistles would (idempotent for a minute), a request carried to closure through the
  * /v1 API and read back as `closed` with its status notes, and no reporter data in any public answer.
  */
-import { XMLParser } from 'fast-xml-parser';
 import { CATEGORIES } from '../lib/categories';
 import { eventually, quietPolicy, startStack, type Stack } from './support/stack';
 import { must } from './support/whistles';
-
-const PHONE = '13912345678';
-const EMAIL = 'li.daye@example.com';
-const DESCRIPTION = '江景花园3号楼一单元下水道堵塞一周，污水外溢到楼道，居民出行困难，请尽快安排疏通。';
-const LAT = 25.961349;
-const LNG = 119.523187;
+import {
+  type Answer, call as callOn, DESCRIPTION, EMAIL, expectErrorList, form, LAT, LNG, PHONE, requestsFromXml,
+} from './support/open311';
 
 let stack: Stack;
 
-const xmlParser = new XMLParser({
-  parseTagValue: false,
-  isArray: (name) => ['request', 'service', 'error', 'endpoint', 'format', 'attribute'].includes(name),
-});
-
-interface Answer { status: number; type: string; text: string; json: any; xml: any }
-
-async function call(method: 'GET' | 'POST', url: string, form?: Record<string, string> | string, headers: Record<string, string> = {},
-  on: Stack = stack): Promise<Answer> {
-  const payload = form === undefined ? undefined : typeof form === 'string' ? form : new URLSearchParams(form).toString();
-  const res = await on.app.inject({
-    method, url,
-    headers: { ...(payload !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
-    payload,
-  });
-  const type = String(res.headers['content-type'] ?? '');
-  return {
-    status: res.statusCode, type, text: res.body,
-    json: type.startsWith('application/json') ? JSON.parse(res.body) : undefined,
-    xml: type.startsWith('text/xml') ? xmlParser.parse(res.body) : undefined,
-  };
-}
-
-/** A valid form for 西关社区's key, with overrides (`undefined` drops a field). */
-function form(over: Record<string, string | undefined> = {}): Record<string, string> {
-  const base: Record<string, string | undefined> = {
-    api_key: 'dev-xiguan', service_code: 'utilities', lat: String(LAT), long: String(LNG), address_string: '江景花园3号楼',
-    description: DESCRIPTION, last_name: '李', first_name: '大爷', phone: PHONE, email: EMAIL, ...over,
-  };
-  return Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) as Record<string, string>;
-}
+const call = (method: 'GET' | 'POST', url: string, body?: Record<string, string> | string, headers: Record<string, string> = {},
+  on: Stack = stack): Promise<Answer> => callOn(on, method, url, body, headers);
 
 /** Files through Open311 and returns the whistle id. */
 async function submit(over: Record<string, string | undefined> = {}, format = 'json'): Promise<string> {
   const res = await call('POST', `/open311/v2/requests.${format}`, form(over));
   if (res.status !== 201) throw new Error(`POST requests.${format}: ${res.status} ${res.text}`);
   return format === 'json' ? res.json[0].service_request_id : res.xml.service_requests.request[0].service_request_id;
-}
-
-/** The error list of an answer, in either format, as JSON would give it. */
-function errorsOf(res: Answer): Array<{ code: number; description: string }> {
-  if (res.json) return res.json;
-  return res.xml.errors.error.map((e: { code: string; description: string }) => ({ code: Number(e.code), description: e.description }));
-}
-
-function expectErrorList(res: Answer, status: number, format: 'json' | 'xml') {
-  expect({ status: res.status, type: res.type }).toEqual({
-    status, type: format === 'json' ? 'application/json; charset=utf-8' : 'text/xml; charset=utf-8',
-  });
-  if (format === 'xml') expect(res.text.startsWith('<?xml version="1.0" encoding="utf-8"?><errors><error>')).toBe(true);
-  const list = errorsOf(res);
-  expect(list).toEqual([{ code: status, description: expect.any(String) }]);
-  expect(list[0].description.length).toBeGreaterThan(5);
-  expect(res.text).not.toContain('"error":{');
-}
-
-/** The XML of a list of requests, as the JSON would be (XML carries text; null is empty). */
-function requestsFromXml(xml: any): Array<Record<string, unknown>> {
-  const items: Array<Record<string, string>> = xml.service_requests.request ?? [];
-  return items.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === '' ? null : ['lat', 'long'].includes(k) ? Number(v) : v])));
 }
 
 beforeAll(async () => {
@@ -117,14 +61,14 @@ describe('discovery and services', () => {
     expect(xml.xml.services.service).toEqual(json.json.map((s: Record<string, unknown>) => ({ ...s, metadata: 'false' })));
   });
 
-  test('a service definition has no attributes; an unknown service_code is 400 in the specification\'s error list', async () => {
+  test('a service definition has no attributes; an unknown service_code is 404 in the specification\'s error list', async () => {
     const json = await call('GET', '/open311/v2/services/utilities.json');
     expect({ status: json.status, body: json.json }).toEqual({ status: 200, body: { service_code: 'utilities', attributes: [] } });
     const xml = await call('GET', '/open311/v2/services/utilities.xml');
     expect(xml.status).toBe(200);
     expect(xml.xml).toEqual({ '?xml': expect.anything(), service_definition: { service_code: 'utilities', attributes: '' } });
-    expectErrorList(await call('GET', '/open311/v2/services/potholes.json'), 400, 'json');
-    expectErrorList(await call('GET', '/open311/v2/services/potholes.xml'), 400, 'xml');
+    expectErrorList(await call('GET', '/open311/v2/services/potholes.json'), 404, 'json');
+    expectErrorList(await call('GET', '/open311/v2/services/potholes.xml'), 404, 'xml');
   });
 });
 
@@ -197,17 +141,18 @@ describe('POST requests: filing a whistle with a community\'s api_key', () => {
         expectErrorList(await call('POST', `/open311/v2/requests.${format}`, form({ api_key: 'dev-center' })), 403, format);
       });
 
-      test(`400 for bad input: unknown service_code, no description, no place, half a coordinate, out of range, bad phone, unknown field (${format})`, async () => {
+      test(`400 for bad input: no place, half a coordinate, out of range, bad phone, bad media_url; 404 for an unknown service_code (${format})`, async () => {
         const cases: Array<Record<string, string | undefined>> = [
-          { service_code: 'potholes' },
-          { description: undefined },
           { lat: undefined, long: undefined, address_string: undefined },
           { long: undefined },
           { lat: '91', long: '119.5' },
           { lat: 'north' },
           { phone: 'call me' },
+          { phone: '1'.repeat(31) },
+          { phone: '+86 591 转 转 12' },
           { description: 'x'.repeat(5001) },
-          { colour: 'red' },
+          { media_url: 'ftp://example.com/x.jpg' },
+          { media_url: `https://example.com/${'x'.repeat(1990)}` },
         ];
         for (const c of cases) {
           const res = await call('POST', `/open311/v2/requests.${format}`, form(c));
@@ -216,6 +161,8 @@ describe('POST requests: filing a whistle with a community\'s api_key', () => {
         }
         const before = await stack.pool.query("SELECT count(*)::int AS n FROM whistles WHERE view->>'title' LIKE 'x%'");
         expect(before.rows[0].n).toBe(0);
+        const unknown = await call('POST', `/open311/v2/requests.${format}`, form({ service_code: 'potholes' }));
+        expectErrorList(unknown, 404, format);
       });
 
       test(`413 for a body above the limit (${format})`, async () => {
@@ -233,9 +180,10 @@ describe('POST requests: filing a whistle with a community\'s api_key', () => {
         expectErrorList(await call('GET', `/open311/v2/requests/${'a'.repeat(120)}.${format}`), 400, format);
       });
 
-      test(`400 for bad filters of GET requests: status, dates, service_code, ids, unknown parameter (${format})`, async () => {
-        for (const q of ['status=pending', 'start_date=yesterday', 'end_date=2026-11-01', 'service_code=potholes', 'service_request_id=a%20b',
-          'start_date=2026-11-02T00:00:00%2B08:00&end_date=2026-11-01T00:00:00%2B08:00', 'page_size=10']) {
+      test(`400 for bad filters of GET requests: status, dates, service_code, ids (${format})`, async () => {
+        for (const q of ['status=pending', 'start_date=yesterday', 'end_date=2026-11-01', 'end_date=2026-11-01T09%2B08:00',
+          'end_date=2026-02-30T09:00%2B08:00', 'end_date=2026-11-01T09:00', 'service_code=potholes', 'service_request_id=a%20b',
+          'start_date=2026-11-02T00:00:00%2B08:00&end_date=2026-11-01T00:00:00%2B08:00']) {
           const res = await call('GET', `/open311/v2/requests.${format}?${q}`);
           expect({ q, status: res.status }).toEqual({ q, status: 400 });
           expectErrorList(res, 400, format);
@@ -245,26 +193,27 @@ describe('POST requests: filing a whistle with a community\'s api_key', () => {
 
     test('the /v1 API keeps its own error shape and stays JSON-only', async () => {
       const missing = await stack.call(null, 'GET', '/v1/nothing-here');
-      expect(missing.body).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+      expect(missing.body).toEqual({ error: { code: 'not_found', message: expect.any(String), messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } });
       const badUrl = await stack.call(null, 'GET', '/v1/communities/%zz/board');
-      expect(badUrl.body).toEqual({ error: { code: 'validation_failed', message: expect.any(String) } });
+      expect(badUrl.body).toEqual({ error: { code: 'validation_failed', message: expect.any(String), messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } });
       const formBody = await call('POST', '/v1/whistles', form(), { authorization: 'Bearer dev-xiguan' });
       expect(formBody.status).toBe(400);
-      expect(formBody.json).toEqual({ error: { code: 'validation_failed', message: expect.stringContaining('JSON') } });
+      expect(formBody.json).toEqual({ error: { code: 'validation_failed', message: expect.stringContaining('JSON'), messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } });
     });
   });
 });
 
 describe('GET requests: public, no personal data', () => {
-  test('an open request: status open, no description, the community\'s name as address, coordinates rounded, its holder and deadline', async () => {
-    const own = '公开读取：江景花园消防通道被占用';
+  test('an open request: status open, the title as description, the community\'s name as address, coordinates rounded, its holder and deadline', async () => {
+    const own = '公开读取：江景花园消防通道被占用，楼道堆满杂物，居民出行和消防车通行都受到影响';
+    const title = Array.from(own).slice(0, 30).join('');
     const id = await submit({ description: own });
     const view = (await stack.call('xiguan', 'GET', `/v1/whistles/${id}`)).body;
     const json = await call('GET', `/open311/v2/requests/${id}.json`);
     expect(json.status).toBe(200);
     expect(json.json).toEqual([{
       service_request_id: id, status: 'open', status_notes: null, service_name: '水电燃气', service_code: 'utilities',
-      description: null, agency_responsible: '吴航街道',
+      description: title, agency_responsible: '吴航街道',
       requested_datetime: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/),
       updated_datetime: expect.stringMatching(/\+08:00$/), expected_datetime: expect.stringMatching(/\+08:00$/),
       address: '西关社区', lat: 25.961, long: 119.523,
@@ -288,11 +237,13 @@ describe('GET requests: public, no personal data', () => {
     const closedView = await must(stack, 'xiguan', id, 'evaluate', { rating: 'satisfied', comment: '李大爷说谢谢' });
     expect(closedView.status).toBe('closed');
     const json = await call('GET', `/open311/v2/requests/${id}.json`);
+    // Public, whatever the status: the title and the community's name, never the street address.
     expect(json.json).toEqual([expect.objectContaining({
       service_request_id: id, status: 'closed', status_notes: '已疏通下水道并更换破损管道',
-      description: '闭环：江景花园3号楼下水道堵塞', agency_responsible: '吴航街道', address: '江景花园3号楼', expected_datetime: null,
+      description: '闭环：江景花园3号楼下水道堵塞', agency_responsible: '吴航街道', address: '西关社区', expected_datetime: null,
       lat: 25.961, long: 119.523,
     })]);
+    expect(json.text).not.toContain('江景花园3号楼"');
     const xml = await call('GET', `/open311/v2/requests/${id}.xml`);
     expect(requestsFromXml(xml.xml)).toEqual(json.json);
     const listed = await call('GET', `/open311/v2/requests.json?service_request_id=${id}`);

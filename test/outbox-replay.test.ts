@@ -5,23 +5,19 @@
  * as new) replays against today's code without a nondeterminism error, so loops running when
  * the new worker is deployed carry on.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { eventsOf, readHistory, replay, workflowTypeOf } from './support/replay';
 
-const history = JSON.parse(fs.readFileSync(path.join(__dirname, 'histories', 'outbox-delivery-before-backoff.json'), 'utf8'));
+const FILE = 'outbox-delivery-before-backoff.json';
+const history = readHistory(FILE);
 
 test('the recorded loop ran rounds, a retried round, and continued as new', () => {
-  const events = history.events as Array<Record<string, unknown>>;
-  const started = events[0].workflowExecutionStartedEventAttributes as { workflowType: { name: string } };
-  expect(started.workflowType.name).toBe('outboxDelivery');
+  const events = eventsOf(history);
+  expect(workflowTypeOf(history)).toBe('outboxDelivery');
   expect(events.filter((e) => 'activityTaskCompletedEventAttributes' in e).length).toBeGreaterThanOrEqual(5);
   expect(events.filter((e) => 'timerFiredEventAttributes' in e).length).toBeGreaterThanOrEqual(3);
   expect(events[events.length - 1]).toHaveProperty('workflowExecutionContinuedAsNewEventAttributes');
 });
 
 test('an outbox delivery loop started before per-notification backoff replays against today\'s code', async () => {
-  await expect(Worker.runReplayHistory(
-    { workflowBundle: { codePath: process.env.WHISTLE_TEST_BUNDLE! } }, history, 'outbox-delivery-replay',
-  )).resolves.toBeUndefined();
+  await expect(replay(history, { name: FILE })).resolves.toBeUndefined();
 });

@@ -6,16 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkingCalendar } from '../lib/calendar';
-import {
-  DEFAULT_POLICY,
-  FAST_POLICY,
-  POLICY_KEYS,
-  PolicyError,
-  deadlineAfter,
-  durationOf,
-  loadPolicy,
-  parsePolicy,
-} from '../lib/policy';
+import { DEFAULT_POLICY, POLICY_KEYS, deadlineAfter, durationOf } from '../lib/policy';
+import { PolicyError, loadPolicy, parsePolicy } from '../lib/policy-file';
+import { FAST_POLICY } from './support/fast-policy';
 
 function expectPolicyError(json: unknown, message: string): void {
   let caught: unknown;
@@ -54,6 +47,7 @@ describe('built-in policy', () => {
       duplicates: { radiusMeters: 200, withinDays: 30 },
       retention: { reporterDays: 180 },
       assessment: { publishAfterDays: 10 },
+      callback: { within: { workingDays: 10 } },
     });
   });
 
@@ -156,7 +150,7 @@ describe('a POLICY_FILE is refused, naming the key at fault', () => {
     }
   });
 
-  test('for second-round numbers out of range: maxReturns and extension.maxCount are at least 1', () => {
+  test('for the numbers of returns, extensions, duplicates, retention and assessment out of range: maxReturns and extension.maxCount are at least 1', () => {
     expectPolicyError({ maxReturns: 0 }, 'maxReturns: expected a whole number >= 1');
     expectPolicyError({ extension: { maxCount: 0 } }, 'extension.maxCount: expected a whole number >= 1');
     expectPolicyError({ extension: { maxWorkingDays: -1 } }, 'extension.maxWorkingDays: expected a whole number >= 0');
@@ -171,7 +165,7 @@ describe('a POLICY_FILE is refused, naming the key at fault', () => {
   });
 });
 
-describe('second-round policy keys', () => {
+describe('policy keys of warnings, extensions, returns and duplicates', () => {
   test('are merged over the defaults one by one', () => {
     const policy = parsePolicy({ warnBefore: { hours: 4 }, extension: { maxCount: 2 }, maxReturns: 3, duplicates: { radiusMeters: 50 } });
     expect(policy.warnBefore).toEqual({ hours: 4 });

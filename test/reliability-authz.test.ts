@@ -10,6 +10,7 @@
 import { startStack, type Stack, quietPolicy } from './support/stack';
 import { act, escalatedWhistle, fileWhistle, must, resolvedWhistle } from './support/whistles';
 import { writeFigures } from './chaos/fleet';
+import type { Json } from './support/json';
 
 /** Every role, in its own organisation and in another (center and supervision are one each). */
 const ACTORS: Record<string, string> = {
@@ -121,7 +122,7 @@ async function fixture(status: Fixture): Promise<string> {
   }
 }
 
-const outcomeOf = (res: { status: number; body: any }): Outcome | string =>
+const outcomeOf = (res: { status: number; body: Json }): Outcome | string =>
   res.status === 200 ? 200 : res.body?.error?.code ?? `HTTP ${res.status}`;
 
 async function versionOf(id: string) {

@@ -18,16 +18,18 @@ import {
 import { writeFigures } from './chaos/fleet';
 import { eventually, startStack, type Stack, quietPolicy } from './support/stack';
 import { dispatchedWhistle, escalatedWhistle, fileWhistle, must, resolvedWhistle } from './support/whistles';
+import type { Json } from './support/json';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 5000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20260427);
-const CONTRACT_CODES = ['validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'invalid_state', 'payload_too_large', 'rate_limited', 'unavailable'];
+const CONTRACT_CODES = ['validation_failed', 'unauthenticated', 'forbidden', 'not_found', 'invalid_state', 'payload_too_large', 'unsupported_media',
+  'idempotency_conflict', 'rate_limited', 'unavailable'];
 const ACCOUNTS = ['xiguan', 'qinjiang', 'xiguan-jiangjing', 'wuhang', 'hangcheng', 'center', 'supervision', 'urban', 'water', 'housing',
   'xiguan-member-1', 'xiguan-resident-1'];
 const ORG_IDS = ['xiguan', 'qinjiang', 'wuhang', 'center', 'urban', 'xiguan-member-1', 'xiguan-jiangjing'];
 
 let stack: Stack;
-let doc: any;
+let doc: Json;
 let operations: Operation[];
 const seeded: string[] = [];
 
@@ -88,6 +90,22 @@ function isOpen311Error(path: string, status: number, type: string, text: string
   }
 }
 
+/**
+ * A request to a route that answers a stream that stays open (GET /v1/events): its status and
+ * headers, and the body of a refusal; an open stream is left at once (its response destroyed, as a
+ * client that goes away).
+ */
+async function injectStream(options: { method: 'GET'; url: string; headers: Record<string, string>; payload: string | undefined }) {
+  const res = await stack.app.inject({ ...options, payloadAsStream: true });
+  if (res.statusCode === 200) {
+    (res.raw.res as unknown as { destroy(): void }).destroy();
+    return { statusCode: res.statusCode, headers: res.headers, body: '' };
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of res.stream()) chunks.push(chunk as Buffer);
+  return { statusCode: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
+}
+
 interface FuzzRequest { op: Operation; url: string; seededTarget: boolean; auth: string | undefined; headers: Record<string, string>; body: RawBody }
 
 function requestArbitrary(): fc.Arbitrary<FuzzRequest> {
@@ -146,8 +164,10 @@ test(`${REQUESTS} hostile requests from the OpenAPI document: no 5xx, every erro
       if (r.body.contentType) headers['content-type'] = r.body.contentType;
       let res;
       try {
-        res = await stack.app.inject({ method: r.op.method as 'GET', url: r.url, headers, payload: r.body.text });
-      } catch (err) {
+        res = r.op.stream
+          ? await injectStream({ method: r.op.method as 'GET', url: r.url, headers, payload: r.body.text })
+          : await stack.app.inject({ method: r.op.method as 'GET', url: r.url, headers, payload: r.body.text });
+      } catch {
         // The HTTP layer itself refused to carry the request (e.g. a header with CR LF): nothing reached the app.
         byStatus.unsendable = (byStatus.unsendable ?? 0) + 1;
         continue;
@@ -159,7 +179,7 @@ test(`${REQUESTS} hostile requests from the OpenAPI document: no 5xx, every erro
       if (res.statusCode >= 500 && !readiness) violations.push(`${where}: ${res.body.slice(0, 200)}`);
       if (res.headers['x-injected'] !== undefined || res.headers['set-cookie'] !== undefined) violations.push(`${where}: injected header came back`);
       if (res.statusCode >= 400) {
-        let body: any;
+        let body: Json;
         try { body = JSON.parse(res.body); } catch { body = undefined; }
         const shapeOk = r.op.path.startsWith('/open311/') ? isOpen311Error(r.op.path, res.statusCode, String(res.headers['content-type']), res.body)
           : body && typeof body === 'object' && Object.keys(body).join() === (readiness ? 'error,calendar' : 'error')
@@ -200,5 +220,8 @@ test(`${REQUESTS} hostile requests from the OpenAPI document: no 5xx, every erro
   expect(changed).toEqual([]);
   expect(incomplete).toEqual([]);
   expect(Object.keys(byRoute).length).toBe(operations.length);
-  expect(atSeeded).toBeGreaterThan(REQUESTS / 10);
+  // Actions on seeded whistles take 3 of 5 ids of the whistle routes' POSTs: at least half of that
+  // share must have reached them (the share shrinks as the API grows other routes).
+  const seededShare = operations.filter((op) => op.method === 'POST' && op.path.startsWith('/v1/whistles/{id}')).length / operations.length;
+  expect(atSeeded).toBeGreaterThan(REQUESTS * seededShare * (3 / 5) / 2);
 }, 600_000);

@@ -14,12 +14,12 @@ import { whistleIdFor } from '../api/services/whistles';
 import { hashKey } from '../lib/keys';
 import { escalateSignal } from '../workflows/messages';
 import { checkWhistle, currentProjection } from '../scripts/reconcile';
-import { projectWhistle } from '../activities/read-model';
+import { projectWhistle } from '../lib/read-model/whistles';
 import { TEST_PEPPER } from './support/constants';
 import { eventually, filing, startStack, type Stack } from './support/stack';
 import { fileWhistle } from './support/whistles';
 
-const CONTRACT_ERROR = { error: { code: expect.any(String), message: expect.any(String) } };
+const CONTRACT_ERROR = { error: { code: expect.any(String), message: expect.any(String), messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } };
 
 let stack: Stack;
 beforeAll(async () => { stack = await startStack(); }, 60_000);
@@ -36,8 +36,8 @@ describe('rate limits', () => {
     expect(answers.slice(0, 5).map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     const over = answers[5];
     expect(over.status).toBe(429);
-    expect(over.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String) } });
-    expect(Object.keys(over.body.error).sort()).toEqual(['code', 'message']);
+    expect(over.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String), messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } });
+    expect(Object.keys(over.body.error).sort()).toEqual(['code', 'message', 'messageZh']);
     expect(over.headers['retry-after']).toBeDefined();
     expect(over.headers['x-content-type-options']).toBe('nosniff');
     // Another account has its own budget.
@@ -48,7 +48,7 @@ describe('rate limits', () => {
     const answers = [];
     for (let i = 0; i < 7; i++) answers.push(await limited.call(null, 'GET', '/v1/categories'));
     const over = answers.find((a) => a.status === 429);
-    expect(over?.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String) } });
+    expect(over?.body).toEqual({ error: { code: 'rate_limited', message: expect.any(String), messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } });
   });
 });
 
@@ -57,7 +57,7 @@ describe('body limit', () => {
     const limit = stack.config.bodyLimit;
     const big = await stack.call('xiguan', 'POST', '/v1/whistles', JSON.stringify({ ...filing(), description: 'x'.repeat(limit) }));
     expect(big.status).toBe(413);
-    expect(big.body).toEqual({ error: { code: 'payload_too_large', message: expect.any(String) } });
+    expect(big.body).toEqual({ error: { code: 'payload_too_large', message: expect.any(String), messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } });
     const under = JSON.stringify({ ...filing(), description: 'x'.repeat(limit - 400) });
     expect(Buffer.byteLength(under)).toBeLessThan(limit);
     const read = await stack.call('xiguan', 'POST', '/v1/whistles', under);
@@ -150,7 +150,7 @@ describe('text that cannot be stored', () => {
     for (const body of [filing({ title: text }), filing({ location: { address: text } }), filing({ reporter: { name: text, phone: '13800000000' } })]) {
       const res = await stack.call('xiguan', 'POST', '/v1/whistles', body, { 'idempotency-key': key });
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: { code: 'validation_failed', message: expect.stringContaining('Unicode') } });
+      expect(res.body).toEqual({ error: { code: 'validation_failed', message: expect.stringContaining('Unicode'), messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } });
     }
     await expect(stack.client.workflow.getHandle(`whistle-${whistleIdFor('xiguan', key)}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
@@ -185,7 +185,7 @@ describe('URLs and cursors that do not decode', () => {
     for (const url of ['/v1/whistles/%E0%A4%A', '/v1/whistles/%', `/v1/whistles/${'a'.repeat(150)}/accept`]) {
       const res = await stack.call('center', url.endsWith('accept') ? 'POST' : 'GET', url);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: { code: 'validation_failed', message: expect.any(String) } });
+      expect(res.body).toEqual({ error: { code: 'validation_failed', message: expect.any(String), messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } });
     }
   });
 
@@ -217,7 +217,7 @@ describe('URLs and cursors that do not decode', () => {
       for (const code of ['22021', '22P05', '22007', '22008', '22P02']) {
         const res = await app.inject({ method: 'GET', url: `/refused/${code}` });
         expect(res.statusCode).toBe(400);
-        expect(JSON.parse(res.body)).toEqual({ error: { code: 'validation_failed', message: expect.any(String) } });
+        expect(JSON.parse(res.body)).toEqual({ error: { code: 'validation_failed', message: expect.any(String), messageZh: expect.stringMatching(/[\u4e00-\u9fff]/) } });
       }
       // Other database errors stay what they are (here: a fault of the service, 500 internal).
       expect((await app.inject({ method: 'GET', url: '/refused/42P01' })).statusCode).toBe(500);

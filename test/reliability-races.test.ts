@@ -105,7 +105,7 @@ test(`the center triaging while a department returns (${ROUNDS} rounds): the ans
     const id = await handling(stack, ['urban', 'water']);
     const [ret, triage] = await Promise.all([
       act(stack, 'water', id, 'return', { reason: '不属于本部门' }),
-      act(stack, 'center', id, 'triage', { list: 'phased', departmentIds: ['housing'] }),
+      act(stack, 'center', id, 'triage', { list: 'phased', departmentIds: ['housing'], returnRuling: 'upheld' }),
     ]);
     // The return always wins (triage needs `escalated`); the triage succeeds only if it came after.
     expect(ret.status).toBe(200);
@@ -114,7 +114,7 @@ test(`the center triaging while a department returns (${ROUNDS} rounds): the ans
     const tl = types(view);
     expect(occurrences(view, 'returned')).toBe(1);
     if (triage.status === 200) {
-      expect(tl.slice(-2)).toEqual(['returned', 'triaged']);
+      expect(tl.slice(-3)).toEqual(['returned', 'return_ruled', 'triaged']);
       expect(view).toMatchObject({ status: 'dispatched', holder: 'housing' });
     } else {
       expect(tl.at(-1)).toBe('returned');

@@ -7,30 +7,16 @@
  * `retention.reporterDays: 0`. This file has its own database (the sweep erases every due reporter).
  */
 import { eraseExpiredReporters } from '../activities/retention';
-import { projectWhistle } from '../activities/read-model';
+import { projectWhistle } from '../lib/read-model/whistles';
 import { projectionQuery, whistleWorkflowId } from '../workflows/messages';
 import { ensureSchedules, type ScheduleIds } from '../lib/schedules';
 import type { RetentionSweep } from '../activities/types';
-import { createDatabase, type ThrowawayDatabase } from './support/processes';
-import { TEST_PEPPER } from './support/constants';
-import { createTestSchedules, deleteTestSchedules, triggerAndWait } from './support/schedules';
-import { filing, quietPolicy, startStack, type Stack } from './support/stack';
+import { scheduledStack, triggerAndWait } from './support/schedules';
+import { filing, quietPolicy, type Stack } from './support/stack';
 
-let db: ThrowawayDatabase;
 let stack: Stack;
 let ids: ScheduleIds;
-
-beforeAll(async () => {
-  db = await createDatabase('retention', TEST_PEPPER);
-  stack = await startStack({ policy: { ...quietPolicy(900), retention: { reporterDays: 0 } }, env: { DATABASE_URL: db.url } });
-  ids = await createTestSchedules(stack.client, stack.config.taskQueue);
-}, 90_000);
-
-afterAll(async () => {
-  await deleteTestSchedules(stack?.client, ids);
-  await stack?.stop();
-  await db?.drop();
-});
+scheduledStack('retention', { ...quietPolicy(900), retention: { reporterDays: 0 } }, (started) => ({ stack, ids } = started));
 
 async function ok(as: string | null, method: 'GET' | 'POST', url: string, body?: unknown) {
   const res = await stack.call(as, method, url, body);
@@ -63,7 +49,7 @@ describe('the reporter-retention Schedule', () => {
     expect(found.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 3, end: 3, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] });
     expect(found.action).toMatchObject({ type: 'startWorkflow', workflowType: 'reporterRetention', taskQueue: stack.config.taskQueue });
     expect(found.policies.overlap).toBe('SKIP');
-    expect(await ensureSchedules(stack.client, stack.config.taskQueue, ids)).toEqual({ [ids.retention]: 'unchanged', [ids.publication]: 'unchanged' });
+    expect(await ensureSchedules(stack.client, stack.config.taskQueue, ids)).toEqual({ [ids.retention]: 'unchanged', [ids.publication]: 'unchanged', [ids.photos]: 'unchanged', [ids.suggestions]: 'unchanged' });
   });
 
   test('erases the name and phone of closed, withdrawn and merged whistles; the board then shows *', async () => {

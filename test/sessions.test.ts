@@ -19,7 +19,16 @@ let stack: Stack;
 beforeAll(async () => { stack = await startStack({ noWorker: true }); });
 afterAll(async () => { await stack?.stop(); });
 
-const signIn = (accountId: string, password: string, s: Stack = stack) => s.call(null, 'POST', '/v1/sessions', { accountId, password });
+/** Each test signs in from an address of its own: failures from one address are throttled together (20 per 15 minutes). */
+function testAddress(): string {
+  const name = expect.getState().currentTestName ?? '';
+  let h = 0;
+  for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return `10.${(h >>> 16) & 255}.${(h >>> 8) & 255}.${(h & 254) + 1}`;
+}
+const signIn = (accountId: string, password: string, s: Stack = stack) => s.app.inject({
+  method: 'POST', url: '/v1/sessions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ accountId, password }), remoteAddress: testAddress(),
+}).then((r) => ({ status: r.statusCode, body: JSON.parse(r.body), headers: r.headers }));
 const withToken = (token: string, method: 'GET' | 'DELETE', url: string, s: Stack = stack) =>
   s.app.inject({ method, url, headers: { authorization: `Bearer ${token}` } }).then((r) => ({ status: r.statusCode, body: r.body ? JSON.parse(r.body) : undefined, headers: r.headers }));
 
@@ -38,6 +47,7 @@ describe('signing in', () => {
     expect(res.body).toEqual({
       token: expect.stringMatching(/^ws_[A-Za-z0-9_-]{40,}$/),
       expiresAt: expect.any(String),
+      mustChangePassword: false,
       account: { id: 'xiguan', role: 'community', orgId: 'xiguan', name: '西关社区' },
     });
     expect(res.headers['cache-control']).toBe('no-store');
@@ -145,7 +155,7 @@ describe('login throttling', () => {
     const id = await personWithPassword('window password');
     const limits = new Limits({ redisUrl: undefined, keyPrefix: 'unused:', logger: pino({ level: 'silent' }) });
     const sessions = new SessionService({ pool: stack.pool, pepper: TEST_PEPPER, production: false, ttlHours: 1, limits, loginWindowMs: 8000 });
-    const outcome = (pw: string) => sessions.signIn(id, pw).then(() => 201, (err) => err.status as number);
+    const outcome = (pw: string) => sessions.signIn(id, pw, '10.8.0.1').then(() => 201, (err) => err.status as number);
     const first = Date.now();
     expect(await outcome('wrong')).toBe(401);
     await new Promise((r) => setTimeout(r, 1000));
@@ -160,10 +170,19 @@ describe('login throttling', () => {
 });
 
 describe('sessions', () => {
-  test('GET /v1/me answers the account and its organisation, for a key and for a session token alike', async () => {
+  test('GET /v1/me answers the account, its organisation and its console (menu, rights, first page), for a key and for a session token alike', async () => {
+    // The compound's side menu, in order: key, title, path.
+    const menu = [
+      ['queue', '待办', '/queue'], ['file', '吹哨', '/whistles/new'], ['whistles', '本社区事项', '/whistles'], ['knowledge', '知识库', '/knowledge'],
+      ['help', '邻里搭把手', '/help'], ['notifications', '通知', '/notifications'], ['calendar', '工作日历', '/calendar'],
+    ];
     const expected = {
+      mustChangePassword: false,
       account: { id: 'xiguan-jiangjing', role: 'community', orgId: 'xiguan-jiangjing', name: '江景花园小区' },
       org: { id: 'xiguan-jiangjing', kind: 'compound', name: '江景花园小区', parentId: 'xiguan' },
+      menus: menu.map(([key, title, path]) => ({ key, title, path })),
+      rights: ['queue', 'file', 'whistles', 'whistle', 'notifications', 'help', 'help-new', 'help-request', 'record', 'password', 'calendar', 'board', 'knowledge'],
+      home: '/queue',
     };
     const byKey = await stack.call('xiguan-jiangjing', 'GET', '/v1/me');
     expect({ status: byKey.status, body: byKey.body }).toEqual({ status: 200, body: expected });

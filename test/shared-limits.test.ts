@@ -16,6 +16,7 @@ import { TEST_PEPPER } from './support/constants';
 import { http, spawnService, tempDir, waitForApi, type Http, type ServiceProcess } from './support/processes';
 import { startOwnRedis, type OwnRedis } from './support/redis';
 import { eventually } from './support/stack';
+import type { Json } from './support/json';
 
 const LIMIT = 30;
 const prefix = `whistle-test-${process.pid}-${randomBytes(3).toString('hex')}:`;
@@ -70,8 +71,8 @@ let nextAddress = 0;
  * An anonymous request from a loopback address of its own (127.0.0.10 …): anonymous calls are
  * limited per address, and these (readiness polls, sign-ins) must not eat each other's budget.
  */
-function anonymous(api: { http: Http }, method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const localAddress = `127.0.0.${10 + (nextAddress++ % 240)}`;
+function anonymous(api: { http: Http }, method: string, url: string, body?: unknown, from?: string): Promise<{ status: number; body: Json }> {
+  const localAddress = from ?? `127.0.0.${10 + (nextAddress++ % 230)}`;
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = nodeHttp.request(`${api.http.baseUrl}${url}`, {
@@ -110,13 +111,16 @@ test('with REDIS_URL the rate limit is counted once across two API processes', a
 });
 
 test('with REDIS_URL the login throttle is counted once across two API processes', async () => {
-  const signIn = (i: number, password: string) => anonymous(apis[i % 2], 'POST', '/v1/sessions', { accountId: 'qinjiang', password });
+  // Sign-ins are throttled per (account, address): all of these from one address, alternating processes.
+  const signIn = (i: number, password: string, from = '127.0.0.251') => anonymous(apis[i % 2], 'POST', '/v1/sessions', { accountId: 'qinjiang', password }, from);
   const failures = [];
   for (let i = 0; i < 5; i++) failures.push((await signIn(i, `wrong-${i}`)).status);
   expect(failures).toEqual([401, 401, 401, 401, 401]);
   const right = [await signIn(0, 'dev-qinjiang'), await signIn(1, 'dev-qinjiang')];
   expect(right.map((r) => r.status)).toEqual([429, 429]);
   expect(right[0].body.error.messageZh).toMatch(/登录失败次数过多/);
+  // The same account from another address signs in.
+  expect((await signIn(0, 'dev-qinjiang', '127.0.0.252')).status).toBe(201);
 });
 
 test('a hung Redis costs a slow request now and then, not every request: counting goes to the process meanwhile', async () => {
@@ -157,7 +161,7 @@ test('when Redis goes away both processes keep serving, count per process, log i
   expect(perProcess.byProcess).toEqual({ a: LIMIT, b: LIMIT });
 
   // The login throttle falls back to the process too: five failures on one make it refuse, the other still checks.
-  const signIn = (i: number, password: string) => anonymous(apis[i], 'POST', '/v1/sessions', { accountId: 'jinfeng', password });
+  const signIn = (i: number, password: string) => anonymous(apis[i], 'POST', '/v1/sessions', { accountId: 'jinfeng', password }, '127.0.0.253');
   for (let i = 0; i < 5; i++) expect((await signIn(0, 'nope')).status).toBe(401);
   expect((await signIn(0, 'dev-jinfeng')).status).toBe(429);
   expect((await signIn(1, 'dev-jinfeng')).status).toBe(201);

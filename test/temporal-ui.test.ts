@@ -4,7 +4,6 @@
  * list filtered by its search attribute, and its page shows the readable summary and the
  * current details. With WRITE_SCREENSHOTS=1 the pages are saved to docs/temporal-ui-*.png.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chromium, type Browser, type Page } from 'playwright-core';

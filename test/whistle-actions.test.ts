@@ -4,6 +4,7 @@
  */
 import { startStack, filing, type Stack } from './support/stack';
 import { act, dispatchedWhistle, escalatedWhistle, fileWhistle, must, resolvedWhistle, types } from './support/whistles';
+import type { Json } from './support/json';
 
 const LONG = { seconds: 600 };
 let stack: Stack;
@@ -30,7 +31,7 @@ describe('filing (吹哨)', () => {
       category: 'utilities', location: { communityId: 'xiguan', address: '江景花园3号楼' },
     });
     expect(Date.parse(res.body.dueAt)).toBeGreaterThan(Date.parse(res.body.filedAt));
-    expect(res.body.timeline).toEqual([{ at: res.body.filedAt, type: 'filed', actor: 'xiguan', note: null }]);
+    expect(res.body.timeline).toEqual([{ at: res.body.filedAt, type: 'filed', actor: 'xiguan', actorName: '西关社区', note: null }]);
     expect(JSON.stringify(res.body)).not.toContain('13800000000');
   });
 
@@ -179,6 +180,21 @@ describe('the street answers first (镇街优先报到)', () => {
     expect((await act(stack, 'wuhang', w.id, 'resolve', { result: 'x', outcome: 'maybe' })).status).toBe(400);
   });
 
+  test('accept takes no body: none, null or {} is the same accept; a field or another value is 400 and accepts nothing', async () => {
+    for (const body of [{ note: 'x' }, [], '"x"', 'true']) {
+      const w = await fileWhistle(stack);
+      const refused = await act(stack, 'wuhang', w.id, 'accept', body);
+      expect([JSON.stringify(body), refused.status, refused.body.error.code]).toEqual([JSON.stringify(body), 400, 'validation_failed']);
+      expect((await stack.call('wuhang', 'GET', `/v1/whistles/${w.id}`)).body.status).toBe('filed');
+    }
+    expect((await act(stack, 'wuhang', (await fileWhistle(stack)).id, 'accept', { note: 'x' })).body.error.message).toBe('body: unknown field "note"');
+    for (const body of [undefined, 'null', {}, '']) {
+      const w = await fileWhistle(stack);
+      const accepted = await act(stack, 'wuhang', w.id, 'accept', body);
+      expect([JSON.stringify(body), accepted.status, accepted.body.status]).toEqual([JSON.stringify(body), 200, 'street_handling']);
+    }
+  });
+
   test('the street escalates from filed or street_handling; the whistle goes to the center', async () => {
     const a = await fileWhistle(stack);
     const up = await must(stack, 'wuhang', a.id, 'escalate', { reason: '涉及市政管网' });
@@ -297,9 +313,9 @@ describe('departments report (报到), handle, return and the lead resolves', ()
     expect(back).toMatchObject({ status: 'escalated', holder: 'center' });
     expect(back.departments[0]).toMatchObject({ id: 'urban', status: 'returned' });
     expect((await act(stack, 'urban', id, 'accept')).status).toBe(403);
-    const again = await must(stack, 'center', id, 'triage', { list: 'immediate', departmentIds: ['water'] });
+    const again = await must(stack, 'center', id, 'triage', { list: 'immediate', departmentIds: ['water'], returnRuling: 'upheld' });
     expect(again.departments).toEqual([{ id: 'water', lead: true, status: 'dispatched' }]);
-    expect(types(again)).toEqual(['filed', 'escalated', 'triaged', 'returned', 'triaged']);
+    expect(types(again)).toEqual(['filed', 'escalated', 'triaged', 'returned', 'return_ruled', 'triaged']);
   });
 
   test('progress by someone who does not hold it is 403', async () => {
@@ -374,7 +390,7 @@ describe('listing', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: any } = await stack.call('zhenghe', 'GET', `/v1/whistles?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { status: number; body: Json } = await stack.call('zhenghe', 'GET', `/v1/whistles?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.items.map((w: { id: string }) => w.id));

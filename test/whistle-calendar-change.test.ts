@@ -4,7 +4,8 @@
  * instant, `dueAt` and the `DueAt` search attribute follow, and the same import again moves
  * nothing. A database of its own: the import changes the working days other files count with.
  */
-import { WorkingCalendar, shanghaiDay } from '../lib/calendar';
+import { WorkingCalendar } from '../lib/calendar';
+import { shanghaiDay } from '../domain/shanghai-time';
 import { importCalendar, startPendingCalendarChanges } from '../lib/calendar-import';
 import { TEST_PEPPER } from './support/constants';
 import { createDatabase, type ThrowawayDatabase } from './support/processes';

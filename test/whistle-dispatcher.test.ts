@@ -237,10 +237,10 @@ describe('returns and the final dispatch (退单, 终审)', () => {
     expect(first).toMatchObject({ status: 'escalated', returns: 1, finalDispatch: false });
     const row = await stack.pool.query("SELECT data FROM whistle_events WHERE whistle_id = $1 AND type = 'returned'", [id]);
     expect(row.rows[0].data).toMatchObject({ kind: 'not_our_area' });
-    await must(stack, 'center', id, 'triage', { list: 'immediate', departmentIds: ['urban'] });
+    await must(stack, 'center', id, 'triage', { list: 'immediate', departmentIds: ['urban'], returnRuling: 'upheld' });
     const second = await must(stack, 'urban', id, 'return', { reason: '非本局职能' });
     expect(second).toMatchObject({ returns: 2, finalDispatch: true });
-    const final = await must(stack, 'center', id, 'triage', { list: 'immediate', departmentIds: ['housing'] });
+    const final = await must(stack, 'center', id, 'triage', { list: 'immediate', departmentIds: ['housing'], returnRuling: 'upheld' });
     expect(final.finalDispatch).toBe(true);
     const housing = await view(stack, id, 'housing');
     expect(housing.allowedActions).toEqual(expect.arrayContaining(['accept']));

@@ -3,6 +3,8 @@
  * original's `duplicates` and `reports`, the feedback every merged whistle's community gets, the
  * board showing the original once, and every refusal changing nothing.
  */
+import { temporal } from '@temporalio/proto';
+import { bundleEntry } from './support/bundles';
 import { startStack, eventually, quietPolicy, type Stack } from './support/stack';
 import { escalatedWhistle, fileWhistle, must, act, types } from './support/whistles';
 
@@ -21,8 +23,9 @@ test('the street merges a repeat into its original: merged, final, and the origi
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ status: 'merged', duplicateOf: original.id, holder: null, allowedActions: [] });
   expect(types(res.body).at(-1)).toBe('merged');
-  const o = await eventually(async () => { const v = await view(original.id, 'wuhang'); return v.reports === 2 && v; }, 15_000, 'the original told');
-  expect(o.duplicates).toEqual([repeat.id]);
+  // When the merge answers, the original shows it already (CONTRACT, "Consistency"): no wait, no retry.
+  const o = await view(original.id, 'wuhang');
+  expect(o).toMatchObject({ duplicates: [repeat.id], reports: 2 });
   expect(types(o).at(-1)).toBe('merged_in');
   // Final: every action on a merged whistle is 409; its workflow ends.
   for (const [as, action, body] of [['wuhang', 'accept', undefined], ['xiguan-jiangjing', 'withdraw', { reason: 'x' }],
@@ -80,7 +83,7 @@ test('when the original is resolved, every merged whistle\'s community gets feed
   const third = await fileWhistle(stack, 'xiguan', { title: '路口积水' });
   await must(stack, 'wuhang', repeat.id, 'merge', { into: original.id });
   await must(stack, 'wuhang', third.id, 'merge', { into: original.id });
-  await eventually(async () => (await view(original.id)).reports === 3, 15_000, 'both merged in');
+  expect((await view(original.id)).reports).toBe(3);
   await must(stack, 'wuhang', original.id, 'accept');
   await must(stack, 'wuhang', original.id, 'resolve', { result: '已疏通排水管' });
   const feedback = await eventually(async () => {
@@ -113,4 +116,41 @@ test('possible duplicates: the street sees the open whistles of the same compoun
   expect((await view(b.id, 'xiguan-wuhang')).possibleDuplicates).toEqual([]);
   await must(stack, 'wuhang', b.id, 'merge', { into: a.id });
   expect((await view(b.id, 'wuhang')).possibleDuplicates).toEqual([]);
+});
+
+describe('the original hears of the merge twice and takes it once', () => {
+  const { EventType } = temporal.api.enums.v1;
+  const history = async (id: string) => (await stack.client.workflow.getHandle(`whistle-${id}`).fetchHistory()).events ?? [];
+  const signalled = async (id: string) => (await history(id)).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+    && e.workflowExecutionSignaledEventAttributes?.signalName === 'mergedIn').length;
+
+  test('from the API (the mergedIn update) and from the merged whistle\'s signal, whichever comes first; the other changes nothing', async () => {
+    const original = await fileWhistle(stack, 'xiguan');
+    const repeat = await fileWhistle(stack, 'xiguan');
+    await must(stack, 'wuhang', repeat.id, 'merge', { into: original.id, note: '同一处' });
+    const updates = (await history(original.id)).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+    expect(updates.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name)).toEqual(['mergedIn']);
+    await eventually(async () => (await signalled(original.id)) === 1, 15_000, 'the merged whistle\'s signal');
+    const told = await stack.client.workflow.getHandle(`whistle-${original.id}`).query('view') as { reports: number; timeline: Array<{ type: string }> };
+    expect(told.reports).toBe(2);
+    expect(types(told).filter((t) => t === 'merged_in')).toHaveLength(1);
+  });
+
+  test('an original whose workflow has no mergedIn update (filed before it) hears of it by the signal', async () => {
+    const before = await startStack({ policy: quietPolicy(600), workflowBundle: await bundleEntry(require.resolve('./support/entries/before-merged-in-update')) });
+    try {
+      const original = await fileWhistle(before, 'dongguan');
+      const repeat = await fileWhistle(stack, 'dongguan');
+      const res = await merge('wuhang', repeat.id, original.id);
+      expect([res.status, res.body.status]).toEqual([200, 'merged']);
+      const o = await eventually(async () => { const v = await view(original.id); return v.reports === 2 && v; }, 15_000, 'the signal');
+      expect(o.duplicates).toEqual([repeat.id]);
+      expect(await signalled(original.id)).toBe(1);
+      // The update it has no handler for was refused without a trace in its history.
+      expect((await history(original.id)).some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+        && e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'mergedIn')).toBe(false);
+    } finally {
+      await before.stop();
+    }
+  }, 120_000);
 });

@@ -5,7 +5,7 @@
  */
 import { startStack, quietPolicy, type Stack } from './support/stack';
 import { fileWhistle, must, act } from './support/whistles';
-import { WHISTLE_ACTIONS } from '../workflows/messages';
+import { WHISTLE_ACTIONS } from '../domain';
 
 let stack: Stack;
 beforeAll(async () => { stack = await startStack({ policy: quietPolicy(600) }); });
@@ -55,6 +55,7 @@ async function bodyFor(action: string, id: string, mergeInto: string): Promise<u
       return { until: new Date(Date.parse(dueAt) + 60_000).toISOString(), reason: '需要时间' };
     }
     case 'merge': return { into: mergeInto };
+    case 'callback': return { reached: true, rating: 'satisfied' };
     default: throw new Error(action);
   }
 }
@@ -95,7 +96,7 @@ test.each(STAGES)('at %s, every action a caller is offered succeeds and every ot
     dispatched: { urban: ['accept', 'return'], water: ['accept', 'return'], housing: [] },
     department_handling: { urban: ['progress', 'resolve', 'return', 'request-extension'], water: ['accept', 'return'] },
     'department_handling+extension': { urban: ['progress', 'resolve', 'return'], center: ['decide-extension'] },
-    resolved: { xiguan: ['evaluate'], urban: [], wuhang: [], supervision: [] },
+    resolved: { xiguan: ['evaluate'], urban: [], wuhang: [], supervision: [], center: ['callback'] },
   };
   for (const [as, actions] of Object.entries(expectations[stage])) {
     expect([stage, as, [...offered.get(as)!].sort()]).toEqual([stage, as, [...actions].sort()]);
@@ -123,13 +124,13 @@ describe('queues (工作台)', () => {
     expect(center).not.toContain(handling);
     expect(await queue('xiguan')).toContain(resolved); // the evaluation waits for the community
     expect(await queue('hangcheng')).not.toContain(filed);
-    const byDue = (await stack.call('wuhang', 'GET', '/v1/whistles?holder=me&sort=due&limit=100')).body.items as Array<{ dueAt: string | null }>;
+    const byDue = (await stack.call('wuhang', 'GET', '/v1/whistles?holder=me&sort=due&limit=100')).body.items as Array<{ id: string; dueAt: string | null }>;
     const dues = byDue.map((i) => i.dueAt ?? '9999');
     expect(dues).toEqual([...dues].sort());
     // Paging through sort=due keeps the order.
     const first = (await stack.call('wuhang', 'GET', '/v1/whistles?holder=me&sort=due&limit=2')).body;
     const second = (await stack.call('wuhang', 'GET', `/v1/whistles?holder=me&sort=due&limit=2&cursor=${first.nextCursor}`)).body;
-    expect([...first.items, ...second.items].map((i: { id: string }) => i.id)).toEqual(byDue.slice(0, 4).map((i: any) => i.id));
+    expect([...first.items, ...second.items].map((i: { id: string }) => i.id)).toEqual(byDue.slice(0, 4).map((i) => i.id));
   }, 120_000);
 
   test('list items carry the contract\'s fields; category and dueSoon filter; an unknown holder or sort is 400', async () => {

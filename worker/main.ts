@@ -5,11 +5,14 @@ import type { LogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/com
 import { readConfig, type Config } from '../lib/config';
 import { createPool, migrate } from '../lib/db';
 import { createLogger, type Logger } from '../lib/logger';
-import { loadPolicy } from '../lib/policy';
+import { runUntilSignalled } from '../lib/process-main';
+import { loadPolicy } from '../lib/policy-file';
 import { registerSearchAttributes } from '../lib/temporal';
 import { createWorker } from './worker';
 import { ensureOutboxDelivery } from '../activities/outbox';
-import { calendarCoverage, loadImportedYears, logCalendarCoverage, shanghaiDay } from '../lib/calendar';
+import { calendarCoverage, logCalendarCoverage } from '../lib/calendar';
+import { loadImportedYears } from '../lib/stores/calendar';
+import { shanghaiDay } from '../domain/shanghai-time';
 import { startPendingCalendarChanges } from '../lib/calendar-import';
 import { ensureSchedules } from '../lib/schedules';
 
@@ -120,13 +123,5 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
 if (require.main === module) {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel, production: config.production, name: 'worker' });
-  startWorker(config, logger).then((running) => {
-    const stop = (signal: string) => { logger.info({ signal }, 'worker stopping: finishing tasks in hand'); void running.stop(); };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    return running.done;
-  }).catch((err) => {
-    logger.fatal({ err }, 'worker failed');
-    process.exit(1);
-  });
+  runUntilSignalled(logger, () => startWorker(config, logger), { stopping: 'worker stopping: finishing tasks in hand', failed: 'worker failed' });
 }

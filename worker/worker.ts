@@ -1,6 +1,6 @@
 /** Builds the worker that runs whistle and help workflows and their activities. */
 import v8 from 'node:v8';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities, webhookSettings } from '../activities';
 import { ConfigError, DEFAULT_CACHED_WORKFLOWS, DEFAULT_WORKFLOW_TASK_SLOTS, type Config } from '../lib/config';
@@ -13,7 +13,7 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 export interface WorkerDeps {
   config: Pick<Config, 'temporalNamespace' | 'taskQueue' | 'webhookUrl' | 'webhookSecret'>
-    & Partial<Pick<Config, 'workerCachedWorkflows' | 'workerWorkflowTaskSlots' | 'workflowBundle' | 'webhookMaxAttempts' | 'webhookTimeoutSeconds' | 'assessmentWeights'>>;
+    & Partial<Pick<Config, 'workerCachedWorkflows' | 'workerWorkflowTaskSlots' | 'workflowBundle' | 'webhookMaxAttempts' | 'webhookTimeoutSeconds' | 'assessmentWeights' | 'storage'>>;
   connection: NativeConnection;
   pool: Pool;
   policy: Policy;
@@ -55,6 +55,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       policy: deps.policy,
       webhook: webhookSettings(deps.config),
       assessmentWeights: deps.config.assessmentWeights,
+      storage: deps.config.storage,
     }),
     ...(deps.identity ? { identity: deps.identity } : {}),
     // Whistles wait on timers for days: the cache is bounded so memory stays flat; a whistle

@@ -18,8 +18,6 @@ import {
   recheckId, type CalendarChangeActivities, type CalendarChangeInput, type CalendarChangeProgress, type CalendarChangeResult,
 } from './calendar-change-messages';
 
-export type { CalendarChangeInput, CalendarChangeResult } from './calendar-change-messages';
-
 const { signalOpenCases } = proxyActivities<CalendarChangeActivities>({
   // A page of 100 signals takes a second or two; a minute leaves room for a slow Temporal.
   startToCloseTimeout: '2 minutes',

@@ -10,10 +10,10 @@
  * the street office/town (`street`) of the request's own community. Nobody claims their own
  * request.
  */
-import { FAILURE, type Actor } from './messages';
 import {
-  APPOINTMENT_HORIZON_DAYS, HELP_ACTIONS, MAX_RATING, MIN_RATING, type HelpAction, type HelpStatus, type HelpView,
-} from './help-messages';
+  APPOINTMENT_HORIZON_DAYS, type Actor, FAILURE, HELP_ACTION_LABELS, HELP_ACTIONS, HELP_STATUS_LABELS, type HelpAction, type HelpStatus,
+  type HelpView, MAX_RATING, MIN_RATING,
+} from '../domain';
 
 /** The part of the state the rules read. */
 export interface HelpRuleState {
@@ -24,26 +24,39 @@ export interface HelpRuleState {
   claimer: { accountId: string } | null;
 }
 
-export interface Refusal { type: (typeof FAILURE)[keyof typeof FAILURE]; message: string }
+export interface Refusal {
+  type: (typeof FAILURE)[keyof typeof FAILURE];
+  message: string;
+  /** The same refusal as a Chinese sentence for people (the console shows it). */
+  messageZh: string;
+}
 
-const forbidden = (message: string): Refusal => ({ type: FAILURE.forbidden, message });
-const invalidState = (action: string, status: HelpStatus): Refusal =>
-  ({ type: FAILURE.invalidState, message: `cannot ${action} a help request that is ${status}` });
-const bad = (message: string): Refusal => ({ type: FAILURE.validation, message });
+/** A problem with a value, in English and in Chinese. */
+export interface Problem { message: string; messageZh: string }
+
+const forbidden = (message: string, messageZh: string): Refusal => ({ type: FAILURE.forbidden, message, messageZh });
+const invalidState = (action: HelpAction, status: HelpStatus): Refusal => ({
+  type: FAILURE.invalidState, message: `cannot ${action} a help request that is ${status}`,
+  messageZh: `该点单${HELP_STATUS_LABELS[status]}，不能${HELP_ACTION_LABELS[action]}`,
+});
+const bad = (message: string, messageZh: string): Refusal => ({ type: FAILURE.validation, message, messageZh });
 
 const isRequester = (h: HelpRuleState, actor: Actor) => actor.accountId === h.requesterId;
 const isClaimer = (h: HelpRuleState, actor: Actor) => h.claimer !== null && actor.accountId === h.claimer.accountId;
 
 /** Whether the actor may take (接单) a request of this community: any member, or its street. */
-export function mayClaim(h: Pick<HelpRuleState, 'streetId'>, actor: Actor): boolean {
+function mayClaim(h: Pick<HelpRuleState, 'streetId'>, actor: Actor): boolean {
   return actor.role === 'member' || (actor.role === 'street' && actor.orgId === h.streetId);
 }
 
 /** The claimer's own steps (报到, complete): only the claimer; before a claim, only a possible claimer. */
-function claimerRefusal(h: HelpRuleState, actor: Actor, action: string, allowed: HelpStatus): Refusal | null {
-  if (h.claimer !== null && !isClaimer(h, actor)) return forbidden(`only the account that took the request may ${action}`);
+function claimerRefusal(h: HelpRuleState, actor: Actor, action: 'check-in' | 'complete', allowed: HelpStatus): Refusal | null {
+  const words = action === 'check-in' ? 'check in' : action;
+  if (h.claimer !== null && !isClaimer(h, actor)) {
+    return forbidden(`only the account that took the request may ${words}`, `只有接单人可以${HELP_ACTION_LABELS[action]}`);
+  }
   if (h.claimer === null && actor.role !== 'member' && actor.role !== 'street') {
-    return forbidden(`only the party member or street office that took the request may ${action}`);
+    return forbidden(`only the party member or street office that took the request may ${words}`, `只有接单的党员或街道可以${HELP_ACTION_LABELS[action]}`);
   }
   return h.status === allowed ? null : invalidState(action, h.status);
 }
@@ -54,26 +67,26 @@ export function helpRefusal(h: HelpRuleState, actor: Actor, action: HelpAction):
   switch (action) {
     case 'verify':
       if (actor.role !== 'community' || actor.orgId !== h.communityId) {
-        return forbidden('only the community the request belongs to may verify it (社区下单)');
+        return forbidden('only the community the request belongs to may verify it (社区下单)', '只有点单所在的社区可以审核下单');
       }
       return s === 'pending_verification' ? null : invalidState('verify', s);
     case 'claim':
       if (!mayClaim(h, actor)) {
-        return forbidden(actor.role === 'street'
-          ? 'a street office may only take requests of its own communities'
-          : 'only a party member or the street office may take a request (接单)');
+        return actor.role === 'street'
+          ? forbidden('a street office may only take requests of its own communities', '街道只能接本辖区社区的点单')
+          : forbidden('only a party member or the street office may take a request (接单)', '只有党员或所属街道可以接单');
       }
-      if (isRequester(h, actor)) return forbidden('nobody takes their own request');
+      if (isRequester(h, actor)) return forbidden('nobody takes their own request', '不能接自己的点单');
       return s === 'open' ? null : invalidState('claim', s);
     case 'check-in':
-      return claimerRefusal(h, actor, 'check in', 'claimed');
+      return claimerRefusal(h, actor, 'check-in', 'claimed');
     case 'complete':
       return claimerRefusal(h, actor, 'complete', 'in_service');
     case 'confirm':
-      if (!isRequester(h, actor)) return forbidden('only the requester may confirm and rate the service');
+      if (!isRequester(h, actor)) return forbidden('only the requester may confirm and rate the service', '只有点单人可以确认评价');
       return s === 'completed' ? null : invalidState('confirm', s);
     case 'cancel':
-      if (!isRequester(h, actor)) return forbidden('only the requester may cancel');
+      if (!isRequester(h, actor)) return forbidden('only the requester may cancel', '只有点单人可以取消点单');
       return s === 'pending_verification' || s === 'open' ? null : invalidState('cancel', s);
   }
 }
@@ -103,13 +116,19 @@ export function parseZonedInstant(text: string): number | null {
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
 }
 
+const INSTANT_NAMES: Record<string, string> = { appointmentAt: '约定时间', neededBy: '需要时间' };
+
 /** Why a future instant (appointment, needed-by) is unusable at `now`, or null when it is fine. */
-export function futureInstantProblem(field: string, value: unknown, now: number): string | null {
-  if (typeof value !== 'string') return `${field} must be an ISO 8601 date-time with a zone`;
+export function futureInstantProblem(field: 'appointmentAt' | 'neededBy', value: unknown, now: number): Problem | null {
+  const name = INSTANT_NAMES[field];
+  const zoned = '应为带时区的日期时间，例如 2026-05-01T09:30:00+08:00';
+  if (typeof value !== 'string') return { message: `${field} must be an ISO 8601 date-time with a zone`, messageZh: `${name}${zoned}` };
   const at = parseZonedInstant(value);
-  if (at === null) return `${field} must be an ISO 8601 date-time with a zone, e.g. 2026-05-01T09:30:00+08:00`;
-  if (at <= now) return `${field} must be in the future`;
-  if (at > now + APPOINTMENT_HORIZON_DAYS * 86_400_000) return `${field} must be within ${APPOINTMENT_HORIZON_DAYS} days`;
+  if (at === null) return { message: `${field} must be an ISO 8601 date-time with a zone, e.g. 2026-05-01T09:30:00+08:00`, messageZh: `${name}${zoned}` };
+  if (at <= now) return { message: `${field} must be in the future`, messageZh: `${name}必须晚于现在` };
+  if (at > now + APPOINTMENT_HORIZON_DAYS * 86_400_000) {
+    return { message: `${field} must be within ${APPOINTMENT_HORIZON_DAYS} days`, messageZh: `${name}不能晚于 ${APPOINTMENT_HORIZON_DAYS} 天以后` };
+  }
   return null;
 }
 
@@ -119,22 +138,22 @@ const nonEmpty = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
 export function helpBodyRefusal(action: HelpAction, body: Record<string, unknown>, now: number): Refusal | null {
   switch (action) {
     case 'verify':
-      if (typeof body.approve !== 'boolean') return bad('approve must be true or false');
-      if (body.approve === false && !nonEmpty(body.reason)) return bad('reason is required when rejecting');
+      if (typeof body.approve !== 'boolean') return bad('approve must be true or false', '请选择通过或不通过');
+      if (body.approve === false && !nonEmpty(body.reason)) return bad('reason is required when rejecting', '不通过时请填写理由');
       return null;
     case 'claim': {
       const problem = futureInstantProblem('appointmentAt', body.appointmentAt, now);
-      if (problem) return bad(problem);
-      if (!nonEmpty(body.place)) return bad('place is required: where the service happens');
+      if (problem) return bad(problem.message, problem.messageZh);
+      if (!nonEmpty(body.place)) return bad('place is required: where the service happens', '请填写约定地点');
       return null;
     }
     case 'complete':
-      return nonEmpty(body.note) ? null : bad('note is required: what was done');
+      return nonEmpty(body.note) ? null : bad('note is required: what was done', '请填写服务情况');
     case 'confirm':
       return Number.isInteger(body.rating) && (body.rating as number) >= MIN_RATING && (body.rating as number) <= MAX_RATING
-        ? null : bad(`rating must be a whole number of stars from ${MIN_RATING} to ${MAX_RATING}`);
+        ? null : bad(`rating must be a whole number of stars from ${MIN_RATING} to ${MAX_RATING}`, `请评 ${MIN_RATING} 至 ${MAX_RATING} 星`);
     case 'cancel':
-      return nonEmpty(body.reason) ? null : bad('reason is required');
+      return nonEmpty(body.reason) ? null : bad('reason is required', '请填写取消理由');
     case 'check-in':
       return null;
   }

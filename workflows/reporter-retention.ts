@@ -5,18 +5,13 @@
  * operators see each sweep, and what it erased, in the Temporal UI. Idempotent: a sweep run twice,
  * or one that catches up after an outage, erases each reporter once.
  */
-import { log, proxyActivities } from '@temporalio/workflow';
 import type { RetentionActivities, RetentionSweep } from '../activities/types';
+import { logged, scheduleRunActivities } from './schedule-run';
 
-const { eraseExpiredReporters } = proxyActivities<RetentionActivities>({
-  startToCloseTimeout: '10 minutes',
-  // PostgreSQL away: try again until it is back (the next day's sweep is skipped meanwhile).
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-  summary: 'erase the reporters of whistles past the retention period',
-});
+const { eraseExpiredReporters } = scheduleRunActivities<RetentionActivities>(
+  '10 minutes', 'erase the reporters of whistles past the retention period',
+);
 
 export async function reporterRetention(): Promise<RetentionSweep> {
-  const sweep = await eraseExpiredReporters();
-  log.info('reporter retention sweep', { ...sweep });
-  return sweep;
+  return logged('reporter retention sweep', eraseExpiredReporters());
 }

@@ -1,15 +1,16 @@
 /**
- * Who may see a whistle and who may act on it, in which status. Pure functions over the
- * whistle's state: the workflow's update validators use them, the API uses them for reads and
+ * Who may act on a whistle, in which status (who may see it: ./visibility.ts). Pure functions over
+ * the whistle's state: the workflow's update validators use them, the API uses them for reads and
  * for each caller's `allowedActions` — one definition, so a button the console shows never meets
  * a refusal it could have known about.
  * Order of checks: not visible → not_found; wrong role or organisation → forbidden;
  * status (or the stage's facts) does not allow it → invalid_state; bad body → validation_failed.
  */
 import {
-  FAILURE, LISTS, RATINGS, RETURN_KINDS, WHISTLE_ACTIONS,
+  ACTION_LABELS, FAILURE, FINAL_STATUSES, LISTS, OPEN_STATUSES, RATINGS, RETURN_KINDS, RETURN_RULINGS, STATUS_LABELS, WHISTLE_ACTIONS,
   type Actor, type DepartmentStatus, type ExtensionView, type WhistleAction, type WhistleStatus,
-} from './messages';
+} from '../domain';
+import { canSee } from './visibility';
 
 /** Who a whistle belongs to and where it stands: in the workflow's state and in what the rules read. */
 export interface WhistleParties {
@@ -17,6 +18,8 @@ export interface WhistleParties {
   filerOrgId: string;
   communityId: string;
   compoundId?: string;
+  /** `location.grid`: a grid's id when a grid (网格) filed it, or the grid's id its community named. */
+  grid?: string;
   streetId: string;
   departments: Array<{ id: string; lead: boolean; status: DepartmentStatus }>;
   /** Every department the whistle was ever dispatched to. */
@@ -25,8 +28,8 @@ export interface WhistleParties {
 
 /** The part of the state the rules read. */
 export interface RuleState extends WhistleParties {
-  // ---- second round (absent on whistles of the first round: their new actions are refused) ----
-  secondRound?: boolean;
+  // ---- the center's tools (absent for whistles whose workflow has no handlers for extensions and merging: refused) ----
+  centerTools?: boolean;
   /** The current deadline (ms), or null. */
   dueAt?: number | null;
   returns?: number;
@@ -38,6 +41,9 @@ export interface RuleState extends WhistleParties {
   duplicates?: string[];
   /** Filing organisations and communities of the whistles merged into this one (they may view it). */
   duplicateViewers?: string[];
+  /** 回访: until when the current resolution may be called back (ms; null or absent: it may not), and whether it was. */
+  callbackUntil?: number | null;
+  callbackDone?: boolean;
 }
 
 export interface Refusal {
@@ -47,35 +53,9 @@ export interface Refusal {
   messageZh: string;
 }
 
-export const OPEN_STATUSES: readonly WhistleStatus[] = ['filed', 'street_handling', 'escalated', 'dispatched', 'department_handling'];
-export const FINAL_STATUSES: readonly WhistleStatus[] = ['closed', 'withdrawn', 'merged'];
-
-/** Chinese names of the statuses, for the sentences people read. */
-const STATUS_ZH: Record<WhistleStatus, string> = {
-  filed: '待镇街受理', street_handling: '镇街办理中', escalated: '待区中心派单', dispatched: '待部门受理',
-  department_handling: '部门办理中', resolved: '已办结待评价', closed: '已关闭', withdrawn: '已撤回', merged: '已合并',
-};
-
-const ACTION_ZH: Record<WhistleAction, string> = {
-  accept: '受理', progress: '反馈进展', resolve: '办结', escalate: '上报区中心', triage: '分拨派单', return: '退单',
-  urge: '督办', evaluate: '评价', withdraw: '撤回', 'request-extension': '申请延期', 'decide-extension': '审批延期', merge: '合并',
-};
-
-export function canSee(w: RuleState, actor: Actor): boolean {
-  switch (actor.role) {
-    case 'center':
-    case 'supervisor':
-      return true;
-    case 'street':
-      return actor.orgId === w.streetId;
-    case 'community':
-      return isFilingCommunity(w, actor) || (w.duplicateViewers ?? []).includes(actor.orgId);
-    case 'department':
-      return w.seenByDepartments.includes(actor.orgId);
-    default:
-      return false;
-  }
-}
+/** Chinese names of the statuses and actions, for the sentences people read. */
+const STATUS_ZH = STATUS_LABELS;
+const ACTION_ZH = ACTION_LABELS;
 
 function isFilingCommunity(w: RuleState, actor: Actor): boolean {
   return actor.role === 'community' && (actor.orgId === w.filerOrgId || actor.orgId === w.communityId);
@@ -95,7 +75,7 @@ const refusedNow = (message: string, messageZh: string): Refusal => ({ type: FAI
 const invalidState = (action: WhistleAction, status: WhistleStatus): Refusal => refusedNow(
   `cannot ${action} a whistle that is ${status}`, `该事项${STATUS_ZH[status]}，不能${ACTION_ZH[action]}`);
 const bad = (message: string, messageZh: string): Refusal => ({ type: FAILURE.validation, message, messageZh });
-const secondRoundOnly = (action: WhistleAction): Refusal => refusedNow(
+const withoutCenterTools = (action: WhistleAction): Refusal => refusedNow(
   `cannot ${action} a whistle filed before this action existed`, `该事项在此功能上线前立项，不能${ACTION_ZH[action]}`);
 
 /** Whether `actor` may perform `action` now (`now` in ms); null when allowed, else the refusal. Bodies aside. */
@@ -136,7 +116,7 @@ export function refusal(w: RuleState, actor: Actor, action: WhistleAction, now =
       const dept = currentDepartment(w, actor);
       if (!dept) return forbidden('only a dispatched department may return a whistle', '只有被派单的部门可以退单');
       if (s !== 'dispatched' && s !== 'department_handling') return invalidState(action, s);
-      if (w.secondRound && (w.returns ?? 0) >= (w.maxReturns ?? Infinity)) {
+      if (w.centerTools && (w.returns ?? 0) >= (w.maxReturns ?? Infinity)) {
         return refusedNow(`the center's dispatch is final (终审) after ${w.returns} returns: it can no longer be returned`,
           `该事项已退单${w.returns}次，区中心的派单为终审派单，不能再退单`);
       }
@@ -162,7 +142,7 @@ export function refusal(w: RuleState, actor: Actor, action: WhistleAction, now =
         return forbidden('only the street office or the lead department may request an extension', '只有所属镇街或牵头单位可以申请延期');
       }
       if (!holderMayAsk) return invalidState(action, s);
-      if (!w.secondRound) return secondRoundOnly(action);
+      if (!w.centerTools) return withoutCenterTools(action);
       if (w.extension?.status === 'requested') {
         return refusedNow('an extension request is already waiting for the center', '已有延期申请在等待区中心审批');
       }
@@ -176,9 +156,16 @@ export function refusal(w: RuleState, actor: Actor, action: WhistleAction, now =
     }
     case 'decide-extension':
       if (actor.role !== 'center') return forbidden('only the district service center decides extension requests', '只有区中心可以审批延期');
-      if (!w.secondRound) return secondRoundOnly(action);
+      if (!w.centerTools) return withoutCenterTools(action);
       return w.extension?.status === 'requested' ? null
         : refusedNow('no extension request is waiting for a decision', '没有待审批的延期申请');
+    case 'callback':
+      if (actor.role !== 'center') return forbidden('only the district service center calls the reporter back (回访)', '只有区中心可以回访');
+      if (s !== 'resolved' && s !== 'closed') return invalidState(action, s);
+      if (!w.callbackUntil || now > w.callbackUntil) {
+        return refusedNow('the callback window of this resolution has passed (callback.within)', '本次办结的回访期限已过，不能再回访');
+      }
+      return w.callbackDone ? refusedNow('this resolution was called back already', '本次办结已回访过') : null;
     case 'merge': {
       const streetMay = isStreet(w, actor);
       if (!streetMay && actor.role !== 'center') {
@@ -186,7 +173,7 @@ export function refusal(w: RuleState, actor: Actor, action: WhistleAction, now =
       }
       const allowed = streetMay ? s === 'filed' || s === 'street_handling' : s === 'escalated';
       if (!allowed) return invalidState(action, s);
-      if (!w.secondRound) return secondRoundOnly(action);
+      if (!w.centerTools) return withoutCenterTools(action);
       if ((w.duplicates ?? []).length > 0) {
         return bad('a whistle that other whistles were merged into cannot itself be merged', '已有重复件合并到该事项，它本身不能再被合并');
       }
@@ -216,6 +203,16 @@ export function bodyRefusal(action: WhistleAction, body: Record<string, unknown>
       return bad('leadDepartmentId is required when several departments are dispatched', '派给多个部门时须指定牵头单位');
     }
     if (lead !== undefined && !ids.includes(lead)) return bad('leadDepartmentId must be one of departmentIds', '牵头单位须是承办部门之一');
+    if (body.returnRuling !== undefined && !RETURN_RULINGS.includes(body.returnRuling as never)) {
+      return bad('returnRuling must be upheld or rejected', '退单审核结果须为维持退回或驳回退回');
+    }
+  }
+  if (action === 'callback') {
+    if (typeof body.reached !== 'boolean') return bad('reached must be true or false', '请选择是否联系上反映人');
+    if (body.rating !== undefined && !RATINGS.includes(body.rating as never)) {
+      return bad('rating must be satisfied, basically_satisfied or unsatisfied', '回访评价须为满意、基本满意或不满意');
+    }
+    if (body.reached && body.rating === undefined) return bad('rating is required when the reporter was reached', '联系上反映人时须填写回访评价');
   }
   if (action === 'evaluate' && !RATINGS.includes(body.rating as never)) {
     return bad('rating must be satisfied, basically_satisfied or unsatisfied', '评价须为满意、基本满意或不满意');
@@ -234,6 +231,20 @@ export function bodyRefusal(action: WhistleAction, body: Record<string, unknown>
   }
   if (action === 'decide-extension' && typeof body.approve !== 'boolean') {
     return bad('approve must be true or false', '请选择同意或不同意');
+  }
+  return null;
+}
+
+/**
+ * 派单异议审核: a triage of a whistle that came back by a `return` (`returned`: its last arrival at
+ * the center was a return) needs the center's ruling on it; any other triage must not carry one.
+ */
+export function returnRulingRefusal(returned: boolean, ruling: unknown): Refusal | null {
+  if (returned && ruling === undefined) {
+    return bad('returnRuling (upheld or rejected) is required: the whistle came back by a return', '该事项由部门退回，请先审核退单（维持退回或驳回退回）');
+  }
+  if (!returned && ruling !== undefined) {
+    return bad('returnRuling is only for a whistle that came back by a return', '该事项不是由部门退回的，不能审核退单');
   }
   return null;
 }

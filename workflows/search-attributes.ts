@@ -14,7 +14,7 @@ export const Category = defineSearchAttributeKey('Category', SearchAttributeType
 export const DueAt = defineSearchAttributeKey('DueAt', SearchAttributeType.DATETIME);
 export const Overdue = defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL);
 export const HelpStatus = defineSearchAttributeKey('HelpStatus', SearchAttributeType.KEYWORD);
-/** 临期预警: the warning time of the current deadline has come (second round). */
+/** 临期预警: the warning time of the current deadline has come (whistles with the center's tools). */
 export const WhistleDueSoon = defineSearchAttributeKey('WhistleDueSoon', SearchAttributeType.BOOL);
 
 export const ALL_SEARCH_ATTRIBUTES = [

@@ -10,7 +10,7 @@ import fp from 'fastify-plugin';
 import { createHash } from 'node:crypto';
 
 /** Whether an If-None-Match header (`*`, one tag or a list) names `etag` (weak comparison). */
-export function matchesEtag(header: string | undefined, etag: string): boolean {
+function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   const bare = (t: string) => t.trim().replace(/^W\//, '');
   const want = bare(etag);

@@ -11,7 +11,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../lib/config';
 import { HttpError } from '../errors';
-import { ErrorBody } from '../schemas/common';
+import { ErrorBody, NO_BODY } from '../schemas/common';
 import { WhistleSummary, WhistleView } from '../schemas/whistles';
 
 /**
@@ -19,7 +19,7 @@ import { WhistleSummary, WhistleView } from '../schemas/whistles';
  * `By<Name>` (`POST /v1/help-requests/:id/claim` → `postHelpRequestsByIdClaim`). Routes of the
  * contract name theirs; this keeps the document complete for any route added without one.
  */
-export function derivedOperationId(method: string, url: string): string {
+function derivedOperationId(method: string, url: string): string {
   const words = url.replace(/^\/v\d+(?=\/)/, '').split('/').filter(Boolean).flatMap((segment) => {
     const param = /^:(.+)$/.exec(segment) ?? /^\{(.+)\}$/.exec(segment);
     return param ? ['by', ...param[1].split(/[-_]/)] : segment.split(/[-_.]/);
@@ -48,7 +48,8 @@ function errorsAsJson(response: Record<string, unknown> | undefined): Record<str
 }
 
 /**
- * Fills what a route's schema leaves out of its OpenAPI operation: an operationId, and
+ * Fills what a route's schema leaves out of its OpenAPI operation: an operationId, no request
+ * body for an action that takes none, and
  * `security: []` for routes that do not declare `...authed` (the public ones: by this
  * project's convention every authenticated route spreads `authed`; test/openapi.test.ts checks
  * that each operation's security matches what the route really answers without a key).
@@ -56,9 +57,12 @@ function errorsAsJson(response: Record<string, unknown> | undefined): Record<str
 function completeOperation({ schema, url, route }: { schema: Record<string, unknown> | undefined; url: string; route: { method: string | string[] } }) {
   if (!schema || schema.hide) return { schema: schema as never, url };
   const method = Array.isArray(route.method) ? route.method[0] : route.method;
+  // An action that takes no body (NoBody) has no request body in the document either.
+  const { body, ...rest } = schema;
+  const documented = (body as Record<string, unknown> | undefined)?.[NO_BODY] ? rest : schema;
   return {
     schema: {
-      ...schema,
+      ...documented,
       operationId: schema.operationId ?? derivedOperationId(method, url),
       security: schema.security ?? [],
       ...(schema.produces ? { response: errorsAsJson(schema.response as Record<string, unknown> | undefined) } : {}),
@@ -68,13 +72,14 @@ function completeOperation({ schema, url, route }: { schema: Record<string, unkn
 }
 
 /** NUL (PostgreSQL text cannot hold it) or a lone surrogate (not Unicode text at all). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern looks for
 const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * Where in a parsed request part a string (or a key) holds text no store can keep, or null.
  * Such text passes JSON and the schemas but would stop the read model's projection for good.
  */
-export function unstorableTextAt(value: unknown, part: string): string | null {
+function unstorableTextAt(value: unknown, part: string): string | null {
   const stack: Array<[unknown, string]> = [[value, part]];
   for (let seen = 0; stack.length && seen < 100_000; seen++) {
     const [v, path] = stack.pop()!;
@@ -104,7 +109,7 @@ export default fp<ExternalOptions>(async (app, { config, rateLimitKey, rateLimit
     const parts: Array<[string, unknown]> = [['body', request.body], ['querystring', request.query], ['params', request.params]];
     for (const [part, value] of parts) {
       const at = unstorableTextAt(value, part);
-      if (at) throw new HttpError('validation_failed', `${at}: text must be valid Unicode without NUL characters`);
+      if (at) throw new HttpError('validation_failed', `${at}: text must be valid Unicode without NUL characters`, '提交的文字中含有无法识别的字符');
     }
   });
   await app.register(helmet, {
@@ -157,7 +162,7 @@ export default fp<ExternalOptions>(async (app, { config, rateLimitKey, rateLimit
           '',
           '**Errors.** Every error is `{ "error": { "code": "...", "message": "..." } }` with code ' +
             '`validation_failed` 400 (bad or unknown fields), `unauthenticated` 401, `forbidden` 403, `not_found` 404 ' +
-            '(also for what the caller may not see), `invalid_state` 409, `payload_too_large` 413, `rate_limited` 429, ' +
+            '(also for what the caller may not see), `invalid_state` 409, `payload_too_large` 413, `unsupported_media` 415, `rate_limited` 429, ' +
             '`unavailable` 503 (PostgreSQL or Temporal not answering; retry), and `internal` 500 for faults of the service, ' +
             'never for bad input.',
           '',
@@ -189,9 +194,13 @@ export default fp<ExternalOptions>(async (app, { config, rateLimitKey, rateLimit
         { name: 'board', description: '公示栏 (public notice board)' },
         { name: 'supervision', description: '验单, statistics, notifications' },
         { name: 'help', description: '邻里搭把手 (neighbour help)' },
+        { name: 'attachments', description: '附件 (photos of whistles and help requests)' },
         { name: 'calendar', description: '节假日 (working-day calendar: holidays and 调休)' },
         { name: 'open311', description: 'Open311 GeoReport v2 for civic-reporting clients: JSON and XML, public reading, filing with a community\'s api_key, the specification\'s error list' },
         { name: 'accounts', description: '登录 (console sessions), the caller\'s own account, the audit log (审计日志)' },
+        { name: 'knowledge', description: '知识库 (knowledge base, GB/T 44191-2024): policies, answers and reply templates found by words' },
+        { name: 'practice', description: '国办函〔2025〕66号: 智能分派 (suggestions from the text), 高频诉求 (recurring matters)' },
+        { name: 'proactive', description: '未诉先办 (proactive rounds): the center\'s recurring inspections, one whistle per community each time' },
       ],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },

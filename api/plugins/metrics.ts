@@ -14,6 +14,9 @@
  *   notifications it refused WEBHOOK_MAX_ATTEMPTS times (alert on failed > 0; `npm run
  *   notifications -- retry` queues them again); counted over partial indexes, cached like the
  *   caseload; only with WEBHOOK_URL set (without it nothing is delivered, so nothing is pending);
+ * - `whistle_workflows_running{workflow,version,marker}` — running whistles and help requests by
+ *   the version of the code they run (lib/workflow-versions.ts: one visibility count per version,
+ *   cached for half a minute), so operators see when a version can be retired;
  * - the process's own metrics (CPU, memory, event loop lag, GC) from prom-client.
  *
  * Each app has its own registry: several apps in one process (tests) never collide.
@@ -23,11 +26,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Type } from '@sinclair/typebox';
-import { WHISTLE_STATUSES } from '../../workflows/messages';
+import { WHISTLE_STATUSES } from '../../domain';
+import { cachedVersionCounts, type VersionCount } from '../../lib/workflow-versions';
 import { errorsOnly, publicRoute } from '../schemas/common';
-
-/** Statuses in which a whistle is still waiting for someone; `overdue` counts only these. */
-const OPEN_STATUSES = ['filed', 'street_handling', 'escalated', 'dispatched', 'department_handling'];
+import { outboxCounts } from '../../lib/stores/notifications';
+import { caseload } from '../../lib/stores/whistle-reports';
 
 export interface MetricsOptions {
   pool: Pool;
@@ -37,6 +40,10 @@ export interface MetricsOptions {
   cacheMs?: number;
   /** The holiday calendar's coverage (the calendar service's); without it, no calendar gauge. */
   calendarCoverage?: () => Promise<{ daysAhead: number }>;
+  /** Running cases by workflow version (Temporal visibility); without it, no version gauge. */
+  versionCounts?: () => Promise<VersionCount[]>;
+  /** How long the version counts are reused between scrapes (ms). */
+  versionCacheMs?: number;
 }
 
 interface Caseload {
@@ -51,24 +58,11 @@ function caseloadReader(pool: Pool, cacheMs: number, webhook: boolean, onError: 
   let pending: Promise<Caseload | undefined> | undefined;
 
   async function read(): Promise<Caseload> {
-    const [statuses, holders, notifications] = await Promise.all([
-      pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM whistles GROUP BY status'),
-      pool.query<{ holder: string | null; n: number }>(
-        'SELECT holder, count(*)::int AS n FROM whistles WHERE overdue AND status = ANY($1::text[]) GROUP BY holder',
-        [OPEN_STATUSES]),
-      webhook
-        ? pool.query<{ pending: number; failed: number }>(
-          `SELECT (SELECT count(*) FROM notifications WHERE delivered_at IS NULL AND failed_at IS NULL)::int AS pending,
-                  (SELECT count(*) FROM notifications WHERE failed_at IS NOT NULL)::int AS failed`)
-        : Promise.resolve(null),
+    const [{ byStatus, overdueByHolder }, notifications] = await Promise.all([
+      caseload(pool),
+      webhook ? outboxCounts(pool) : Promise.resolve(null),
     ]);
-    const overdueByHolder = new Map(holders.rows.map((r) => [r.holder ?? 'none', r.n]));
-    return {
-      byStatus: new Map(statuses.rows.map((r) => [r.status, r.n])),
-      overdue: [...overdueByHolder.values()].reduce((a, b) => a + b, 0),
-      overdueByHolder,
-      notifications: notifications ? notifications.rows[0] : null,
-    };
+    return { byStatus, overdue: [...overdueByHolder.values()].reduce((a, b) => a + b, 0), overdueByHolder, notifications };
   }
 
   return async (): Promise<Caseload | undefined> => {
@@ -79,7 +73,9 @@ function caseloadReader(pool: Pool, cacheMs: number, webhook: boolean, onError: 
   };
 }
 
-export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs = 5000, calendarCoverage, webhook = false }) => {
+export default fp<MetricsOptions>(async (app: FastifyInstance, {
+  pool, cacheMs = 5000, calendarCoverage, webhook = false, versionCounts, versionCacheMs = 30_000,
+}) => {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -99,37 +95,23 @@ export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs =
   });
 
   const caseload = caseloadReader(pool, cacheMs, webhook, (err) => app.log.warn({ err }, 'metrics: the read model did not answer; reporting the last counts'));
-  new Gauge({
-    name: 'whistle_whistles',
-    help: 'Whistles in the read model by status',
-    labelNames: ['status'],
-    registers: [registry],
+  /** A gauge of the caseload, set from the latest counts when Prometheus scrapes (none while the read model never answered). */
+  const caseloadGauge = (name: string, help: string, labelNames: string[], report: (gauge: Gauge, c: Caseload) => void) => new Gauge({
+    name, help, labelNames, registers: [registry],
     async collect() {
       const c = await caseload();
-      if (!c) return;
-      for (const status of WHISTLE_STATUSES) this.set({ status }, c.byStatus.get(status) ?? 0);
+      if (c) report(this, c);
     },
   });
-  new Gauge({
-    name: 'whistle_whistles_overdue',
-    help: 'Open whistles (not resolved, closed or withdrawn) past a deadline',
-    registers: [registry],
-    async collect() {
-      const c = await caseload();
-      if (c) this.set(c.overdue);
-    },
+  caseloadGauge('whistle_whistles', 'Whistles in the read model by status', ['status'], (gauge, c) => {
+    for (const status of WHISTLE_STATUSES) gauge.set({ status }, c.byStatus.get(status) ?? 0);
   });
-  new Gauge({
-    name: 'whistle_whistles_overdue_by_holder',
-    help: 'Open overdue whistles by the organisation that must act now',
-    labelNames: ['holder'],
-    registers: [registry],
-    async collect() {
-      const c = await caseload();
-      if (!c) return;
-      this.reset();
-      for (const [holder, n] of c.overdueByHolder) this.set({ holder }, n);
-    },
+  caseloadGauge('whistle_whistles_overdue', 'Open whistles (not resolved, closed or withdrawn) past a deadline', [], (gauge, c) => {
+    gauge.set(c.overdue);
+  });
+  caseloadGauge('whistle_whistles_overdue_by_holder', 'Open overdue whistles by the organisation that must act now', ['holder'], (gauge, c) => {
+    gauge.reset();
+    for (const [holder, n] of c.overdueByHolder) gauge.set({ holder }, n);
   });
 
   if (calendarCoverage) {
@@ -142,18 +124,28 @@ export default fp<MetricsOptions>(async (app: FastifyInstance, { pool, cacheMs =
       },
     });
   }
-  new Gauge({
-    name: 'whistle_notifications',
-    help: 'Notifications waiting for the webhook (pending) and refused WEBHOOK_MAX_ATTEMPTS times (failed); only with WEBHOOK_URL',
-    labelNames: ['status'],
-    registers: [registry],
-    async collect() {
-      const c = await caseload();
-      if (!c?.notifications) return;
-      this.set({ status: 'pending' }, c.notifications.pending);
-      this.set({ status: 'failed' }, c.notifications.failed);
-    },
-  });
+  caseloadGauge('whistle_notifications',
+    'Notifications waiting for the webhook (pending) and refused WEBHOOK_MAX_ATTEMPTS times (failed); only with WEBHOOK_URL', ['status'], (gauge, c) => {
+      if (!c.notifications) return;
+      gauge.set({ status: 'pending' }, c.notifications.pending);
+      gauge.set({ status: 'failed' }, c.notifications.failed);
+    });
+
+  if (versionCounts) {
+    const versions = cachedVersionCounts(versionCounts, versionCacheMs,
+      (err) => app.log.warn({ err }, 'metrics: Temporal did not count the running workflows by version; reporting the last counts'));
+    new Gauge({
+      name: 'whistle_workflows_running',
+      help: 'Running whistle and help workflows on this deployment\'s task queue by the version of the code they run (its patch marker; marker="" for the oldest code)',
+      labelNames: ['workflow', 'version', 'marker'],
+      registers: [registry],
+      async collect() {
+        const counts = await versions();
+        if (!counts) return;
+        for (const c of counts) this.set({ workflow: c.workflow, version: c.version, marker: c.marker ?? '' }, c.running);
+      },
+    });
+  }
 
   app.addHook('onResponse', async (request, reply) => {
     const labels = {

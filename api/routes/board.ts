@@ -4,6 +4,7 @@
  * holds nothing personal beyond the masked reporter's name.
  */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { renderBoardPage } from '../board-page';
 import { errors, IdParam } from '../schemas/common';
@@ -11,7 +12,8 @@ import { BoardPage, BoardPageQuery, BoardQuery, CommunityParam } from '../schema
 
 const CACHE_CONTROL = 'public, max-age=60';
 
-export default async function boardRoutes(app: FastifyInstance) {
+export default async function boardRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/v1/communities/:id/board', {
     schema: {
       tags: ['board'],
@@ -22,8 +24,7 @@ export default async function boardRoutes(app: FastifyInstance) {
       response: { 200: BoardPage, ...errors('not_found') },
     },
   }, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const board = await app.services.board.page(id, request.query as BoardQuery);
+    const board = await app.services.board.page(request.params.id, request.query);
     reply.header('cache-control', CACHE_CONTROL);
     return board;
   });
@@ -40,8 +41,8 @@ export default async function boardRoutes(app: FastifyInstance) {
       },
     },
   }, async (request, reply) => {
-    const { communityId } = request.params as { communityId: string };
-    const query = request.query as { limit?: number; cursor?: string };
+    const { communityId } = request.params;
+    const query = request.query;
     const board = await app.services.board.page(communityId, query);
     const nextHref = board.nextCursor
       ? `/board/${encodeURIComponent(communityId)}?${new URLSearchParams({ ...(query.limit ? { limit: String(query.limit) } : {}), cursor: board.nextCursor })}`

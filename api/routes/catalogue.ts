@@ -1,13 +1,13 @@
 /** 派单目录 (dispatch catalogue): read by the center, supervisors and departments; kept by the center. */
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { requireRole } from '../plugins/auth';
+import { requireRole, signedInRoutes } from '../plugins/auth';
 import { authed, described, errors } from '../schemas/common';
 import { CatalogueBody, CatalogueEntry, CategoryParam } from '../schemas/catalogue';
 
-export default async function catalogueRoutes(app: FastifyInstance) {
+export default async function catalogueRoutes(fastify: FastifyInstance) {
+  const app = signedInRoutes(fastify);
   app.get('/dispatch-catalogue', {
-    onRequest: app.authenticate,
     schema: {
       tags: ['whistles'], operationId: 'listDispatchCatalogue', ...authed,
       summary: '派单目录: for each category the list, the departments that usually handle it and the lead',
@@ -20,7 +20,6 @@ export default async function catalogueRoutes(app: FastifyInstance) {
   });
 
   app.put('/dispatch-catalogue/:category', {
-    onRequest: app.authenticate,
     schema: {
       tags: ['whistles'], operationId: 'putDispatchCatalogueEntry', ...authed, params: CategoryParam, body: CatalogueBody,
       summary: 'Sets a category\'s entry of the dispatch catalogue (the center); audited',
@@ -29,7 +28,6 @@ export default async function catalogueRoutes(app: FastifyInstance) {
     },
   }, async (request) => {
     const account = requireRole(request, 'center');
-    const { category } = request.params as { category: string };
-    return app.services.catalogue.put(account.id, category, request.body as CatalogueBody);
+    return app.services.catalogue.put(account.id, request.params.category, request.body);
   });
 }

@@ -1,13 +1,16 @@
 /**
  * The staff console (工作台) at /console/: the files Vite built into console/dist, with the
  * console's own routes falling back to index.html (a single-page application), hashed assets
- * cached for a year, index.html never stored, and a strict Content-Security-Policy (no inline
+ * cached for a year (immutable), index.html revalidated on every load (no-cache, with its ETag),
+ * each file as the brotli or gzip copy written at build time when the browser accepts it
+ * (lib/precompress.ts; Vary: Accept-Encoding), and a strict Content-Security-Policy (no inline
  * script, requests to this origin only). `GET /console/config.json` gives a signed-in console
  * the settings it cannot know (where the Temporal UI is).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
 import { Type } from '@sinclair/typebox';
 import { CONSOLE_DIST } from '../../lib/console-build';
@@ -33,21 +36,27 @@ export const CONSOLE_CSP = [
 const ASSET = /^\/console\/assets\//;
 const HASHED_ASSET_CACHE = 'public, max-age=31536000, immutable';
 
-export const ConsoleConfig = Type.Object({
+const ConsoleConfig = Type.Object({
   temporalUiUrl: Type.String({ description: 'TEMPORAL_UI_URL: the Temporal Web UI (a whistle is `<url>/namespaces/<ns>/workflows/whistle-<id>`)' }),
   temporalNamespace: Type.String({ description: 'TEMPORAL_NAMESPACE' }),
 }, { examples: [{ temporalUiUrl: 'http://127.0.0.1:8233', temporalNamespace: 'default' }] });
 
+/** index.html names the hashed files of the current build: a browser asks again each time (a 304 while unchanged). */
+const INDEX_CACHE = 'no-cache';
+
 function sendIndex(reply: FastifyReply) {
-  return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').sendFile('index.html');
+  return reply.header('cache-control', INDEX_CACHE).type('text/html; charset=utf-8').sendFile('index.html');
 }
 
-export default async function consoleRoutes(app: FastifyInstance) {
+export default async function consoleRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { config } = app.deps;
 
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     reply.header('content-security-policy', CONSOLE_CSP);
     if (ASSET.test(request.url) && reply.statusCode === 200) reply.header('cache-control', HASHED_ASSET_CACHE);
+    // index.html (and a 304 for it), favicon.svg: asked again each time, answered 304 while unchanged.
+    else if (reply.statusCode < 400 && !reply.hasHeader('cache-control') && !request.url.startsWith('/console/config.json')) reply.header('cache-control', INDEX_CACHE);
     else if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
@@ -76,8 +85,10 @@ export default async function consoleRoutes(app: FastifyInstance) {
     prefix: '/',
     // /console/ itself is index.html.
     index: 'index.html',
-    // Headers are set in onSend above: a year for hashed assets, never for index.html.
+    // Headers are set in onSend above: a year for hashed assets, revalidated for index.html.
     cacheControl: false,
+    // The .br and .gz copies written at build time, by the request's Accept-Encoding.
+    preCompressed: true,
     etag: true,
     lastModified: true,
     dotfiles: 'deny',

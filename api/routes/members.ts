@@ -1,10 +1,11 @@
 /** Party members' records on the neighbour-help board: what they took, served, missed, and how it was rated. */
 import type { FastifyInstance } from 'fastify';
+import { signedInRoutes } from '../plugins/auth';
 import { authed, errors } from '../schemas/common';
 import { MemberIdParam, MemberRecord } from '../schemas/help';
 
-export default async function memberRoutes(app: FastifyInstance) {
-  app.addHook('onRequest', app.authenticate);
+export default async function memberRoutes(fastify: FastifyInstance) {
+  const app = signedInRoutes(fastify);
 
   app.get('/:id/record', {
     schema: {
@@ -12,5 +13,5 @@ export default async function memberRoutes(app: FastifyInstance) {
       ...authed, params: MemberIdParam,
       response: { 200: { ...MemberRecord, description: 'Services done, no-shows and ratings of the member' }, ...errors('unauthenticated', 'not_found') },
     },
-  }, async (request) => app.services.help.memberRecord(request.account!, (request.params as { id: string }).id));
+  }, async (request) => app.services.help.memberRecord(request.account!, request.params.id));
 }

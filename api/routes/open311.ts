@@ -6,13 +6,14 @@
  * `[{ code, description }]` in the format the URL asks for, never the /v1 error shape.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import formbody from '@fastify/formbody';
 import { XMLBuilder } from 'fast-xml-parser';
-import type { TSchema } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import { isDataException, isUnavailable } from '../errors';
 import { publicRoute } from '../schemas/common';
 import {
-  CreatedRequests, Discovery, MEDIA_TYPES, OPEN311_FORMATS, Open311Errors, RequestForm, RequestIdParam, RequestsQuery,
+  CreatedRequests, Discovery, MEDIA_TYPES, OPEN311_FORMATS, Open311Errors, RequestForm, RequestIdParam, RequestKeyQuery, RequestsQuery,
   ServiceCodeParam, ServiceDefinition, ServiceRequests, Services, type Open311Format,
 } from '../schemas/open311';
 import { open311Status } from '../services/open311';
@@ -21,6 +22,9 @@ import { open311Status } from '../services/open311';
 const CHANGESET = '2026-12-01T00:00:00+08:00';
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 const CACHE_CONTROL = 'public, max-age=60';
+/** An answer given with an api_key shows what only that community may read: no shared cache keeps it. */
+const KEYED_CACHE_CONTROL = 'private, no-store';
+const cacheControl = (apiKey: string | undefined) => (apiKey === undefined ? CACHE_CONTROL : KEYED_CACHE_CONTROL);
 
 /** Each answer's XML: its root element and the element of each list item (as the specification names them). */
 const XML_SHAPES = {
@@ -32,6 +36,7 @@ const XML_SHAPES = {
 const xml = new XMLBuilder({ ignoreAttributes: false, format: false, suppressEmptyNode: false });
 
 /** Characters XML 1.0 cannot carry (a description may hold them: /v1 accepts any text without NUL). */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what this pattern looks for
 const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
 function xmlSafe(value: unknown): unknown {
@@ -42,7 +47,7 @@ function xmlSafe(value: unknown): unknown {
 }
 
 /** An answer as the specification's XML document. */
-export function toXml(root: string, body: unknown): string {
+function toXml(root: string, body: unknown): string {
   let content: unknown = body;
   if (root in XML_SHAPES) content = { [XML_SHAPES[root as keyof typeof XML_SHAPES]]: body };
   if (root === 'discovery') {
@@ -54,6 +59,21 @@ export function toXml(root: string, body: unknown): string {
     content = { service_code: d.service_code, attributes: d.attributes.length ? { attribute: d.attributes } : '' };
   }
   return xml.build({ '?xml': { '@_version': '1.0', '@_encoding': 'utf-8' }, [root]: xmlSafe(content) });
+}
+
+/** A parsed form or JSON object (not an array). */
+function isFields(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Keeps of parsed fields only those `schema` names, and of those only the non-empty: clients send
+ * fields Whistle does not know (`attribute[…]`, `page`, …), and the ones they do not use as empty
+ * values; both count as absent.
+ */
+function keepKnown(fields: unknown, schema: TObject): void {
+  if (!isFields(fields)) return;
+  for (const [k, v] of Object.entries(fields)) if (v === '' || !Object.hasOwn(schema.properties, k)) delete fields[k];
 }
 
 function send(reply: FastifyReply, format: Open311Format, root: string, body: unknown, status = 200) {
@@ -126,9 +146,9 @@ function answer(format: Open311Format, description: string, schema: TSchema) {
 }
 
 const ERROR_TEXT: Record<number, string> = {
-  400: 'Bad input, or an unknown service_code',
+  400: 'Bad input',
   403: 'api_key missing or not valid, or not a community account\'s',
-  404: 'No such request or route',
+  404: 'No such request, service_code or route',
   413: 'Body too large',
   429: 'Too many requests',
   503: 'PostgreSQL or Temporal unreachable; retry later',
@@ -139,14 +159,9 @@ function errorAnswers(format: Open311Format, ...statuses: number[]) {
 
 const cap = (f: Open311Format) => f.charAt(0).toUpperCase() + f.slice(1);
 
-/** A discovery URL from the request's own host, when it looks like one; else relative. */
-function baseUrl(request: FastifyRequest): string {
-  const host = request.host;
-  return /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$|^\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?$/.test(host ?? '')
-    ? `${request.protocol}://${host}/open311/v2` : '/open311/v2';
-}
 
-export default async function open311Routes(app: FastifyInstance) {
+export default async function open311Routes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Encapsulated: form bodies, this error handler and this not-found handler are for /open311 only.
   await app.register(formbody);
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -167,12 +182,13 @@ export default async function open311Routes(app: FastifyInstance) {
         tags, operationId: `georeportDiscovery${F}`, summary: `Service discovery of this GeoReport v2 endpoint (${format.toUpperCase()})`, ...publicRoute,
         response: { 200: answer(format, 'Where the endpoint is and which formats it speaks', Discovery), ...errorAnswers(format, 404, 429) },
       },
-    }, async (request, reply) => send(reply, format, 'discovery', {
+    }, async (_request, reply) => send(reply, format, 'discovery', {
       changeset: CHANGESET,
       contact: '长乐区"智慧长乐"管理服务中心（区中心）',
       key_service: '社区和小区账号的 api_key 由区中心签发（npm run accounts -- create --org <社区或小区> --role community）',
       endpoints: [{
-        specification: SPECIFICATION, url: baseUrl(request), changeset: CHANGESET,
+        // From PUBLIC_BASE_URL, never from the request's Host.
+        specification: SPECIFICATION, url: `${app.deps.config.publicBaseUrl}/open311/v2`, changeset: CHANGESET,
         type: app.deps.config.production ? 'production' : 'test', formats: [MEDIA_TYPES.json, MEDIA_TYPES.xml],
       }],
     }));
@@ -192,30 +208,32 @@ export default async function open311Routes(app: FastifyInstance) {
         tags, operationId: `georeportServiceDefinition${F}`, summary: `A service's definition: no attributes (${format.toUpperCase()})`, ...publicRoute,
         params: ServiceCodeParam,
         response: { 200: answer(format, 'The definition (attributes always empty)', ServiceDefinition), ...errorAnswers(format, 400, 404, 429) },
+        description: 'An unknown `service_code` is 404.',
       },
-    }, async (request, reply) => send(reply, format, 'service_definition', open311.definition((request.params as { code: string }).code)));
+    }, async (request, reply) => send(reply, format, 'service_definition', open311.definition(request.params.code)));
 
     app.post(`/v2/requests.${format}`, {
-      // Form clients often send the fields they do not use as empty values: those are absent.
+      // Not validated yet: whatever the parsers gave. Unknown and empty fields are absent.
       preValidation: async (request) => {
-        const body = request.body as Record<string, unknown> | undefined;
-        if (body && typeof body === 'object' && !Array.isArray(body)) {
-          for (const [k, v] of Object.entries(body)) if (v === '') delete body[k];
-        }
+        keepKnown(request.body, RequestForm);
+        keepKnown(request.query, RequestKeyQuery);
       },
       schema: {
         tags, operationId: `georeportCreateRequest${F}`, ...publicRoute,
         summary: `File a service request: a whistle (吹哨) for the community of api_key (${format.toUpperCase()})`,
         description: 'Form-urlencoded. Files a whistle exactly as `POST /v1/whistles` would for the account of `api_key` ' +
-          '(role `community`), titled with the first 30 characters of `description`. `lat` + `long` give the place and win over ' +
+          '(role `community`; in the form or the query string), titled with the first 30 characters of `description` (left out: the ' +
+          'service\'s name, with `address_string` when given). `lat` + `long` give the place and win over ' +
           '`address_string` (kept as the address). `last_name` + `first_name` is the reporter\'s name, kept only with a `phone`; ' +
-          '`email` is not kept. A retry with the same api_key and the same fields within a minute answers the same `service_request_id`.',
+          '`email` is not kept; `media_url` is kept, never fetched. Fields it does not know (`attribute[…]`, `device_id`, …) are ignored; ' +
+          'an unknown `service_code` is 404. A retry with the same api_key and the same fields within a minute answers the same `service_request_id`.',
         consumes: ['application/x-www-form-urlencoded', 'application/json'],
+        querystring: RequestKeyQuery,
         body: RequestForm,
         response: { 201: answer(format, 'The request as filed', CreatedRequests), ...errorAnswers(format, 400, 403, 404, 413, 429, 503) },
       },
     }, async (request, reply) => {
-      const created = await open311.submit(request.body as RequestForm);
+      const created = await open311.submit(request.body, Date.now(), request.query.api_key);
       request.log.info({ whistleId: created.service_request_id }, 'open311 request filed');
       return send(reply, format, 'service_requests', [created], 201);
     });
@@ -224,26 +242,31 @@ export default async function open311Routes(app: FastifyInstance) {
       schema: {
         tags, operationId: `georeportListRequests${F}`, ...publicRoute,
         summary: `Service requests, newest first, at most 1000; the last 90 days unless told (${format.toUpperCase()})`,
-        description: 'Public: no reporter data. Withdrawn and merged whistles are not listed; `status` is `closed` from `resolved` on. ' +
-          '`description` and the address appear only for resolved and closed whistles (an open one shows its community\'s name as `address`); ' +
-          '`lat`/`long` are rounded to 3 decimals.',
+        description: 'Public: no reporter data, no free text, no street address: `description` is the whistle\'s title and `address` ' +
+          'its community\'s name (with the compound\'s, when known); `status_notes` is the result. With the api_key of the filing ' +
+          'community in the query string, its own requests show `description`, `address` and `media_url` as filed. Withdrawn and merged ' +
+          'whistles are not listed; `status` is `closed` from `resolved` on; `lat`/`long` are rounded to 3 decimals. Empty and unknown ' +
+          'parameters are ignored; dates are W3C date-times with their zone, with or without seconds.',
         querystring: RequestsQuery,
-        response: { 200: answer(format, 'Matching requests', ServiceRequests), ...errorAnswers(format, 400, 404, 429, 503) },
+        response: { 200: answer(format, 'Matching requests', ServiceRequests), ...errorAnswers(format, 400, 403, 404, 429, 503) },
       },
+      preValidation: async (request) => keepKnown(request.query, RequestsQuery),
     }, async (request, reply) => {
-      reply.header('cache-control', CACHE_CONTROL);
-      return send(reply, format, 'service_requests', await open311.requests(request.query as RequestsQuery));
+      reply.header('cache-control', cacheControl(request.query.api_key));
+      return send(reply, format, 'service_requests', await open311.requests(request.query));
     });
 
     app.get(`/v2/requests/:id.${format}`, {
       schema: {
         tags, operationId: `georeportGetRequest${F}`, summary: `One service request, as a list of one (${format.toUpperCase()})`, ...publicRoute,
-        params: RequestIdParam,
-        response: { 200: answer(format, 'The request', ServiceRequests), ...errorAnswers(format, 404, 429, 503) },
+        description: 'As in `requests.{fmt}`: public, or with the filing community\'s api_key (query string) as filed.',
+        params: RequestIdParam, querystring: RequestKeyQuery,
+        response: { 200: answer(format, 'The request', ServiceRequests), ...errorAnswers(format, 403, 404, 429, 503) },
       },
+      preValidation: async (request) => keepKnown(request.query, RequestKeyQuery),
     }, async (request, reply) => {
-      reply.header('cache-control', CACHE_CONTROL);
-      return send(reply, format, 'service_requests', await open311.request((request.params as { id: string }).id));
+      reply.header('cache-control', cacheControl(request.query.api_key));
+      return send(reply, format, 'service_requests', await open311.request(request.params.id, request.query.api_key));
     });
   }
 }

@@ -1,18 +1,14 @@
 /** Service endpoints without authentication: health, readiness, categories. */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { CATEGORIES } from '../../lib/categories';
 import { ERROR_STATUS } from '../errors';
 import { CalendarCoverage } from '../schemas/calendar';
 import { described, errorsOnly, publicRoute } from '../schemas/common';
 
-const READY_TIMEOUT_MS = 2000;
-
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  return Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
-}
-
-export default async function systemRoutes(app: FastifyInstance) {
+export default async function systemRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/healthz', {
     schema: {
       tags: ['service'], operationId: 'getHealth', summary: 'The process runs (liveness)', ...publicRoute,
@@ -44,18 +40,8 @@ export default async function systemRoutes(app: FastifyInstance) {
       },
     },
   }, async (_request, reply) => {
-    const { pool, temporal } = app.deps;
-    const coverage = app.services.calendar.coverage(); // never fails: the package's years when PostgreSQL is down
-    const [pg, tp] = await Promise.allSettled([
-      within(READY_TIMEOUT_MS, pool.query('SELECT 1')),
-      within(READY_TIMEOUT_MS, temporal.connection.workflowService.getSystemInfo({})),
-    ]);
-    const { coveredThrough, warning } = await coverage;
-    const calendar = { coveredThrough, warning };
-    if (pg.status === 'fulfilled' && tp.status === 'fulfilled') {
-      return { status: 'ready', postgres: 'ok', temporal: 'ok', calendar, limits: app.services.limits.mode };
-    }
-    const down = [pg.status === 'rejected' ? 'PostgreSQL' : null, tp.status === 'rejected' ? 'Temporal' : null].filter(Boolean);
+    const { down, calendar, limits } = await app.services.readiness.check();
+    if (down.length === 0) return { status: 'ready', postgres: 'ok', temporal: 'ok', calendar, limits };
     // The error shape with `calendar` beside it, sent as text: the Error schema has no `calendar`
     // and the serializer would drop it.
     const body = { error: { code: 'unavailable', message: `not ready: ${down.join(' and ')} not answering` }, calendar };
@@ -82,5 +68,5 @@ export default async function systemRoutes(app: FastifyInstance) {
         ...errorsOnly('rate_limited'),
       },
     },
-  }, async () => CATEGORIES);
+  }, async () => [...CATEGORIES]);
 }

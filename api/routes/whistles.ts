@@ -1,9 +1,11 @@
 /** 居事上报 / 吹哨报到: file, read, list, and the actions of the contract. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { authed, described, errors, IdParam } from '../schemas/common';
 import { ACTION_BODIES, FileWhistleBody, ListQuery, WhistlePage } from '../schemas/whistles';
-import { WHISTLE_ACTIONS, whistleWorkflowId } from '../../workflows/messages';
+import { whistleLogIds } from '../services/whistles';
+import { WHISTLE_ACTIONS } from '../../domain';
 
 const ACTION_SUMMARIES: Record<(typeof WHISTLE_ACTIONS)[number], string> = {
   accept: '报到: the street (filed) or a dispatched department (dispatched) takes the whistle',
@@ -18,6 +20,7 @@ const ACTION_SUMMARIES: Record<(typeof WHISTLE_ACTIONS)[number], string> = {
   'request-extension': '延期申请: the street (handling) or the lead department (handling) asks the center for a later deadline, before dueAt',
   'decide-extension': '审批延期: the center approves (the deadline moves to `until`) or rejects a pending extension request',
   merge: '重复件合并: the street (its filed or handling whistles) or the center (escalated) merges a repeated report into an open original',
+  callback: '回访: the center calls the reporter back, once per resolution, within callback.within after the latest resolution (resolved or closed)',
 };
 
 const IdempotencyHeaders = Type.Object({
@@ -32,16 +35,18 @@ const WhistleResponse = (description: string) => described(Type.Ref('Whistle'), 
 
 /** From here on, every line logged for this request (errors, "request completed") names the whistle. */
 function logAbout(request: FastifyRequest, reply: FastifyReply, whistleId: string) {
-  const ids = { whistleId, workflowId: whistleWorkflowId(whistleId) };
+  const ids = whistleLogIds(whistleId);
   request.log = request.log.child(ids);
   reply.log = reply.log.child(ids);
 }
 
-export default async function whistleRoutes(app: FastifyInstance) {
+export default async function whistleRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // Before authentication, so that refused requests are logged with the whistle too; only an
   // id of the shape IdParam allows is trusted into the logs.
   app.addHook('onRequest', async (request, reply) => {
-    const { id } = (request.params ?? {}) as { id?: string };
+    const params: unknown = request.params;
+    const id = typeof params === 'object' && params !== null && 'id' in params ? params.id : undefined;
     if (typeof id === 'string' && /^[A-Za-z0-9_-]{1,100}$/.test(id)) logAbout(request, reply, id);
   });
   app.addHook('onRequest', app.authenticate);
@@ -55,8 +60,7 @@ export default async function whistleRoutes(app: FastifyInstance) {
       response: { 201: WhistleResponse('The whistle as filed (status `filed`)'), ...errors('unauthenticated', 'forbidden', 'idempotency_conflict') },
     },
   }, async (request, reply) => {
-    const key = request.headers['idempotency-key'] as string | undefined;
-    const view = await app.services.whistles.file(request.account!, request.body as FileWhistleBody, key);
+    const view = await app.services.whistles.filing.file(request.account!, request.body, request.headers['idempotency-key']);
     logAbout(request, reply, view.id);
     request.log.info({ status: view.status }, 'whistle filed');
     return reply.code(201).send(view);
@@ -71,7 +75,7 @@ export default async function whistleRoutes(app: FastifyInstance) {
         'deadline, overdue first.',
       response: { 200: WhistlePage, ...errors('unauthenticated') },
     },
-  }, async (request) => app.services.whistles.list(request.account!, request.query as ListQuery));
+  }, async (request) => app.services.whistles.reads.list(request.account!, request.query));
 
   app.get('/:id', {
     schema: {
@@ -80,31 +84,22 @@ export default async function whistleRoutes(app: FastifyInstance) {
         'to anyone else it is `not_found`.',
       response: { 200: WhistleResponse('The whistle with its timeline'), ...errors('unauthenticated', 'not_found') },
     },
-  }, async (request) => app.services.whistles.view(request.account!, (request.params as { id: string }).id));
+  }, async (request) => app.services.whistles.reads.view(request.account!, request.params.id));
 
   for (const action of WHISTLE_ACTIONS) {
     const body = ACTION_BODIES[action];
     app.post(`/:id/${action}`, {
       schema: {
         tags: ['whistles'], operationId: `${action.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())}Whistle`, summary: ACTION_SUMMARIES[action], ...authed, params: IdParam,
-        headers: IdempotencyHeaders,
-        ...(action === 'accept' ? {} : { body }),
+        headers: IdempotencyHeaders, body,
         response: {
           200: WhistleResponse(`The whistle after \`${action}\``),
           ...errors('unauthenticated', 'forbidden', 'not_found', 'invalid_state', 'idempotency_conflict'),
         },
       },
     }, async (request) => {
-      const { id } = request.params as { id: string };
-      if (action === 'accept' && request.body !== undefined && request.body !== null
-        && (typeof request.body !== 'object' || Object.keys(request.body as object).length > 0)) {
-        const err = new Error('accept takes no body') as Error & { validation: unknown[]; validationContext: string };
-        err.validation = [{ instancePath: '', message: 'accept takes no fields' }];
-        err.validationContext = 'body';
-        throw err;
-      }
-      const key = request.headers['idempotency-key'] as string | undefined;
-      const view = await app.services.whistles.act(request.account!, id, action, (request.body ?? {}) as Record<string, unknown>, key);
+      const view = await app.services.whistles.actions.act(request.account!, request.params.id, action, request.body ?? {},
+        request.headers['idempotency-key']);
       request.log.info({ action, status: view.status }, 'whistle action');
       return view;
     });

@@ -12,7 +12,7 @@ export const CalendarQuery = Type.Object({
 }, { additionalProperties: false });
 export type CalendarQuery = Static<typeof CalendarQuery>;
 
-export const CalendarDay = Type.Object({
+const CalendarDay = Type.Object({
   day: Type.String({ description: 'YYYY-MM-DD' }),
   working: Type.Boolean({ description: 'a working day (工作日) in the district' }),
   source: Type.String({
@@ -20,15 +20,16 @@ export const CalendarDay = Type.Object({
     description: '`override`: an operator\'s import (`calendar_days`); `package`: a holiday or 调休 make-up working day ' +
       'of the chinese-days schedule; `weekday`: the Monday-to-Friday rule (an ordinary day, or a year without official data)',
   }),
-  reason: Type.String({ description: 'Why, for people' }),
+  reason: Type.String({ description: 'Why, for operators' }),
+  reasonZh: Type.String({ description: 'Why, in Chinese for everyone: 国庆节放假, 国庆节调休上班（星期六）, 星期三，工作日' }),
 });
 
 export const CalendarDays = Type.Array(CalendarDay, {
   description: 'Every day from `from` to `to`, in order',
   examples: [[
-    { day: '2026-10-01', working: false, source: 'package', reason: '国庆节 (National Day) holiday in the chinese-days schedule' },
-    { day: '2026-10-10', working: true, source: 'package', reason: '国庆节 (National Day) 调休 make-up working day (Saturday) in the chinese-days schedule' },
-    { day: '2026-10-12', working: true, source: 'weekday', reason: 'Monday (no holiday or 调休 on this day in the chinese-days 2026 schedule; Mon–Fri rule)' },
+    { day: '2026-10-01', working: false, source: 'package', reason: '国庆节 (National Day) holiday in the chinese-days schedule', reasonZh: '国庆节放假' },
+    { day: '2026-10-10', working: true, source: 'package', reason: '国庆节 (National Day) 调休 make-up working day (Saturday) in the chinese-days schedule', reasonZh: '国庆节调休上班（星期六）' },
+    { day: '2026-10-12', working: true, source: 'weekday', reason: 'Monday (no holiday or 调休 on this day in the chinese-days 2026 schedule; Mon–Fri rule)', reasonZh: '星期一，工作日' },
   ]],
 });
 

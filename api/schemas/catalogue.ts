@@ -1,7 +1,7 @@
 /** Schemas of the dispatch catalogue (派单目录). */
 import { Type, type Static } from '@sinclair/typebox';
 import { CATEGORY_IDS } from '../../lib/categories';
-import { LISTS } from '../../workflows/messages';
+import { LISTS } from '../../domain';
 
 const OrgId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 

@@ -1,6 +1,8 @@
 /** Schemas of the neighbour-help routes (邻里搭把手) and of members' records. */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { HELP_ACTIONS, HELP_STATUSES, MAX_RATING, MIN_RATING } from '../../workflows/help-messages';
+import { HELP_ACTIONS, HELP_STATUSES, MAX_RATING, MIN_RATING } from '../../domain';
+import { NoBody } from './common';
+import { AttachmentIds, Attachments } from './attachments';
 
 const OrgId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const AccountId = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' });
@@ -16,6 +18,7 @@ export const PostHelpBody = Type.Object({
   communityId: OrgId,
   neededBy: Type.Optional(ZonedTime('ISO 8601 with zone, in the future, within 90 days')),
   place: Type.Optional(Text(500)),
+  attachmentIds: AttachmentIds,
 }, {
   additionalProperties: false,
   examples: [{
@@ -35,8 +38,14 @@ const TimelineEntry = Type.Object({
       'completed, confirmed, confirmation_expired, cancelled',
   }),
   actor: Type.String({ description: 'account id, or "system" for timers' }),
+  actorName: Type.Optional(Nullable(Type.String({ description: 'the actor\'s name (a member\'s or resident\'s masked, 王*, for those who may not know it); null for the system' }))),
   note: Nullable(Type.String()),
+  attachmentIds: Type.Optional(Type.Array(Type.String(), { description: 'The photos the call that made this entry attached' })),
 });
+
+const PersonName = Type.Optional(Nullable(Type.String({
+  description: 'the account\'s name: whole for the requester, the claimer, the request\'s community, street and the center; a member\'s or resident\'s masked (王*) for anyone else',
+})));
 
 export const HelpView = Type.Object({
   id: Type.String(),
@@ -45,11 +54,11 @@ export const HelpView = Type.Object({
   communityId: Type.String(),
   streetId: Type.String(),
   status: Type.String({ enum: [...HELP_STATUSES] }),
-  requester: Type.Object({ accountId: Type.String() }),
+  requester: Type.Object({ accountId: Type.String(), name: PersonName }),
   neededBy: Nullable(Instant),
   place: Nullable(Type.String({ description: 'the agreed place once claimed, else the place the requester gave' })),
   requestedPlace: Nullable(Type.String()),
-  claimer: Nullable(Type.Object({ accountId: Type.String(), role: Type.String({ enum: ['member', 'street'] }) })),
+  claimer: Nullable(Type.Object({ accountId: Type.String(), role: Type.String({ enum: ['member', 'street'] }), name: PersonName })),
   appointmentAt: Nullable(Instant),
   appointmentPlace: Nullable(Type.String()),
   postedAt: Instant,
@@ -63,6 +72,7 @@ export const HelpView = Type.Object({
   comment: Nullable(Type.String()),
   noShows: Type.Array(Type.String(), { description: 'accounts that claimed it and did not check in' }),
   timeline: Type.Array(TimelineEntry),
+  attachments: Type.Optional({ ...Attachments, description: 'Photos (附件) attached to it, in the order they were attached (one request\'s view; lists leave them out)' }),
   allowedActions: Type.Array(Type.String({ enum: [...HELP_ACTIONS] }), {
     description: 'The actions the caller may perform now (the console\'s buttons)',
   }),
@@ -79,12 +89,17 @@ export const HelpListQuery = Type.Object({
   streetId: Type.Optional(OrgId),
   claimerId: Type.Optional(AccountId),
   requesterId: Type.Optional(AccountId),
+  waitingFor: Type.Optional(Type.String({
+    enum: ['me'],
+    description: '`me`: only the requests that wait for the caller\'s action now, by the help rules — its community\'s ' +
+      'verifications (社区下单), open requests it may take (接单: a party member, or the street of the request\'s community), ' +
+      'its own claims to check in or complete, its own completed requests to confirm. Cancelling is never waited for.',
+  })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
 }, { additionalProperties: false });
 export type HelpListQuery = Static<typeof HelpListQuery>;
 
-const NoBody = Type.Object({}, { additionalProperties: false });
 
 /** The body of each action, as the contract gives it. */
 export const HELP_ACTION_BODIES = {
@@ -97,7 +112,7 @@ export const HELP_ACTION_BODIES = {
     place: Text(500),
   }, { additionalProperties: false, examples: [{ appointmentAt: '2026-05-08T09:00:00+08:00', place: '江景花园3号楼一单元门口' }] }),
   'check-in': NoBody,
-  complete: Type.Object({ note: Text(2000) }, { additionalProperties: false, examples: [{ note: '已陪同王奶奶复查并送回家' }] }),
+  complete: Type.Object({ note: Text(2000), attachmentIds: AttachmentIds }, { additionalProperties: false, examples: [{ note: '已陪同王奶奶复查并送回家' }] }),
   confirm: Type.Object({
     rating: Type.Integer({ minimum: MIN_RATING, maximum: MAX_RATING, description: 'stars, 1 to 5' }),
     comment: Type.Optional(Type.String({ maxLength: 2000 })),

@@ -5,34 +5,43 @@
  * and describe both formats in the OpenAPI document (`xml` names give the XML elements).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ReporterPhone } from './whistles';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Text = (max: number, description?: string) => Type.String({ minLength: 1, maxLength: max, ...(description ? { description } : {}) });
 /** A decimal number written as text, as form fields are. */
 const Decimal = (description: string) => Type.String({ pattern: '^[-+]?[0-9]{1,3}(\\.[0-9]{1,15})?$', description });
-const W3cInstant = (description: string) => Type.String({ format: 'date-time', description });
+/** Any W3C date-time with its zone, with or without seconds (checked by the service: api/services/open311-requests.ts). */
+const W3cInstant = (description: string) => Type.String({ minLength: 1, maxLength: 64, description });
 
 export const OPEN311_FORMATS = ['json', 'xml'] as const;
 export type Open311Format = (typeof OPEN311_FORMATS)[number];
 export const MEDIA_TYPES: Record<Open311Format, string> = { json: 'application/json', xml: 'text/xml' };
 
-/** `POST requests.{fmt}`: the fields of the specification; those Whistle does not keep are accepted and ignored. */
+/**
+ * `POST requests.{fmt}`: the fields of the specification; those Whistle does not keep are accepted
+ * and ignored, and so are fields it does not know (`attribute[…]` and the like: the route drops them
+ * before validation). `api_key` may come in the query string instead.
+ */
 export const RequestForm = Type.Object({
   api_key: Type.Optional(Type.String({ maxLength: 512, description: 'The key of a community (or compound) account; missing or not a community: 403' })),
   service_code: Text(64, 'A `service_code` of `services.{fmt}` (a category id)'),
   lat: Type.Optional(Decimal('WGS84 latitude in degrees; with `long` it gives the place (and wins over `address_string` for it)')),
   long: Type.Optional(Decimal('WGS84 longitude in degrees')),
   address_string: Type.Optional(Text(500, 'The address in words; required without `lat` + `long`; kept as the whistle\'s address')),
-  description: Text(5000, 'What is wrong; the whistle\'s title is its first 30 characters'),
+  description: Type.Optional(Text(5000, 'What is wrong; the whistle\'s title is its first 30 characters. Left out: the service\'s name (with `address_string` when given)')),
   first_name: Type.Optional(Text(50, 'With `last_name`: the reporter\'s name (last_name + first_name), kept only with a `phone`')),
   last_name: Type.Optional(Text(50, 'The reporter\'s family name (姓)')),
-  phone: Type.Optional(Type.String({ minLength: 3, maxLength: 20, pattern: '^[0-9+() -]+$', description: 'The reporter\'s phone, for the feedback (反馈) only; never shown' })),
+  phone: Type.Optional({ ...ReporterPhone, description: 'The reporter\'s phone as written (digits, spaces, + - ( ) ., an extension after 转 or ext; at most 30), for the feedback (反馈) only; never shown' }),
   email: Type.Optional(Type.String({ maxLength: 254, description: 'Accepted and not kept' })),
   jurisdiction_id: Type.Optional(Type.String({ maxLength: 200, description: 'Accepted and ignored: this endpoint serves one jurisdiction (长乐区)' })),
   address_id: Type.Optional(Type.String({ maxLength: 200, description: 'Accepted and ignored' })),
   device_id: Type.Optional(Type.String({ maxLength: 200, description: 'Accepted and ignored' })),
   account_id: Type.Optional(Type.String({ maxLength: 200, description: 'Accepted and ignored' })),
-  media_url: Type.Optional(Type.String({ maxLength: 2000, description: 'Accepted and ignored' })),
+  media_url: Type.Optional(Type.String({
+    maxLength: 2000, pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$',
+    description: 'A photo kept elsewhere (http or https): kept as given, never fetched, shown only with the filing community\'s api_key',
+  })),
 }, {
   additionalProperties: false,
   examples: [{
@@ -42,7 +51,13 @@ export const RequestForm = Type.Object({
 });
 export type RequestForm = Static<typeof RequestForm>;
 
-/** `GET requests.{fmt}`: the specification's filters. */
+/** `api_key` in the query string of `POST requests` (parameters it does not know are dropped by the route). */
+export const RequestKeyQuery = Type.Object({
+  api_key: Type.Optional(Type.String({ maxLength: 512, description: 'The key of a community account, when not in the form' })),
+}, { additionalProperties: false });
+export type RequestKeyQuery = Static<typeof RequestKeyQuery>;
+
+/** `GET requests.{fmt}`: the specification's filters (an empty parameter is absent; unknown ones are dropped by the route). */
 export const RequestsQuery = Type.Object({
   service_request_id: Type.Optional(Type.String({ minLength: 1, maxLength: 4000, description: 'Comma-separated ids; when given, every other filter is ignored' })),
   service_code: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, description: 'Comma-separated service codes' })),
@@ -50,7 +65,9 @@ export const RequestsQuery = Type.Object({
   end_date: Type.Optional(W3cInstant('Latest `requested_datetime`; default now')),
   status: Type.Optional(Type.String({ pattern: '^(open|closed)(,(open|closed))*$', description: '`open`, `closed` or both, comma-separated' })),
   jurisdiction_id: Type.Optional(Type.String({ maxLength: 200, description: 'Accepted and ignored' })),
-  api_key: Type.Optional(Type.String({ maxLength: 512, description: 'Not needed: reading is public' })),
+  api_key: Type.Optional(Type.String({
+    maxLength: 512, description: 'Not needed: reading is public. A community\'s key shows its own requests\' description, address and media_url as filed',
+  })),
 }, { additionalProperties: false });
 export type RequestsQuery = Static<typeof RequestsQuery>;
 
@@ -92,14 +109,15 @@ export const ServiceRequest = Type.Object({
   status_notes: Nullable(Type.String({ description: 'The result (办理结果)' })),
   service_name: Type.String(),
   service_code: Type.String(),
-  description: Nullable(Type.String({ description: 'Only once resolved or closed' })),
+  description: Nullable(Type.String({ description: 'The whistle\'s title; with the filing community\'s api_key, the description as filed' })),
   agency_responsible: Nullable(Type.String({ description: 'The unit that holds it now, or the one that resolved it' })),
   requested_datetime: Type.String({ format: 'date-time' }),
   updated_datetime: Type.String({ format: 'date-time' }),
   expected_datetime: Nullable(Type.String({ format: 'date-time', description: 'The current deadline (`dueAt`)' })),
-  address: Type.String({ description: 'The address once resolved or closed; before, the community\'s name' }),
+  address: Type.String({ description: 'The community\'s name (with the compound\'s, when known); with the filing community\'s api_key, the address as filed' }),
   lat: Nullable(Type.Number({ description: 'Rounded to 3 decimals (about 100 m)' })),
   long: Nullable(Type.Number({ description: 'Rounded to 3 decimals' })),
+  media_url: Type.Optional(Nullable(Type.String({ description: 'Only with the filing community\'s api_key: the media_url as filed' }))),
 }, { xml: { name: 'request' } });
 export type ServiceRequest = Static<typeof ServiceRequest>;
 
@@ -109,7 +127,7 @@ export const ServiceRequests = Type.Array(ServiceRequest, {
     service_request_id: '3f9c2a71d04b8e65', status: 'closed', status_notes: '已疏通下水道并更换破损管道', service_name: '水电燃气',
     service_code: 'utilities', description: '3号楼一单元下水道堵塞一周，污水外溢，需要市政疏通。', agency_responsible: '吴航街道',
     requested_datetime: '2026-11-27T09:20:00+08:00', updated_datetime: '2026-11-30T16:05:00+08:00',
-    expected_datetime: null, address: '江景花园3号楼', lat: 25.961, long: 119.523,
+    expected_datetime: null, address: '西关社区 江景花园', lat: 25.961, long: 119.523,
   }],
 });
 

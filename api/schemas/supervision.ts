@@ -3,7 +3,7 @@
  * notifications (反馈, 督办) and statistics.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { LISTS, RATINGS, WHISTLE_STATUSES } from '../../workflows/messages';
+import { LISTS, RATINGS, WHISTLE_STATUSES } from '../../domain';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Instant = Type.String({ format: 'date-time' });
@@ -17,10 +17,13 @@ export const CommunityParam = Type.Object({
   communityId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
 }, { additionalProperties: false });
 
-export const BoardQuery = Type.Object({
+/** A page of a list newest first: 20 items unless told (at most 100), after the cursor the previous page gave. */
+const PageQuery = Type.Object({
   limit: Type.Optional(Limit(100, 20)),
   cursor: Type.Optional(Cursor),
 }, { additionalProperties: false });
+
+export const BoardQuery = PageQuery;
 export type BoardQuery = Static<typeof BoardQuery>;
 
 export const BoardItem = Type.Object({
@@ -77,7 +80,7 @@ export type AssessmentQuery = Static<typeof AssessmentQuery>;
 const Count = Type.Integer({ minimum: 0 });
 const Rate = Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'null when its denominator is 0' }));
 
-export const AssessmentRow = Type.Object({
+const AssessmentRow = Type.Object({
   unitId: Type.String(),
   unitName: Type.String(),
   kind: Type.String({ enum: ['street', 'department'] }),
@@ -95,13 +98,20 @@ export const AssessmentRow = Type.Object({
   unsatisfied: Count,
   extended: { ...Count, description: '延期: receipts in which the unit had an extension approved (on-time is measured against it)' },
   dueSoonWarned: { ...Count, description: '临期预警: receipts in which the unit was warned before a deadline' },
+  pendingAcceptance: { ...Count, description: 'receipts not yet accepted whose acceptance deadline has not passed: out of responseRate' },
+  pendingResolution: { ...Count, description: 'receipts not yet resolved whose resolution deadline has not passed: out of resolutionRate' },
+  returnsUpheld: { ...Count, description: '派单异议审核: returns of the department the center ruled well founded (out of its resolutionRate)' },
+  returnsRejected: { ...Count, description: '派单异议审核: returns the center ruled without cause (counted as not responded)' },
+  callbacks: { ...Count, description: '回访 of the resolutions of the unit that resolved' },
+  callbacksReached: { ...Count, description: 'callbacks in which the reporter was reached' },
+  callbackSatisfied: { ...Count, description: 'reached callbacks rated satisfied or basically satisfied' },
   responseRate: Rate,
   resolutionRate: Rate,
   onTimeRate: Rate,
   satisfactionRate: Rate,
+  callbackSatisfactionRate: Rate,
   score: Nullable(Type.Number({ minimum: 0, maximum: 100, description: '0..100; null when the unit received nothing' })),
 });
-export type AssessmentRow = Static<typeof AssessmentRow>;
 
 export const Assessment = Type.Object({
   quarter: Type.String(),
@@ -118,10 +128,7 @@ export const Assessment = Type.Object({
 
 // ---- notifications --------------------------------------------------------------------------
 
-export const NotificationQuery = Type.Object({
-  limit: Type.Optional(Limit(100, 20)),
-  cursor: Type.Optional(Cursor),
-}, { additionalProperties: false });
+export const NotificationQuery = PageQuery;
 export type NotificationQuery = Static<typeof NotificationQuery>;
 
 export const NotificationPage = Type.Object({
@@ -173,4 +180,8 @@ export const Stats = Type.Object({
     followedSuggestion: { ...Count, description: 'those that dispatched exactly the catalogue\'s list, departments and lead' },
     followedRate: Rate,
   }, { description: 'How often triage followed the dispatch catalogue' }),
+  suggestion: Type.Object({
+    categoryTop1Rate: { ...Rate, description: 'Of the whistles with a suggestion on record (made when filed): how often its first category was the category filed' },
+    departmentTop1Rate: { ...Rate, description: 'Of those dispatched: how often its first department was the lead of the final dispatch' },
+  }, { description: '智能分派: how often the first suggestion was the final choice' }),
 }, { description: 'Every figure counts the whistles filed from `from` to `to` (Asia/Shanghai days); see docs/ASSESSMENT.md' });

@@ -1,7 +1,18 @@
 /** Schemas of the whistle routes: filing, the whistle view, actions and the list filters. */
 import { Type, type Static } from '@sinclair/typebox';
 import { CATEGORY_IDS } from '../../lib/categories';
-import { LISTS, RATINGS, RETURN_KINDS, WHISTLE_ACTIONS, WHISTLE_STATUSES } from '../../workflows/messages';
+import { LISTS, RATINGS, RETURN_KINDS, RETURN_RULINGS, WHISTLE_ACTIONS, WHISTLE_SOURCES, WHISTLE_STATUSES } from '../../domain';
+import { NoBody } from './common';
+import { AttachmentIds, Attachments } from './attachments';
+
+/**
+ * A phone as people write it: digits, spaces, `+ - ( ) .`, and an extension after `转` or `ext`
+ * (`+86 (591) 2233-4455 转 12`); at most 30 characters, at least one digit.
+ */
+export const ReporterPhone = Type.String({
+  minLength: 3, maxLength: 30, pattern: '^(?=[^0-9]*[0-9])[0-9 +().-]+( ?(转|[Ee][Xx][Tt]\\.?) ?[0-9]+)?$',
+  description: 'Digits, spaces, + - ( ) . and an extension after 转 or ext; at most 30 characters',
+});
 
 const OrgId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -10,7 +21,7 @@ const Instant = Type.String({ format: 'date-time' });
 const NullableEnum = <T extends string>(values: readonly T[]) =>
   Type.Unsafe<T | null>({ type: 'string', enum: [...values, null], nullable: true });
 
-export const Location = Type.Object({
+const Location = Type.Object({
   communityId: Type.Optional(OrgId),
   compoundId: Type.Optional(OrgId),
   grid: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -26,9 +37,10 @@ export const FileWhistleBody = Type.Object({
   location: Type.Optional({ ...Location, description: 'Where; left out, it is the caller\'s community (a compound\'s account: its compound)' }),
   reporter: Type.Optional(Type.Object({
     name: Type.String({ minLength: 1, maxLength: 50 }),
-    phone: Type.String({ minLength: 3, maxLength: 20, pattern: '^[0-9+() -]+$' }),
+    phone: ReporterPhone,
   }, { additionalProperties: false })),
   urgent: Type.Optional(Type.Boolean()),
+  attachmentIds: AttachmentIds,
 }, {
   additionalProperties: false,
   examples: [{
@@ -52,13 +64,16 @@ const TimelineEntry = Type.Object({
   at: Instant,
   type: Type.String({ description: 'filed, accepted, progress, resolved, escalated, deadline_escalation, triaged, returned, urged, overdue, ' +
     'reminder, evaluated, reopened, closed, evaluation_expired, withdrawn, due_soon, extension_requested, extension_approved, ' +
-    'extension_rejected, extension_lapsed, deadline_recomputed, merged, merged_in' }),
+    'extension_rejected, extension_lapsed, deadline_recomputed, merged, merged_in, return_ruled (派单异议审核), callback (回访)' }),
   actor: Type.String({ description: 'account id, or "system" for deadlines' }),
+  actorName: Type.Optional(Nullable(Type.String({ description: 'the account\'s name (an office\'s: 社区, 街道, 部门 …); null for the system' }))),
   note: Nullable(Type.String()),
+  kind: Type.Optional(Type.String({ enum: ['not_our_area', 'not_our_function', 'other'], description: 'a `returned` entry: the kind of return (退单类型) the department gave' })),
+  attachmentIds: Type.Optional(Type.Array(Type.String(), { description: 'The photos the call that made this entry attached' })),
 });
 
 /** An example of the view, as a supervisor would see it after triage (三单: 即办). */
-export const WHISTLE_EXAMPLE = {
+const WHISTLE_EXAMPLE = {
   id: '3f9c2a71d04b8e65',
   title: '西关社区3号楼下水道堵塞',
   description: '3号楼一单元下水道堵塞一周，污水外溢，社区无力疏通，需要市政处理。',
@@ -96,6 +111,10 @@ export const WHISTLE_EXAMPLE = {
   allowedActions: [],
   possibleDuplicates: [],
   suggestion: null,
+  source: 'community',
+  callback: null,
+  knowledge: [{ id: 'k-drains', title: '下水道堵塞的处置流程' }],
+  attachments: [],
 };
 
 const Extension = Type.Union([Type.Object({
@@ -113,6 +132,14 @@ const Suggestion = Type.Union([Type.Object({
   departmentIds: Type.Array(Type.String()),
   leadDepartmentId: Nullable(Type.String()),
 }), Type.Null()], { description: '派单目录: the catalogue\'s entry for the category, for the center while the whistle is escalated; else null' });
+
+const Callback = Type.Union([Type.Object({
+  reached: Type.Boolean({ description: 'whether the reporter was reached by phone' }),
+  rating: NullableEnum(RATINGS),
+  note: Nullable(Type.String()),
+  at: Instant,
+  by: Type.String({ description: 'account id of the center' }),
+}), Type.Null()], { description: '回访: the callback of the current resolution, or null' });
 
 export const WhistleView = Type.Object({
   id: Type.String({ description: 'The whistle id; its Temporal workflow is `whistle-<id>`' }),
@@ -157,11 +184,17 @@ export const WhistleView = Type.Object({
       '(for the street, the center and supervisors; [] for others)',
   }),
   suggestion: Suggestion,
+  source: Type.String({ enum: [...WHISTLE_SOURCES], description: 'community (a community filed it), open311 (an Open311 client), proactive (未诉先办)' }),
+  callback: Callback,
+  knowledge: Type.Array(Type.Object({ id: Type.String(), title: Type.String() }), {
+    maxItems: 5, description: '知识库: related articles, for the holder and the center; [] for everyone else',
+  }),
+  attachments: Attachments,
 }, { $id: 'Whistle', description: 'A whistle (居事上报 / 吹哨报到) and its timeline', examples: [WHISTLE_EXAMPLE] });
 
-const { timeline: _timeline, allowedActions: _a, possibleDuplicates: _p, suggestion: _s, ...SUMMARY_EXAMPLE } = WHISTLE_EXAMPLE;
+const { timeline: _timeline, allowedActions: _a, possibleDuplicates: _p, suggestion: _s, knowledge: _k, attachments: _x, ...SUMMARY_EXAMPLE } = WHISTLE_EXAMPLE;
 /** A whistle in a list: the view without its timeline and the per-caller fields. */
-export const WhistleSummary = Type.Omit(WhistleView, ['timeline', 'allowedActions', 'possibleDuplicates', 'suggestion'], {
+export const WhistleSummary = Type.Omit(WhistleView, ['timeline', 'allowedActions', 'possibleDuplicates', 'suggestion', 'knowledge', 'attachments'], {
   $id: 'WhistleSummary', description: 'A whistle as lists show it (GET /v1/whistles/:id has its timeline)', examples: [SUMMARY_EXAMPLE],
 });
 
@@ -181,6 +214,8 @@ export const ListQuery = Type.Object({
   dueSoon: Type.Optional({ ...BoolText, description: '`true`: only those whose deadline is near (临期预警); `false`: only those not' }),
   holder: Type.Optional({ ...OrgId, description: '`me`: what waits for the caller\'s organisation (a clerk\'s queue); or an organisation id' }),
   category: Type.Optional(Type.String({ enum: [...CATEGORY_IDS], description: 'Only whistles of this category' })),
+  callbackDue: Type.Optional(Type.String({ enum: ['true'], description: '(center) `true`: resolved and closed whistles with a reporter phone ' +
+    'on record, whose 回访 window is open and whose latest resolution has no callback yet' })),
   sort: Type.Optional(Type.String({ enum: ['filed', 'due'], description: '`filed` (default): newest first; `due`: by deadline, overdue first' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size' })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '`nextCursor` of the previous page' })),
@@ -188,25 +223,27 @@ export const ListQuery = Type.Object({
 export type ListQuery = Static<typeof ListQuery>;
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
-const NoBody = Type.Object({}, { additionalProperties: false });
 
 /** The body of each action, as the contract gives it. */
 export const ACTION_BODIES = {
   accept: NoBody,
-  progress: Type.Object({ note: Text(2000) }, { additionalProperties: false, examples: [{ note: '已联系施工队，明日上午疏通' }] }),
+  progress: Type.Object({ note: Text(2000), attachmentIds: AttachmentIds }, { additionalProperties: false, examples: [{ note: '已联系施工队，明日上午疏通' }] }),
   resolve: Type.Object({
-    result: Text(5000), outcome: Type.Optional(Type.String({ enum: ['solved', 'explained'] })),
+    result: Text(5000), outcome: Type.Optional(Type.String({ enum: ['solved', 'explained'] })), attachmentIds: AttachmentIds,
   }, { additionalProperties: false, examples: [{ result: '已疏通下水道并更换破损管道', outcome: 'solved' }] }),
-  escalate: Type.Object({ reason: Text(2000) }, { additionalProperties: false, examples: [{ reason: '涉及市政管网，街道无权处理' }] }),
+  escalate: Type.Object({ reason: Text(2000), attachmentIds: AttachmentIds }, { additionalProperties: false, examples: [{ reason: '涉及市政管网，街道无权处理' }] }),
   triage: Type.Object({
     list: Type.String({ enum: [...LISTS] }),
     departmentIds: Type.Array(OrgId, { minItems: 1, maxItems: 20, uniqueItems: true }),
     leadDepartmentId: Type.Optional(OrgId),
     note: Type.Optional(Text(2000)),
+    returnRuling: Type.Optional(Type.String({ enum: [...RETURN_RULINGS], description: '派单异议审核 (required exactly when the whistle ' +
+      'came back by a return): upheld 维持退回 (the department was right), rejected 驳回退回' })),
   }, { additionalProperties: false, examples: [{ list: 'immediate', departmentIds: ['urban', 'water'], leadDepartmentId: 'urban', note: '即办：三日内疏通' }] }),
   return: Type.Object({
     reason: Text(2000),
     kind: Type.Optional(Type.String({ enum: [...RETURN_KINDS], description: 'not_our_area 非本单位职责范围, not_our_function 非本单位职能, other 其他' })),
+    attachmentIds: AttachmentIds,
   }, { additionalProperties: false, examples: [{ reason: '不属于本部门职责', kind: 'not_our_function' }] }),
   urge: Type.Object({ note: Text(2000) }, { additionalProperties: false, examples: [{ note: '请加快办理' }] }),
   evaluate: Type.Object({
@@ -224,4 +261,9 @@ export const ACTION_BODIES = {
     into: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$', description: 'The open whistle this one repeats' }),
     note: Type.Optional(Text(2000)),
   }, { additionalProperties: false, examples: [{ into: '3f9c2a71d04b8e65', note: '同一楼栋同一问题' }] }),
+  callback: Type.Object({
+    reached: Type.Boolean({ description: 'whether the reporter was reached by phone' }),
+    rating: Type.Optional(Type.String({ enum: [...RATINGS], description: 'required when reached' })),
+    note: Type.Optional(Text(2000)),
+  }, { additionalProperties: false, examples: [{ reached: true, rating: 'satisfied', note: '群众表示满意' }] }),
 };

@@ -9,12 +9,13 @@ import type { Pool } from 'pg';
 import { categoryName } from '../../lib/categories';
 import { notFound } from '../errors';
 import type { BoardItem, BoardPage } from '../schemas/supervision';
-import type { List, Rating } from '../../workflows/messages';
+import type { List, Rating } from '../../domain';
+import { boardRows, type BoardRow } from '../../lib/stores/whistle-reports';
 import type { Directory } from './directory';
 import { decodeCursor, encodeCursor } from './cursor';
 
-export const LIST_NAMES: Record<List, string> = { immediate: '即办', phased: '阶段性', understanding: '谅解' };
-export const RATING_NAMES: Record<Rating, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' };
+const LIST_NAMES: Record<List, string> = { immediate: '即办', phased: '阶段性', understanding: '谅解' };
+const RATING_NAMES: Record<Rating, string> = { satisfied: '满意', basically_satisfied: '基本满意', unsatisfied: '不满意' };
 
 /** The name as a notice board shows it: its first character and `*` (李大爷 → 李*); null for none. */
 export function maskName(name: string | null | undefined): string | null {
@@ -29,16 +30,7 @@ function reporterOnBoard(r: Pick<Row, 'reporter_name' | 'reporter_erased'>): Boa
   return r.reporter_erased ? { name: '*' } : null;
 }
 
-interface Row {
-  id: string; status: 'resolved' | 'closed'; list: List | null; category: string; street_id: string;
-  filed_at: Date; resolved_at: Date | null; closed_at: Date | null; rating: Rating | null; reporter_name: string | null;
-  reporter_erased: boolean;
-  posted_at: Date; title: string; result: string | null; outcome: 'solved' | 'explained' | null;
-  departments: Array<{ id: string; lead: boolean; status: string }> | null;
-  reports: number;
-}
-
-
+type Row = BoardRow;
 
 export class BoardService {
   constructor(private readonly pool: Pool, private readonly directory: Directory) {}
@@ -46,27 +38,12 @@ export class BoardService {
   /** One page of the board, newest resolution first. Unknown community: not_found. */
   async page(communityId: string, q: { limit?: number; cursor?: string }): Promise<BoardPage> {
     const community = await this.directory.org(communityId);
-    if (community?.kind !== 'community') throw notFound(`no community "${communityId}"`);
+    if (community?.kind !== 'community') throw notFound(`no community "${communityId}"`, '没有这个社区');
     const orgs = await this.directory.orgMap();
     const nameOf = (id: string) => orgs.get(id)?.name ?? id;
     const limit = q.limit ?? 20;
-    const params: unknown[] = [communityId];
-    let after = '';
-    if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor);
-      params.push(at, id);
-      after = 'AND (COALESCE(resolved_at, filed_at), id) < ($2::timestamptz, $3)';
-    }
-    params.push(limit + 1);
-    const { rows } = await this.pool.query<Row>(
-      `SELECT id, status, list, category, street_id, filed_at, resolved_at, closed_at, rating, reporter_name,
-              reporter_erased_at IS NOT NULL AS reporter_erased,
-              COALESCE(resolved_at, filed_at) AS posted_at, view->>'title' AS title, view->>'result' AS result,
-              view->>'outcome' AS outcome, view->'departments' AS departments, reports
-         FROM whistles
-        WHERE community_id = $1 AND status IN ('resolved', 'closed') ${after}
-        ORDER BY COALESCE(resolved_at, filed_at) DESC, id DESC
-        LIMIT $${params.length}`, params);
+    const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const rows = await boardRows(this.pool, communityId, cursor && { at: cursor[0], id: cursor[1] }, limit);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const streetId = community.parentId ?? '';

@@ -6,9 +6,11 @@
  */
 import type { Pool } from 'pg';
 import {
-  WorkingCalendar, calendarCoverage, dayRange, daysBetween, isCalendarDay, loadCalendarDays, loadImportedYears, shanghaiDay,
+  WorkingCalendar, calendarCoverage, dayRange, daysBetween, isCalendarDay,
   type CalendarCoverage, type DayVerdict,
 } from '../../lib/calendar';
+import { loadCalendarDays, loadImportedYears } from '../../lib/stores/calendar';
+import { shanghaiDay } from '../../domain/shanghai-time';
 import { invalid } from '../errors';
 import { MAX_CALENDAR_DAYS, type CalendarQuery } from '../schemas/calendar';
 

@@ -5,9 +5,11 @@
  */
 import type { Pool } from 'pg';
 import { recordAudit } from '../../lib/audit';
+import { inTransaction } from '../../lib/db';
+import { catalogueRows, putCatalogueEntry } from '../../lib/stores/catalogue';
 import { CATEGORIES, CATEGORY_IDS } from '../../lib/categories';
 import { bodyRefusal } from '../../workflows/rules';
-import type { List } from '../../workflows/messages';
+import type { List } from '../../domain';
 import { invalid } from '../errors';
 import type { CatalogueBody } from '../schemas/catalogue';
 import type { Directory } from './directory';
@@ -25,8 +27,7 @@ export class CatalogueService {
 
   private async entries(): Promise<Map<string, Suggestion>> {
     if (this.cached && Date.now() - this.cached.at < TTL_MS) return this.cached.byCategory;
-    const { rows } = await this.pool.query<{ category: string; list: List; department_ids: string[]; lead_department_id: string }>(
-      'SELECT category, list, department_ids, lead_department_id FROM dispatch_catalogue');
+    const rows = await catalogueRows(this.pool);
     const byCategory = new Map(rows.map((r) => [r.category, { list: r.list, departmentIds: r.department_ids, leadDepartmentId: r.lead_department_id }]));
     this.cached = { at: Date.now(), byCategory };
     return byCategory;
@@ -65,26 +66,13 @@ export class CatalogueService {
     const refused = bodyRefusal('triage', body as unknown as Record<string, unknown>);
     if (refused) throw invalid(refused.message, refused.messageZh);
     const lead = body.leadDepartmentId ?? body.departmentIds[0];
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO dispatch_catalogue (category, list, department_ids, lead_department_id, updated_at, updated_by)
-         VALUES ($1, $2, $3, $4, now(), $5)
-         ON CONFLICT (category) DO UPDATE SET list = EXCLUDED.list, department_ids = EXCLUDED.department_ids,
-           lead_department_id = EXCLUDED.lead_department_id, updated_at = now(), updated_by = EXCLUDED.updated_by`,
-        [category, body.list, body.departmentIds, lead, actor]);
+    await inTransaction(this.pool, async (client) => {
+      await putCatalogueEntry(client, { category, list: body.list, departmentIds: body.departmentIds, lead, actor });
       await recordAudit(client, {
         type: 'catalogue_changed', actor, subject: category,
         note: `${body.list}: ${body.departmentIds.join(', ')} (lead ${lead})`,
       });
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
     this.cached = null;
     return { category, list: body.list as List, departmentIds: [...body.departmentIds], leadDepartmentId: lead };
   }

@@ -26,9 +26,9 @@
 import { Client } from 'pg';
 import type { Logger } from '../../lib/logger';
 
-export const CREDENTIAL_TTL_MS = 3_000;
+const CREDENTIAL_TTL_MS = 3_000;
 const MAX_ENTRIES = 10_000;
-export const CREDENTIALS_CHANNEL = 'whistle_credentials';
+const CREDENTIALS_CHANNEL = 'whistle_credentials';
 
 export class CredentialCache {
   private entries = new Map<string, { at: number; value: unknown }>();

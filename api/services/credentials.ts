@@ -10,7 +10,7 @@ import type { SessionService } from './sessions';
 
 export type Credential =
   | { kind: 'key'; account: Account }
-  | { kind: 'session'; account: Account; tokenHash: string; expiresAt: Date };
+  | { kind: 'session'; account: Account; tokenHash: string; expiresAt: Date; mustChangePassword: boolean };
 
 /** Why a request has no credential: no (well-formed) header, an unknown key, a session that is over. */
 export type Refusal = { refused: 'missing' | 'unknown_key' | 'session_ended' };
@@ -18,19 +18,36 @@ export type Refusal = { refused: 'missing' | 'unknown_key' | 'session_ended' };
 const BEARER = /^Bearer\s+(\S{1,512})$/i;
 
 /** The token of an `Authorization: Bearer <token>` header, however its scheme is spelled or spaced. */
-export function bearerToken(header: unknown): string | null {
+function bearerToken(header: unknown): string | null {
   if (typeof header !== 'string') return null;
   return BEARER.exec(header.trim())?.[1] ?? null;
 }
 
 export class Credentials {
   private readonly byRequest = new WeakMap<FastifyRequest, Promise<Credential | Refusal>>();
+  /**
+   * Lookups under way, by token: requests with the same credential at the same moment share one
+   * (thousands of live-update streams opened at once after a restart would otherwise queue a
+   * query each for the pool's few connections, and wait past its timeout).
+   */
+  private readonly inFlight = new Map<string, Promise<Credential | Refusal>>();
 
   constructor(private readonly directory: Directory, private readonly sessions: SessionService) {}
 
-  async resolve(header: unknown): Promise<Credential | Refusal> {
+  /** `fresh`: a lookup of its own, never one that started earlier (after a change was announced). */
+  resolve(header: unknown, fresh = false): Promise<Credential | Refusal> {
     const token = bearerToken(header);
-    if (!token) return { refused: 'missing' };
+    if (!token) return Promise.resolve({ refused: 'missing' });
+    if (fresh) return this.lookup(token);
+    let found = this.inFlight.get(token);
+    if (!found) {
+      found = this.lookup(token).finally(() => this.inFlight.delete(token));
+      this.inFlight.set(token, found);
+    }
+    return found;
+  }
+
+  private async lookup(token: string): Promise<Credential | Refusal> {
     if (token.startsWith(SESSION_TOKEN_PREFIX)) {
       const session = await this.sessions.authenticate(token);
       return session ? { kind: 'session', ...session } : { refused: 'session_ended' };

@@ -22,6 +22,6 @@ export function decodeCursor(cursor: string): [string, string] {
     }
     return [at, id];
   } catch {
-    throw invalid('cursor is not one this API gave out');
+    throw invalid('cursor is not one this API gave out', '翻页位置无效，请从第一页重新查看');
   }
 }

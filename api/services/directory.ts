@@ -6,16 +6,19 @@
  */
 import type { Pool } from 'pg';
 import { hashKey } from '../../lib/keys';
+import { accountByKeyHash, allOrgs, type AccountRecord } from '../../lib/stores/orgs';
 import { CredentialCache } from './credential-cache';
-import type { Org, OrgKind } from '../../lib/seed';
-import type { Actor, Role } from '../../workflows/messages';
+import type { Actor, Org, OrgKind } from '../../domain';
 
-export interface Account { id: string; role: Role; orgId: string; name: string }
+export type Account = AccountRecord;
+
+/** A unit as the directory holds it: deactivated ones too (their history is still shown by name). */
+export interface DirectoryOrg extends Org { active: boolean }
 
 const ORG_TTL_MS = 30_000;
 
 export class Directory {
-  private orgs: { at: number; byId: Map<string, Org> } | null = null;
+  private orgs: { at: number; byId: Map<string, DirectoryOrg> } | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -31,25 +34,37 @@ export class Directory {
     const cached = this.credentials.get<Account | null>(`k:${hash}`);
     if (cached !== undefined) return cached;
     // A disabled account's key answers nothing (its row stays, so `enable` brings the key back).
-    const { rows } = await this.pool.query<Account>(
-      'SELECT id, role, org_id AS "orgId", name FROM accounts WHERE key_hash = $1 AND disabled_at IS NULL', [hash]);
-    const account = rows[0] ?? null;
+    // So does the key of an account whose unit was deactivated.
+    const account = await accountByKeyHash(this.pool, hash);
     this.credentials.set(`k:${hash}`, account);
     return account;
   }
 
-  async orgMap(): Promise<Map<string, Org>> {
+  async orgMap(): Promise<Map<string, DirectoryOrg>> {
     if (this.orgs && Date.now() - this.orgs.at < ORG_TTL_MS) return this.orgs.byId;
-    const { rows } = await this.pool.query<Org>('SELECT id, kind, name, parent_id AS "parentId" FROM orgs ORDER BY id');
+    const rows = await allOrgs(this.pool);
     this.orgs = { at: Date.now(), byId: new Map(rows.map((o) => [o.id, o])) };
     return this.orgs.byId;
   }
 
-  async listOrgs(): Promise<Org[]> {
-    return [...(await this.orgMap()).values()];
+  /**
+   * Forgets the cached tree (an import here, or a change announced by PostgreSQL), and the cached
+   * credentials with it: a unit deactivated here shuts its accounts out at once in this process
+   * too, not only when the announcement arrives.
+   */
+  forgetOrgs(): void {
+    this.orgs = null;
+    this.credentials.clear();
   }
 
-  async org(id: string): Promise<Org | undefined> {
+  /** Active units (`{ id, kind, name, parentId }`); with `all`, every unit with its `active`. */
+  async listOrgs(options: { all?: boolean } = {}): Promise<Array<Org & { active?: boolean }>> {
+    const units = [...(await this.orgMap()).values()];
+    if (options.all) return units;
+    return units.filter((o) => o.active).map(({ active: _active, ...o }) => o);
+  }
+
+  async org(id: string): Promise<DirectoryOrg | undefined> {
     return (await this.orgMap()).get(id);
   }
 
@@ -57,17 +72,12 @@ export class Directory {
     return (await this.org(id))?.kind === kind;
   }
 
-  /** The community an account belongs to: its own org, or the parent of a compound. */
+  /** The community an account belongs to: its own org, or the parent of a compound or a grid. */
   async communityOf(orgId: string): Promise<Org | undefined> {
     const org = await this.org(orgId);
     if (org?.kind === 'community') return org;
-    if (org?.kind === 'compound' && org.parentId) return this.org(org.parentId);
+    if ((org?.kind === 'compound' || org?.kind === 'grid') && org.parentId) return this.org(org.parentId);
     return undefined;
-  }
-
-  async listAccounts(): Promise<Account[]> {
-    const { rows } = await this.pool.query<Account>('SELECT id, role, org_id AS "orgId", name FROM accounts ORDER BY id');
-    return rows;
   }
 }
 

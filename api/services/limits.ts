@@ -14,6 +14,9 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../../lib/logger';
+import { LocalCounter, type Hit } from './local-counter';
+
+export type { Hit };
 
 // The plugin's stores are not exported by name; their constructors are part of its documented `store` option.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -31,8 +34,6 @@ type StoreCtor = new (...args: any[]) => PluginStore;
 
 export type LimitsMode = 'shared' | 'per-process';
 
-/** One counted event in a fixed window that starts with the first: the count so far and the ms left. */
-export interface Hit { current: number; ttlMs: number }
 
 const COMMAND_TIMEOUT_MS = 500;
 const PAUSE_AFTER_FAILURE_MS = 2000;
@@ -50,37 +51,24 @@ local n = redis.call('DECR', KEYS[1])
 if n <= 0 then redis.call('DEL', KEYS[1]) end
 return n`;
 
+// Keeps a marker alive at least `ttlMs` from now (never shortens it).
+const EXTEND_LUA = `
+local t = redis.call('PTTL', KEYS[1])
+if t < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
+return 1`;
+// Adds a member to a set that lives at least `windowMs` from now.
+const ADD_LUA = `
+redis.call('SADD', KEYS[1], ARGV[1])
+local t = redis.call('PTTL', KEYS[1])
+if t < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1`;
+
 type WhistleRedis = Redis & {
   whistleHit(key: string, windowMs: number): Promise<[number, number]>;
   whistleUndo(key: string): Promise<number>;
+  whistleExtend(key: string, ttlMs: number): Promise<number>;
+  whistleAdd(key: string, member: string, windowMs: number): Promise<number>;
 };
-
-/** Per-process fixed windows (the fallback, and the only counter without REDIS_URL). */
-class LocalCounter {
-  private windows = new Map<string, { count: number; resetAt: number }>();
-
-  hit(key: string, windowMs: number): Hit {
-    const now = Date.now();
-    let w = this.windows.get(key);
-    if (!w || w.resetAt <= now) {
-      if (this.windows.size > 50_000) this.sweep(now);
-      w = { count: 0, resetAt: now + windowMs };
-      this.windows.set(key, w);
-    }
-    w.count++;
-    return { current: w.count, ttlMs: w.resetAt - now };
-  }
-
-  undo(key: string): void {
-    const w = this.windows.get(key);
-    if (!w) return;
-    if (--w.count <= 0) this.windows.delete(key);
-  }
-
-  private sweep(now: number) {
-    for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
-  }
-}
 
 export interface LimitsOptions { redisUrl: string | undefined; keyPrefix: string; logger: Logger }
 
@@ -113,6 +101,8 @@ export class Limits {
     }) as WhistleRedis;
     redis.defineCommand('whistleHit', { numberOfKeys: 1, lua: HIT_LUA });
     redis.defineCommand('whistleUndo', { numberOfKeys: 1, lua: UNDO_LUA });
+    redis.defineCommand('whistleExtend', { numberOfKeys: 1, lua: EXTEND_LUA });
+    redis.defineCommand('whistleAdd', { numberOfKeys: 1, lua: ADD_LUA });
     redis.on('ready', () => { this.suspect = false; this.observe(); });
     redis.on('close', () => this.observe());
     redis.on('end', () => this.observe());
@@ -185,11 +175,62 @@ export class Limits {
     this.local.undo(`${bucket}:${key}`);
   }
 
+  /** Runs `shared` against Redis while it answers, else `local` (the process's own counters). */
+  private async either<T>(shared: (redis: WhistleRedis) => Promise<T>, local: () => T): Promise<T> {
+    if (this.redis && this.useRedis) {
+      try {
+        const value = await shared(this.redis);
+        this.succeeded();
+        return value;
+      } catch (err) {
+        this.failed(err);
+      }
+    }
+    this.observe();
+    return local();
+  }
+
+  /** Forgets `bucket`/`key` (a counter, a marker or a set). */
+  async clear(bucket: string, key: string): Promise<void> {
+    this.local.clear(`${bucket}:${key}`);
+    await this.either((r) => r.del(`${this.prefix}${bucket}:${key}`), () => 0);
+  }
+
+  /** Keeps the marker `bucket`/`key` alive at least `ttlMs` from now. */
+  async extend(bucket: string, key: string, ttlMs: number): Promise<void> {
+    await this.either(async (r) => { await r.whistleExtend(`${this.prefix}${bucket}:${key}`, ttlMs); }, () => this.local.extend(`${bucket}:${key}`, ttlMs));
+  }
+
+  /** For each key, the ms its marker or counter still lives (0: none). */
+  async remaining(bucket: string, keys: string[]): Promise<number[]> {
+    if (keys.length === 0) return [];
+    return this.either(async (r) => {
+      const pipeline = r.pipeline();
+      for (const k of keys) pipeline.pttl(`${this.prefix}${bucket}:${k}`);
+      const results = (await pipeline.exec()) ?? [];
+      return results.map(([err, ttl]) => {
+        if (err) throw err;
+        return Math.max(0, Number(ttl));
+      });
+    }, () => keys.map((k) => this.local.remaining(`${bucket}:${k}`)));
+  }
+
+  /** Adds `member` to the set `bucket`/`key`, which lives at least `windowMs` more. */
+  async add(bucket: string, key: string, member: string, windowMs: number): Promise<void> {
+    await this.either(async (r) => { await r.whistleAdd(`${this.prefix}${bucket}:${key}`, member, windowMs); }, () => this.local.add(`${bucket}:${key}`, member, windowMs));
+  }
+
+  async members(bucket: string, key: string): Promise<string[]> {
+    return this.either((r) => r.smembers(`${this.prefix}${bucket}:${key}`), () => this.local.members(`${bucket}:${key}`));
+  }
+
   /**
    * A store class for `@fastify/rate-limit`'s `store` option: the plugin's Redis store while
    * Redis answers, the plugin's local store otherwise.
    */
   rateLimitStore(): StoreCtor {
+    // The plugin constructs the store class itself: the class reaches these limits through a name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const limits = this;
     const namespace = `${this.prefix}rl:`;
     class FallbackStore implements PluginStore {

@@ -1,27 +1,21 @@
 /**
  * Open311 GeoReport v2 (open311.org) over whistles, for existing civic-reporting clients and the
  * 12345 integrations of other cities: the categories as services, `POST requests` filing a
- * whistle for the community whose key is given (as `POST /v1/whistles` would), and the public
- * reading of requests from the read model. Public answers carry no reporter data; the description
- * and the address appear only once a whistle is resolved, as on the notice board (公示).
+ * whistle for the community whose key is given (as `POST /v1/whistles` would), and the reading
+ * of requests (open311-requests.ts).
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { CATEGORIES, categoryName } from '../../lib/categories';
+import { keepMediaUrl } from '../../lib/stores/whistle-reports';
+import { whistleExists } from '../../lib/stores/whistles';
 import { compileValidator } from '../validation';
 import { HttpError } from '../errors';
 import { FileWhistleBody } from '../schemas/whistles';
 import type { RequestForm, RequestsQuery, Service, ServiceDefinition, ServiceRequest } from '../schemas/open311';
 import type { Directory } from './directory';
-import { OPEN_STATUSES } from './duplicates';
-import { whistleIdFor, type WhistleService } from './whistles';
-
-/** A refusal in the specification's terms: the HTTP status is the error's `code`. */
-export class Open311Error extends Error {
-  constructor(readonly status: 400 | 403 | 404 | 413 | 429 | 500 | 503, message: string) {
-    super(message);
-  }
-}
+import { whistleIdFor, type WhistleFiling } from './whistles';
+import { Open311Error, Open311Requests } from './open311-requests';
 
 /** What the services list says about each category (Chinese, as residents and clerks say it). */
 const SERVICE_DETAILS: Record<string, { description: string; keywords: string; group: string }> = {
@@ -40,30 +34,13 @@ const SERVICE_DETAILS: Record<string, { description: string; keywords: string; g
   other: { description: '以上类别之外的居民诉求', keywords: '其他', group: '其他' },
 };
 
-/** Public answers are listed from these statuses only: withdrawn and merged whistles never are. */
-const CLOSED_STATUSES = ['resolved', 'closed'] as const;
-const LISTED = [...OPEN_STATUSES, ...CLOSED_STATUSES] as readonly string[];
-const isOpen = (status: string) => (OPEN_STATUSES as readonly string[]).includes(status);
-
-/** The specification's default reach of `GET requests`, and its most requests per answer. */
-const DEFAULT_SPAN_MS = 90 * 86_400_000;
-export const MAX_REQUESTS = 1000;
 /** How long a retried POST with the same key and content meets the same whistle (at least). */
 const RETRY_WINDOW_MS = 60_000;
 
-const ID = /^[A-Za-z0-9_-]{1,100}$/;
 const validFiling = compileValidator({ schema: FileWhistleBody, httpPart: 'body' } as never);
 
-/** An instant as W3C date-time in Asia/Shanghai (UTC+08:00, no daylight saving), to the second. */
-export function w3cShanghai(at: Date | string): string {
-  const t = new Date(at).getTime();
-  return `${new Date(t + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`;
-}
-
-const round3 = (v: number | null) => (v === null || !Number.isFinite(v) ? null : Math.round(v * 1000) / 1000);
-
 /** The reporter's name as Chinese writes it (姓 + 名, no space), Latin names with a space. */
-export function reporterName(lastName?: string, firstName?: string): string | undefined {
+function reporterName(lastName?: string, firstName?: string): string | undefined {
   const parts = [lastName?.trim(), firstName?.trim()].filter((p): p is string => !!p);
   if (!parts.length) return undefined;
   const cjk = /[\u3400-\u9fff\uf900-\ufaff]/;
@@ -73,19 +50,22 @@ export function reporterName(lastName?: string, firstName?: string): string | un
 /** The first `n` characters (code points, so a character is never cut in half). */
 const firstChars = (text: string, n: number) => Array.from(text).slice(0, n).join('');
 
-interface RequestRow {
-  id: string; status: string; category: string; community_id: string; holder: string | null; filed_at: Date;
-  due_at: Date | null; lat: number | null; lng: number | null; result: string | null; description: string | null;
-  address: string | null; updated_at: string | null; resolver: string | null;
+/** Whether `code` is a service (a category) of this endpoint; unknown is 404, as the specification says. */
+function knownService(code: string): void {
+  if (!CATEGORIES.some((c) => c.id === code)) throw new Open311Error(404, `service_code "${code}" is not a service of this endpoint: see services.json`);
 }
 
 export class Open311Service {
+  private readonly reading: Open311Requests;
+
   constructor(
     private readonly pool: Pool,
     private readonly directory: Directory,
     /** The filing service of `POST /v1/whistles` (a getter: the app builds both together). */
-    private readonly whistles: () => WhistleService,
-  ) {}
+    private readonly whistles: () => WhistleFiling,
+  ) {
+    this.reading = new Open311Requests(pool, directory);
+  }
 
   services(): Service[] {
     return CATEGORIES.map((c) => {
@@ -94,9 +74,9 @@ export class Open311Service {
     });
   }
 
-  /** `services/{code}`: no service asks for attributes. An unknown code is 400, as everywhere (the contract). */
+  /** `services/{code}`: no service asks for attributes. An unknown code is 404. */
   definition(code: string): ServiceDefinition {
-    if (!CATEGORIES.some((c) => c.id === code)) throw new Open311Error(400, `service_code "${code}" is not a service of this endpoint: see services.json`);
+    knownService(code);
     return { service_code: code, attributes: [] };
   }
 
@@ -104,16 +84,16 @@ export class Open311Service {
    * `POST requests`: files a whistle for the community of `api_key`, exactly as `POST /v1/whistles`
    * would (same service, same validation). A retry with the same key and content within a minute
    * meets the same whistle: the Idempotency-Key is derived from the content and the minute, and
-   * the previous minute's whistle, when it exists, is the answer.
+   * the previous minute's whistle, when it exists, is the answer. `api_key` may come in the form or
+   * in the query string (`queryKey`). A `media_url` is kept as given, never fetched.
    */
-  async submit(form: RequestForm, now = Date.now()): Promise<{ service_request_id: string }> {
-    if (!form.api_key) throw new Open311Error(403, 'api_key is missing: send the key of a community account');
-    const account = await this.directory.authenticate(form.api_key);
+  async submit(form: RequestForm, now = Date.now(), queryKey?: string): Promise<{ service_request_id: string }> {
+    const key = form.api_key ?? queryKey;
+    if (!key) throw new Open311Error(403, 'api_key is missing: send the key of a community account');
+    const account = await this.directory.authenticate(key);
     if (!account) throw new Open311Error(403, 'api_key is not valid');
     if (account.role !== 'community') throw new Open311Error(403, 'api_key is not a community\'s: only a community (or compound) account files requests');
-    if (!CATEGORIES.some((c) => c.id === form.service_code)) {
-      throw new Open311Error(400, `service_code "${form.service_code}" is not a service of this endpoint: see services.json`);
-    }
+    knownService(form.service_code);
     const body = await this.filingOf(form, account.orgId);
     if (!validFiling(body)) {
       const first = validFiling.errors?.[0];
@@ -126,9 +106,9 @@ export class Open311Service {
     const minute = Math.floor(now / RETRY_WINDOW_MS);
     const keyOf = (m: number) => `open311:${content}:${m}`;
     const earlier = whistleIdFor(account.id, keyOf(minute - 1));
-    const { rowCount } = await this.pool.query('SELECT 1 FROM whistles WHERE id = $1', [earlier]);
-    if (rowCount) return { service_request_id: earlier };
-    const view = await this.whistles().file(account, body, keyOf(minute));
+    if (await whistleExists(this.pool, earlier)) return { service_request_id: earlier };
+    const view = await this.whistles().file(account, body, keyOf(minute), 'open311');
+    if (form.media_url !== undefined) await keepMediaUrl(this.pool, view.id, form.media_url);
     return { service_request_id: view.id };
   }
 
@@ -150,9 +130,12 @@ export class Open311Service {
     // A compound's account files for its own compound (小区).
     if ((await this.directory.org(orgId))?.kind === 'compound') location.compoundId = orgId;
     const name = reporterName(form.last_name, form.first_name);
+    // Without a description: the service's name, with the address when given.
+    const description = form.description
+      ?? (form.address_string !== undefined ? `${categoryName(form.service_code)}：${form.address_string}` : categoryName(form.service_code));
     return {
-      title: firstChars(form.description, 30),
-      description: form.description,
+      title: firstChars(description, 30),
+      description,
       category: form.service_code,
       location,
       // The name is kept only with a phone to call back; the email is never kept.
@@ -161,84 +144,15 @@ export class Open311Service {
     };
   }
 
-  /** `GET requests`: newest first, at most MAX_REQUESTS; the last 90 days unless told. */
-  async requests(q: RequestsQuery, now = Date.now()): Promise<ServiceRequest[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const p = (value: unknown) => { params.push(value); return `$${params.length}`; };
-    if (q.service_request_id !== undefined) {
-      // The specification: ids override every other filter.
-      const ids = splitList(q.service_request_id);
-      const bad = ids.find((id) => !ID.test(id));
-      if (bad !== undefined || !ids.length) throw new Open311Error(400, `service_request_id: "${bad ?? ''}" is not a request id`);
-      where.push(`w.id = ANY(${p(ids)}::text[])`, `w.status = ANY(${p(LISTED)}::text[])`);
-    } else {
-      let statuses = LISTED;
-      if (q.status !== undefined) {
-        const wanted = new Set(splitList(q.status));
-        statuses = [...(wanted.has('open') ? OPEN_STATUSES : []), ...(wanted.has('closed') ? CLOSED_STATUSES : [])];
-      }
-      where.push(`w.status = ANY(${p(statuses)}::text[])`);
-      if (q.service_code !== undefined) {
-        const codes = splitList(q.service_code);
-        const unknown = codes.find((c) => !CATEGORIES.some((k) => k.id === c));
-        if (unknown !== undefined || !codes.length) throw new Open311Error(400, `service_code "${unknown ?? ''}" is not a service of this endpoint: see services.json`);
-        where.push(`w.category = ANY(${p(codes)}::text[])`);
-      }
-      const end = q.end_date !== undefined ? new Date(q.end_date) : new Date(now);
-      const start = q.start_date !== undefined ? new Date(q.start_date) : new Date(end.getTime() - DEFAULT_SPAN_MS);
-      if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw new Open311Error(400, 'start_date and end_date are W3C date-times with an offset');
-      if (start > end) throw new Open311Error(400, 'start_date is after end_date');
-      where.push(`w.filed_at >= ${p(start.toISOString())}::timestamptz`, `w.filed_at <= ${p(end.toISOString())}::timestamptz`);
-    }
-    return this.read(where, params);
+  /** `GET requests` (open311-requests.ts). */
+  requests(q: RequestsQuery, now = Date.now()): Promise<ServiceRequest[]> {
+    return this.reading.list(q, now);
   }
 
-  /** `GET requests/{id}`: one request, as a list of one; withdrawn, merged or unknown: 404. */
-  async request(id: string): Promise<ServiceRequest[]> {
-    if (!ID.test(id)) throw new Open311Error(404, `no service request "${id}"`);
-    const found = await this.read(['w.id = $1', 'w.status = ANY($2::text[])'], [id, LISTED]);
-    if (!found.length) throw new Open311Error(404, `no service request "${id}"`);
-    return found;
+  /** `GET requests/{id}` (open311-requests.ts). */
+  request(id: string, apiKey?: string): Promise<ServiceRequest[]> {
+    return this.reading.one(id, apiKey);
   }
-
-  private async read(where: string[], params: unknown[]): Promise<ServiceRequest[]> {
-    const { rows } = await this.pool.query<RequestRow>(
-      `SELECT w.id, w.status, w.category, w.community_id, w.holder, w.filed_at, w.due_at, w.lat, w.lng,
-              w.view ->> 'result' AS result, w.view ->> 'description' AS description,
-              w.view -> 'location' ->> 'address' AS address, w.view -> 'timeline' -> -1 ->> 'at' AS updated_at,
-              (SELECT e.unit_id FROM whistle_events e WHERE e.whistle_id = w.id AND e.type = 'resolved'
-                ORDER BY e.seq DESC LIMIT 1) AS resolver
-         FROM whistles w
-        WHERE ${where.join(' AND ')}
-        ORDER BY w.filed_at DESC, w.id DESC
-        LIMIT ${MAX_REQUESTS}`, params);
-    const orgs = await this.directory.orgMap();
-    const nameOf = (id: string | null) => (id ? orgs.get(id)?.name ?? id : null);
-    return rows.map((r): ServiceRequest => {
-      const open = isOpen(r.status);
-      const community = nameOf(r.community_id) ?? r.community_id;
-      return {
-        service_request_id: r.id,
-        status: open ? 'open' : 'closed',
-        status_notes: r.result,
-        service_name: categoryName(r.category),
-        service_code: r.category,
-        description: open ? null : r.description,
-        agency_responsible: open ? nameOf(r.holder) : nameOf(r.resolver),
-        requested_datetime: w3cShanghai(r.filed_at),
-        updated_datetime: w3cShanghai(r.updated_at ?? r.filed_at),
-        expected_datetime: r.due_at ? w3cShanghai(r.due_at) : null,
-        address: open ? community : r.address ?? community,
-        lat: round3(r.lat),
-        long: round3(r.lng),
-      };
-    });
-  }
-}
-
-function splitList(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 /** For the route layer: an HttpError or Open311Error as the specification's status. */

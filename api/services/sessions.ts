@@ -1,43 +1,44 @@
 /**
  * Console sessions (登录): an account id and its password give a bearer token that works like an
- * API key for `SESSION_TTL_HOURS`. Tokens are random and stored only as HMAC-SHA256(pepper,
- * token), like keys (lib/keys.ts).
+ * API key for `SESSION_TTL_HOURS`, and ends sooner when unused for `SESSION_IDLE_MINUTES`
+ * (session-activity.ts). Tokens are random and stored only as HMAC-SHA256(pepper, token), like keys.
  *
- * Refusals (contract, "Sessions"): a wrong account, a wrong password, a disabled account and one
- * without a password all get the same 401 message, after the same scrypt work, so neither the
- * answer nor its time tells which ids exist. After `LOGIN_MAX_FAILURES` failures for one account
- * id within `LOGIN_WINDOW_MS` (the window starts at the first failure), every login for that id
- * is 429 until the window ends — the right password included, unknown ids alike. The count is
- * shared by every API process through Redis when REDIS_URL is set (limits.ts).
+ * Refusals (contract, "Sessions"): a wrong account, a wrong password, a disabled account (or one
+ * of a deactivated unit) and one without a password all get the same 401 message, after the same
+ * scrypt work, so neither the answer nor its time tells which ids exist. Failures are throttled
+ * per (account, address) and per address before any password is checked (sign-in-throttle.ts).
+ * Every attempt is a sign-in record (`sign_ins`: ok, wrong, throttled, disabled); every checked
+ * one an audit entry (`signed_in`, `sign_in_failed`) with its address.
  *
- * Each attempt is counted *before* the password is checked and taken back when it succeeds, so
- * a burst of parallel guesses gets no more than five checks either.
+ * Forced change: a session opened with an initial password (made by an administrator) or with one
+ * older than `PASSWORD_MAX_AGE_DAYS` must change it before anything else (auth.ts).
  *
  * Development passwords: outside production an account whose key is still its development key
  * `dev-<id>` (the seeded tree) signs in with the password `dev-<id>` until it gets a password of
- * its own. Nothing is stored for that: the password is exactly as public as the key, so it is
- * accepted exactly when the key would be (Directory refuses `dev-` keys in production the same
- * way), and seeding the ~90 dev accounts costs no scrypt hashing at all.
+ * its own. Such a session is opened "with the key": rotating the key ends it.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
 import { HttpError } from '../errors';
+import { recordAudit } from '../../lib/audit';
 import { devKey, generateSessionToken, hashKey } from '../../lib/keys';
 import { verifyNothing, verifyPassword } from '../../lib/passwords';
+import { endSession, liveSession, openSession, passwordRow, signInRow, type SignInRow } from '../../lib/stores/sessions';
+import { recordSignIn, type SignInOutcome } from '../../lib/stores/sign-ins';
 import type { Account } from './directory';
 import type { Limits } from './limits';
 import { CredentialCache } from './credential-cache';
+import { CheckQueue } from './check-queue';
+import { SessionActivity } from './session-activity';
+import { SIGN_IN_WINDOW_MS, SignInThrottle } from './sign-in-throttle';
 
-export const LOGIN_MAX_FAILURES = 5;
-export const LOGIN_WINDOW_MS = 15 * 60_000;
+export interface SignedIn { token: string; expiresAt: string; mustChangePassword: boolean; account: Account }
+export interface LiveSession { account: Account; tokenHash: string; expiresAt: Date; mustChangePassword: boolean }
 
-export interface SignedIn { token: string; expiresAt: string; account: Account }
-export interface LiveSession { account: Account; tokenHash: string; expiresAt: Date }
-
-export const wrongLogin = () => new HttpError('unauthenticated', 'unknown account or wrong password', '账号或密码错误');
+const wrongLogin = () => new HttpError('unauthenticated', 'unknown account or wrong password', '账号或密码错误');
 export const sessionEnded = () => new HttpError('unauthenticated', 'the session has expired or ended: sign in again', '登录已过期，请重新登录');
 
-/** 429 for an account id whose sign-ins are throttled; `retryAfterSeconds` for the Retry-After header. */
+/** 429 for a throttled sign-in; `retryAfterSeconds` for the Retry-After header. */
 export class LoginThrottled extends HttpError {
   constructor(readonly retryAfterSeconds: number) {
     const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
@@ -46,7 +47,7 @@ export class LoginThrottled extends HttpError {
   }
 }
 
-interface AccountRow extends Account { passwordHash: string | null; keyHash: string; disabled: boolean }
+type AccountRow = SignInRow;
 
 export interface SessionOptions {
   pool: Pool;
@@ -54,6 +55,10 @@ export interface SessionOptions {
   production: boolean;
   /** SESSION_TTL_HOURS. */
   ttlHours: number;
+  /** SESSION_IDLE_MINUTES (default 30). */
+  idleMinutes?: number;
+  /** PASSWORD_MAX_AGE_DAYS (default 90; 0: never). */
+  passwordMaxAgeDays?: number;
   limits: Limits;
   credentials?: CredentialCache;
   /** The throttle's window (15 minutes; shorter only in tests of the window itself). */
@@ -65,82 +70,131 @@ export class SessionService {
   private readonly pepper: string;
   private readonly production: boolean;
   private readonly ttlHours: number;
-  private readonly limits: Limits;
+  private readonly maxAgeDays: number;
   private readonly credentials: CredentialCache;
-  private readonly loginWindowMs: number;
+  readonly throttle: SignInThrottle;
+  private readonly activity: SessionActivity;
+  private readonly checks = new CheckQueue();
 
   constructor(o: SessionOptions) {
     this.pool = o.pool;
     this.pepper = o.pepper;
     this.production = o.production;
     this.ttlHours = o.ttlHours;
-    this.limits = o.limits;
+    this.maxAgeDays = o.passwordMaxAgeDays ?? 90;
     this.credentials = o.credentials ?? new CredentialCache();
-    this.loginWindowMs = o.loginWindowMs ?? LOGIN_WINDOW_MS;
+    this.throttle = new SignInThrottle(o.limits, o.loginWindowMs ?? SIGN_IN_WINDOW_MS);
+    this.activity = new SessionActivity(o.pool, (o.idleMinutes ?? 30) * 60_000);
   }
 
-  async signIn(accountId: string, password: string): Promise<SignedIn> {
-    const throttleKey = createHash('sha256').update(accountId, 'utf8').digest('hex').slice(0, 32);
-    const attempt = await this.limits.hit('login', throttleKey, this.loginWindowMs);
-    if (attempt.current > LOGIN_MAX_FAILURES) throw new LoginThrottled(Math.ceil(attempt.ttlMs / 1000));
-    let signedIn: SignedIn;
+  async signIn(accountId: string, password: string, address = 'unknown'): Promise<SignedIn> {
+    const attempt = await this.throttle.attempt(accountId, address);
+    if (attempt.throttled) {
+      await recordSignIn(this.pool, { accountId, address, outcome: 'throttled' });
+      throw new LoginThrottled(attempt.retryAfterSeconds);
+    }
+    let outcome: SignInOutcome;
+    let row: AccountRow | undefined;
     try {
-      const { rows } = await this.pool.query<AccountRow>(
-        `SELECT id, role, org_id AS "orgId", name, password_hash AS "passwordHash", key_hash AS "keyHash",
-                disabled_at IS NOT NULL AS disabled
-           FROM accounts WHERE id = $1`, [accountId]);
-      const row = rows[0];
-      if (!(await this.passwordFits(row, password))) throw wrongLogin();
-      signedIn = await this.open(row);
+      row = await signInRow(this.pool, accountId) ?? undefined;
+      const fits = await this.checks.run(attempt.clean, () => this.passwordFits(row, password));
+      outcome = fits === false ? 'wrong' : row!.disabled ? 'disabled' : 'ok';
+      if (outcome === 'ok') {
+        const signedIn = await this.open(row!, fits === 'key', address);
+        await attempt.succeeded();
+        return signedIn;
+      }
+      await recordSignIn(this.pool, { accountId, address, outcome, audit: { type: 'sign_in_failed', note: outcome === 'disabled' ? 'account disabled' : 'wrong account or password' } });
     } catch (err) {
-      // Only a wrong sign-in counts as a failure; an outage of PostgreSQL does not.
-      if (!(err instanceof HttpError && err.code === 'unauthenticated')) await this.limits.undo('login', throttleKey);
+      // Only a checked sign-in counts as a failure; an outage of PostgreSQL does not.
+      await attempt.uncounted();
       throw err;
     }
-    await this.limits.undo('login', throttleKey);
-    return signedIn;
+    await attempt.failed();
+    throw wrongLogin();
   }
 
-  private async passwordFits(row: AccountRow | undefined, password: string): Promise<boolean> {
-    if (!row || row.disabled) return verifyNothing(password);
-    if (row.passwordHash) return verifyPassword(password, row.passwordHash);
+  /** false, or how the password fitted: the account's own password, or (outside production) its development key. */
+  private async passwordFits(row: Pick<AccountRow, 'id' | 'passwordHash' | 'keyHash'> | undefined, password: string): Promise<false | 'password' | 'key'> {
+    if (!row) return verifyNothing(password);
+    if (row.passwordHash) return (await verifyPassword(password, row.passwordHash)) ? 'password' : false;
     if (!this.production && password === devKey(row.id)) {
       const given = Buffer.from(hashKey(this.pepper, password), 'hex');
       const stored = Buffer.from(row.keyHash, 'hex');
-      if (given.length === stored.length && timingSafeEqual(given, stored)) return true;
+      if (given.length === stored.length && timingSafeEqual(given, stored)) return 'key';
     }
     return verifyNothing(password);
   }
 
-  private async open(row: AccountRow): Promise<SignedIn> {
-    const token = generateSessionToken();
-    const ttlSeconds = this.ttlHours * 3600;
-    const { rows } = await this.pool.query<{ expires_at: Date }>(
-      `WITH cleared AS (DELETE FROM sessions WHERE account_id = $2 AND expires_at < now() - interval '1 day')
-       INSERT INTO sessions (token_hash, account_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
-       RETURNING expires_at`, [hashKey(this.pepper, token), row.id, ttlSeconds]);
-    return { token, expiresAt: rows[0].expires_at.toISOString(), account: { id: row.id, role: row.role, orgId: row.orgId, name: row.name } };
+  /** Whether a sign-in with the account's stored password must change it first: initial, or too old. */
+  private mustChange(row: AccountRow, via: 'password' | 'key'): boolean {
+    if (via === 'key') return false;
+    if (row.mustChange) return true;
+    return this.maxAgeDays > 0 && row.passwordSetAt !== null && Date.now() - row.passwordSetAt.getTime() > this.maxAgeDays * 86_400_000;
   }
 
-  /** The live session of `token`, or null (unknown, expired, ended, or its account disabled). */
+  private async open(row: AccountRow, viaKey: boolean, address: string): Promise<SignedIn> {
+    const token = generateSessionToken();
+    const mustChangePassword = this.mustChange(row, viaKey ? 'key' : 'password');
+    const expiresAt = await openSession(this.pool, {
+      tokenHash: hashKey(this.pepper, token), accountId: row.id, ttlSeconds: this.ttlHours * 3600, mustChangePassword, viaKey, address,
+    });
+    await recordSignIn(this.pool, { accountId: row.id, address, outcome: 'ok',
+      audit: { type: 'signed_in', note: mustChangePassword ? 'signed in; the password must be changed first' : 'signed in' } });
+    return {
+      token, expiresAt: expiresAt.toISOString(), mustChangePassword,
+      account: { id: row.id, role: row.role, orgId: row.orgId, name: row.name },
+    };
+  }
+
+  /** Whether `password` is the account's own (POST /v1/me/password), throttled like a sign-in. */
+  async checkPassword(accountId: string, password: string, address: string): Promise<boolean> {
+    const attempt = await this.throttle.attempt(accountId, address);
+    if (attempt.throttled) throw new LoginThrottled(attempt.retryAfterSeconds);
+    try {
+      const row = await passwordRow(this.pool, accountId) ?? undefined;
+      const fits = (await this.checks.run(attempt.clean, () => this.passwordFits(row, password))) !== false;
+      await (fits ? attempt.succeeded() : attempt.failed());
+      return fits;
+    } catch (err) {
+      await attempt.uncounted();
+      throw err;
+    }
+  }
+
+  /**
+   * The live session of `token`, or null (unknown, expired, idle too long, ended, its account
+   * disabled or its unit deactivated).
+   */
   async authenticate(token: string): Promise<LiveSession | null> {
     const tokenHash = hashKey(this.pepper, token);
-    let session = this.credentials.get<LiveSession | null>(`s:${tokenHash}`);
+    let session = this.credentials.get<(LiveSession & { lastSeenAt: Date }) | null>(`s:${tokenHash}`);
     if (session === undefined) {
-      const { rows } = await this.pool.query<Account & { expiresAt: Date }>(
-        `SELECT a.id, a.role, a.org_id AS "orgId", a.name, s.expires_at AS "expiresAt"
-           FROM sessions s JOIN accounts a ON a.id = s.account_id
-          WHERE s.token_hash = $1 AND s.ended_at IS NULL AND s.expires_at > now() AND a.disabled_at IS NULL`, [tokenHash]);
-      const row = rows[0];
-      session = row ? { account: { id: row.id, role: row.role, orgId: row.orgId, name: row.name }, tokenHash, expiresAt: row.expiresAt } : null;
+      const row = await liveSession(this.pool, tokenHash);
+      session = row ? {
+        account: { id: row.id, role: row.role, orgId: row.orgId, name: row.name }, tokenHash, expiresAt: row.expiresAt,
+        mustChangePassword: row.mustChangePassword, lastSeenAt: row.lastSeenAt,
+      } : null;
       this.credentials.set(`s:${tokenHash}`, session);
     }
-    return session && session.expiresAt.getTime() > Date.now() ? session : null;
+    if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+    if (!(await this.activity.use(tokenHash, session.lastSeenAt))) return null;
+    const { lastSeenAt: _seen, ...live } = session;
+    return live;
+  }
+
+  /** Forgets every cached credential of this process (after a change to an account or its sessions made here). */
+  forgetCached(): void {
+    this.credentials.clear();
   }
 
   /** Ends the session (sign-out): its token stops working here at once, on other processes on their notification. */
-  async end(tokenHash: string): Promise<void> {
-    await this.pool.query('UPDATE sessions SET ended_at = now() WHERE token_hash = $1 AND ended_at IS NULL', [tokenHash]);
+  async end(tokenHash: string, address?: string): Promise<void> {
+    const accountId = await endSession(this.pool, tokenHash);
     this.credentials.delete(`s:${tokenHash}`);
+    this.activity.forget(tokenHash);
+    if (accountId) {
+      await recordAudit(this.pool, { type: 'signed_out', actor: accountId, subject: accountId, note: 'signed out', address: address ?? null });
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { createApp } from 'vue';
 import App from './App.vue';
 import { router } from './router';
-import { whenExpired } from './api/session';
+import { whenExpired, whenPasswordChangeRequired } from './api/session';
 import { forgetDirectory } from './composables/directory';
 import './styles.css';
 
@@ -12,6 +12,14 @@ whenExpired(() => {
   const here = router.currentRoute.value;
   if (here.name === 'signin') return;
   void router.replace({ name: 'signin', query: { next: here.fullPath, expired: '1' } });
+});
+
+// A session that must change its password first (an initial password, or one too old): the
+// change-password page, and nothing else until it is changed.
+whenPasswordChangeRequired(() => {
+  const here = router.currentRoute.value;
+  if (here.name === 'password' || here.name === 'signin') return;
+  void router.replace({ name: 'password', query: { next: here.fullPath } });
 });
 
 createApp(App).use(router).mount('#app');

@@ -4,7 +4,7 @@
  * filings. One definition, two sizes: CI (test/reliability-crash.test.ts) and the long chaos
  * run (test/chaos/crash.chaos.ts, `npm run chaos`).
  */
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { createPool } from '../../lib/db';
 import { whistleIdFor } from '../../api/services/whistles';
 import { errorsLogged, sleep, startProcessStack, waitForWorker, type ProcessStack } from '../support/processes';
@@ -58,13 +58,21 @@ export function describeCrashes(size: CrashSize) {
     await stack?.stop();
   }, 60_000);
 
-  test(`the worker killed with SIGKILL while ${size.whistles} whistles wait at every step: in-flight requests complete after its restart`, async () => {
+  /** Leaves `size.whistles` whistles (tagged `tag`) at every step and starts the requests the fault will catch in flight. */
+  const beforeFault = async (tag: string) => {
     const started = Date.now();
-    workerFleet = await prepareFleet(stack.http, 'worker', size.whistles);
+    const fleet = await prepareFleet(stack.http, tag, size.whistles);
     const preparedMs = Date.now() - started;
-    workerFaultAt = Date.now();
-    const inFlight = sendInFlight(stack.http, workerFleet, 'worker', Math.ceil(size.whistles / 10));
+    const faultAt = Date.now();
+    const inFlight = sendInFlight(stack.http, fleet, tag, Math.ceil(size.whistles / 10));
     await sleep(50);
+    return { fleet, preparedMs, faultAt, inFlight };
+  };
+
+  test(`the worker killed with SIGKILL while ${size.whistles} whistles wait at every step: in-flight requests complete after its restart`, async () => {
+    const { fleet, preparedMs, faultAt, inFlight } = await beforeFault('worker');
+    workerFleet = fleet;
+    workerFaultAt = faultAt;
     await stack.killWorker();
     await sleep(size.downtimeMs);
     await stack.startWorker();
@@ -78,12 +86,9 @@ export function describeCrashes(size: CrashSize) {
   }, 600_000);
 
   test(`the Temporal dev server killed with SIGKILL and restarted on its database file while ${size.whistles} more whistles wait`, async () => {
-    const started = Date.now();
-    temporalFleet = await prepareFleet(stack.http, 'temporal', size.whistles);
-    const preparedMs = Date.now() - started;
-    temporalFaultAt = Date.now();
-    const inFlight = sendInFlight(stack.http, temporalFleet, 'temporal', Math.ceil(size.whistles / 10));
-    await sleep(50);
+    const { fleet, preparedMs, faultAt, inFlight } = await beforeFault('temporal');
+    temporalFleet = fleet;
+    temporalFaultAt = faultAt;
     await stack.temporal!.kill();
     // While Temporal is down, readiness says so; reads of the read model go on.
     const ready = await stack.http.call(null, 'GET', '/readyz');
@@ -165,22 +170,26 @@ export function describeCrashes(size: CrashSize) {
 
   const settleMs = () => 3 * size.d * 1000 + 60_000;
 
-  test('after the worker was killed: every whistle reached the state it should, every deadline fired (late by at most the downtime), nothing duplicated or lost', async () => {
-    await settle(db, workerFleet, settleMs());
-    const f = await verifyFleet(stack, db, workerFleet, policy, outages, workerFaultAt, size.slackMs);
-    figures.workerVerified = f;
+  /**
+   * Waits for the fleet to settle and verifies it against the outages, into figures[`key`]: no problem,
+   * every whistle there, and timers were pending when the fault came.
+   */
+  const settledAndVerified = async (key: string, fleet: FleetWhistle[], faultAt: number) => {
+    await settle(db, fleet, settleMs());
+    const f = await verifyFleet(stack, db, fleet, policy, outages, faultAt, size.slackMs);
+    figures[key] = f;
     expect(f.problems).toEqual([]);
     expect(f.whistles).toBeGreaterThanOrEqual(size.whistles);
     expect(f.timersPendingAtFault).toBeGreaterThan(0);
+    return f;
+  };
+
+  test('after the worker was killed: every whistle reached the state it should, every deadline fired (late by at most the downtime), nothing duplicated or lost', async () => {
+    const f = await settledAndVerified('workerVerified', workerFleet, workerFaultAt);
     expect(f.deadlinesDuringOutage).toBeGreaterThan(0);
   }, 600_000);
 
   test('after Temporal was killed: every whistle reached the state it should, every deadline fired (late by at most the downtime), nothing duplicated or lost', async () => {
-    await settle(db, temporalFleet, settleMs());
-    const f = await verifyFleet(stack, db, temporalFleet, policy, outages, temporalFaultAt, size.slackMs);
-    figures.temporalVerified = f;
-    expect(f.problems).toEqual([]);
-    expect(f.whistles).toBeGreaterThanOrEqual(size.whistles);
-    expect(f.timersPendingAtFault).toBeGreaterThan(0);
+    await settledAndVerified('temporalVerified', temporalFleet, temporalFaultAt);
   }, 600_000);
 }

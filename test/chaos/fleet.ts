@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { notificationsFor, type Recipients } from '../../activities/notifications';
-import type { WhistleEvent } from '../../activities/types';
-import { viewQuery, whistleWorkflowId, type WhistleView } from '../../workflows/messages';
+import { notificationsFor, type Recipients } from '../../lib/read-model/whistle-notifications';
+import type { WhistleEvent, WhistleView } from '../../domain';
+import { viewQuery, whistleWorkflowId } from '../../workflows/messages';
 import { checkWhistle, type Difference } from '../../scripts/reconcile';
 import { sleep, type Http, type ProcessStack } from '../support/processes';
 
@@ -119,7 +119,7 @@ export function fileBody(tag: string, i: number) {
 }
 
 /** Files one whistle with an Idempotency-Key, retrying until it is answered 201. */
-export async function fileOne(http: Http, tag: string, i: number): Promise<FleetWhistle & { failures: number; ids: string[] }> {
+async function fileOne(http: Http, tag: string, i: number): Promise<FleetWhistle & { failures: number; ids: string[] }> {
   const [community, street] = COMMUNITIES[i % COMMUNITIES.length];
   const key = `${tag}-${i}`;
   const ids: string[] = [];
@@ -196,7 +196,7 @@ export function sendInFlight(http: Http, fleet: FleetWhistle[], tag: string, fil
   return Promise.all([...resolves, ...files]).then(() => result);
 }
 
-interface EventRow extends WhistleEvent { }
+type EventRow = WhistleEvent;
 
 async function eventsOf(db: Pool, id: string): Promise<EventRow[]> {
   const { rows } = await db.query(
@@ -207,7 +207,7 @@ async function eventsOf(db: Pool, id: string): Promise<EventRow[]> {
 type PolicySeconds = ReturnType<typeof fleetPolicy>;
 
 /** When the deadline behind a timeline entry was due (ms), or null for entries no deadline makes. */
-export function dueOf(events: WhistleEvent[], index: number, policy: PolicySeconds): number | null {
+function dueOf(events: WhistleEvent[], index: number, policy: PolicySeconds): number | null {
   const e = events[index];
   const before = events.slice(0, index);
   const lastAt = (types: string[]) => {

@@ -19,6 +19,8 @@ export interface Operation {
   query: Array<{ name: string; schema: Json }>;
   headers: string[];
   body: Json | undefined;
+  /** Answers a stream that stays open (text/event-stream): the caller must not wait for its end. */
+  stream: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,6 +39,7 @@ export function operationsOf(doc: Json): Operation[] {
         query: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema ?? {} })),
         headers: params.filter((p) => p.in === 'header').map((p) => p.name),
         body: op.requestBody?.content?.['application/json']?.schema,
+        stream: Boolean(op.responses?.['200']?.content?.['text/event-stream']),
       });
     }
   }
@@ -44,7 +47,7 @@ export function operationsOf(doc: Json): Operation[] {
 }
 
 /** Strings that broke things somewhere once. */
-export const EDGE_STRINGS = [
+const EDGE_STRINGS = [
   '', ' ', '\t\n', '\ud800', '\udfff', 'a\ud83dz', '\udc00\ud800', '\u0000', 'a\u0000b', '\u202eabc', '\u200b', '\u200d',
   '\ufeff', '👨‍👩‍👧‍👦', '🚀🔥', 'e\u0301\u0301\u0301', '\u0085', '\u2028\u2029', 'ﷺ', 'Ａ', 'İı', 'ß', '𝕏', '\u0300',
   'مرحبا بالعالم', '\u05d0\u05d1\u05d2 abc', "' OR '1'='1", "'; DROP TABLE whistles; --", "1; SELECT pg_sleep(10) --",
@@ -58,7 +61,7 @@ const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String
 const controlChar = fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c));
 
 /** A hostile string: edge cases, any code points, lone surrogates, controls, or a mix. */
-export const hostileString: fc.Arbitrary<string> = fc.oneof(
+const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...EDGE_STRINGS) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: fc.oneof(loneSurrogate, controlChar, fc.constantFrom('a', '西', '🚀', '\u202e', '\u200b')), maxLength: 20 }) },
@@ -66,7 +69,7 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** A value of any JSON type, hostile strings included. */
-export const anyJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+const anyJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     hostileString, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null),
@@ -85,7 +88,7 @@ function resolveRef(schema: Json, doc: Json): Json {
 }
 
 /** A value for `schema`: usually well-typed with hostile content, sometimes wrong. */
-export function shaped(schemaIn: Json, doc: Json, depth = 0): fc.Arbitrary<unknown> {
+function shaped(schemaIn: Json, doc: Json, depth = 0): fc.Arbitrary<unknown> {
   const schema = resolveRef(schemaIn, doc);
   const alternatives = schema.anyOf ?? schema.oneOf;
   if (alternatives) return fc.oneof(...alternatives.map((s: Json) => shaped(s, doc, depth + 1)));

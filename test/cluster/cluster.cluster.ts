@@ -14,9 +14,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
-import {
-  clusterSettings, dropDatabases, startCluster, type Cluster, type ClusterProcess,
-} from '../../scripts/cluster';
+import { startCluster, type Cluster } from '../../scripts/cluster/cluster';
+import type { ClusterProcess } from '../../scripts/cluster/processes';
+import { clusterSettings } from '../../scripts/cluster/settings';
+import { dropDatabases } from '../../scripts/cluster/temporal-server';
+import { jsonOrText, type Json } from '../support/json';
 
 const WHISTLES = Number(process.env.CLUSTER_TEST_WHISTLES ?? 500);
 const LANES = Number(process.env.CLUSTER_TEST_LANES ?? 24);
@@ -45,7 +47,7 @@ const settings = {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
 
-interface Reply { status: number; body: any }
+interface Reply { status: number; body: Json }
 
 function request(base: string, method: string, url: string, as: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -61,10 +63,7 @@ function request(base: string, method: string, url: string, as: string | null, b
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown = text;
-        try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
+        resolve({ status: res.statusCode ?? 0, body: jsonOrText(Buffer.concat(chunks).toString('utf8')) });
       });
       res.on('error', reject);
     });
@@ -158,6 +157,11 @@ function planFor(i: number, orgs: Org[]): Plan {
   const steps: Step[] = [{ as: filer, action: 'file', status: 'filed', events: ['filed'] }];
   const add = (as: string, action: string, status: string, events: string[], body?: Record<string, unknown>) =>
     steps.push({ as, action, status, events, body });
+  /** The street accepts it and passes it up to the center. */
+  const streetEscalates = () => {
+    add(street, 'accept', 'street_handling', ['accepted']);
+    add(street, 'escalate', 'escalated', ['escalated'], { reason: '街道无权处理' });
+  };
   const departmentsHandle = (resolve: boolean) => {
     add('center', 'triage', 'dispatched', ['triaged'], { list, departmentIds: depts, leadDepartmentId: lead, note: '压测派单' });
     for (const d of depts) add(d, 'accept', 'department_handling', ['accepted']);
@@ -174,21 +178,18 @@ function planFor(i: number, orgs: Org[]): Plan {
       add(filer, 'evaluate', 'closed', ['evaluated', 'closed'], { rating: 'satisfied' });
       break;
     case 'open':
-      add(street, 'accept', 'street_handling', ['accepted']);
-      add(street, 'escalate', 'escalated', ['escalated'], { reason: '街道无权处理' });
+      streetEscalates();
       departmentsHandle(false);
       break;
     case 'reopened':
-      add(street, 'accept', 'street_handling', ['accepted']);
-      add(street, 'escalate', 'escalated', ['escalated'], { reason: '街道无权处理' });
+      streetEscalates();
       departmentsHandle(true);
       add(filer, 'evaluate', 'escalated', ['evaluated', 'reopened'], { rating: 'unsatisfied', comment: '问题仍在' });
       departmentsHandle(true);
       add(filer, 'evaluate', 'closed', ['evaluated', 'closed'], { rating: 'basically_satisfied' });
       break;
     case 'full':
-      add(street, 'accept', 'street_handling', ['accepted']);
-      add(street, 'escalate', 'escalated', ['escalated'], { reason: '街道无权处理' });
+      streetEscalates();
       departmentsHandle(true);
       add(filer, 'evaluate', 'closed', ['evaluated', 'closed'], { rating: i % 2 ? 'satisfied' : 'basically_satisfied' });
       break;

@@ -20,6 +20,7 @@ import { createPool, migrate } from '../../lib/db';
 import { seedIfEmpty } from '../../lib/seed';
 import { registerSearchAttributes } from '../../lib/temporal';
 import { freePort, startDevServer, temporalBinary, type DevServer } from '../../lib/temporal-dev-server';
+import { jsonOrText, type Json } from './json';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -60,7 +61,7 @@ export async function createDatabase(prefix: string, pepper: string): Promise<Th
 }
 
 /** The URL `databaseUrl` with its host and port replaced (to go through a proxy). */
-export function viaPort(databaseUrl: string, port: number): string {
+function viaPort(databaseUrl: string, port: number): string {
   const url = new URL(databaseUrl);
   url.hostname = '127.0.0.1';
   url.port = String(port);
@@ -82,7 +83,7 @@ export interface PgProxy {
 }
 
 /** A TCP proxy on 127.0.0.1 forwarding to PostgreSQL (by default 127.0.0.1:5432). */
-export async function startPgProxy(target: { host: string; port: number } = { host: '127.0.0.1', port: 5432 }): Promise<PgProxy> {
+async function startPgProxy(target: { host: string; port: number } = { host: '127.0.0.1', port: 5432 }): Promise<PgProxy> {
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   let paused = false;
   const stats = { forwarded: 0, refused: 0, cut: 0 };
@@ -232,16 +233,20 @@ export interface ServiceOptions {
   logFile: string;
 }
 
+/**
+ * Runs `command` in the repo with this process's environment and `env` over it, in a process group
+ * of its own (ended by its id: `process.kill(-pid)`), its output appended to `logFile`.
+ */
+export function spawnInGroup(command: string, args: string[], env: Record<string, string>, logFile: string): ChildProcess {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
+  fs.closeSync(out);
+  return child;
+}
+
 /** Starts `npx tsx <kind>/main.ts` in its own process group; does not wait for it to be ready. */
 export function spawnService(options: ServiceOptions): ServiceProcess {
-  const out = fs.openSync(options.logFile, 'a');
-  const child = spawn('npx', ['tsx', `${options.kind}/main.ts`], {
-    cwd: ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', out, out],
-    detached: true,
-  });
-  fs.closeSync(out);
+  const child = spawnInGroup('npx', ['tsx', `${options.kind}/main.ts`], options.env, options.logFile);
   let alive = true;
   const exited = new Promise<number | string | null>((resolve) => {
     child.once('exit', (code, signal) => { alive = false; resolve(code ?? signal); });
@@ -314,7 +319,7 @@ export async function waitForApi(baseUrl: string, service?: ServiceProcess, ms =
 
 /** The error and fatal lines a process logged (pino JSON), shortened: what went wrong, for the figures. */
 export function errorsLogged(logFile: string, max = 10): string[] {
-  let text = '';
+  let text: string;
   try { text = fs.readFileSync(logFile, 'utf8'); } catch { return []; }
   const out: string[] = [];
   for (const line of text.split('\n')) {
@@ -335,7 +340,7 @@ export function errorsLogged(logFile: string, max = 10): string[] {
 
 // ---- HTTP against a real API process -------------------------------------------------------------
 
-export interface HttpAnswer { status: number; body: any; headers: Headers }
+export interface HttpAnswer { status: number; body: Json; headers: Headers }
 
 export interface Http {
   baseUrl: string;
@@ -357,10 +362,7 @@ export function http(baseUrl: string): Http {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-      return { status: res.status, body: parsed as any, headers: res.headers };
+      return { status: res.status, body: jsonOrText(await res.text()), headers: res.headers };
     },
   };
 }

@@ -11,10 +11,13 @@ import { buildApp } from '../../api/app';
 import { readConfig, type Config } from '../../lib/config';
 import { createPool } from '../../lib/db';
 import { createLogger, type Logger } from '../../lib/logger';
-import { FAST_POLICY, parsePolicy, type Policy } from '../../lib/policy';
+import type { Policy } from '../../lib/policy';
+import { parsePolicy } from '../../lib/policy-file';
+import { FAST_POLICY } from './fast-policy';
 import { createWorker } from '../../worker/worker';
 import { sdkLogger } from '../../worker/main';
 import { TEST_PEPPER } from './constants';
+import { jsonOrText, type Json } from './json';
 
 let runtimeInstalled = false;
 
@@ -27,7 +30,7 @@ export interface Stack {
   worker: Worker | undefined;
   /** A request as the account `as` (dev key `dev-<as>`), or anonymous when `as` is null. */
   call(as: string | null, method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH', url: string, body?: unknown, headers?: Record<string, string>):
-    Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+    Promise<{ status: number; body: Json; headers: Record<string, unknown> }>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +40,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Start no worker (tests of the API alone). */
   noWorker?: boolean;
+  /** The worker's workflow bundle (test/support/bundles.ts); by default today's code, built by global setup. */
+  workflowBundle?: string;
   /** The app's logger; also the worker's (SDK) logger when this is the file's first stack. */
   logger?: Logger;
 }
@@ -63,7 +68,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const nativeConnection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = options.noWorker ? undefined : await createWorker({
     config, connection: nativeConnection, pool, policy,
-    workflowBundle: { codePath: process.env.WHISTLE_TEST_BUNDLE! },
+    workflowBundle: { codePath: options.workflowBundle ?? process.env.WHISTLE_TEST_BUNDLE! },
   });
   const running = worker ? worker.run() : Promise.resolve();
   const logger = options.logger ?? createLogger({ level: config.logLevel, production: false });
@@ -82,9 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         },
         payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
-      let parsed: unknown = res.body;
-      try { parsed = JSON.parse(res.body); } catch { /* not JSON */ }
-      return { status: res.statusCode, body: parsed as any, headers: res.headers };
+      return { status: res.statusCode, body: jsonOrText(res.body), headers: res.headers };
     },
     async stop() {
       await app.close();

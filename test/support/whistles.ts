@@ -1,11 +1,12 @@
 /** Helpers that drive whistles through the API, step by step, for tests. */
 import type { Stack } from './stack';
 import { filing } from './stack';
+import type { Json } from './json';
 
 export async function fileWhistle(stack: Stack, as = 'xiguan', overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   const res = await stack.call(as, 'POST', '/v1/whistles', filing(overrides), headers);
   if (res.status !== 201) throw new Error(`filing failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: string; status: string; [k: string]: any };
+  return res.body as { id: string; status: string; [k: string]: Json };
 }
 
 export async function act(stack: Stack, as: string, id: string, action: string, body?: unknown) {

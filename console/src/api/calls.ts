@@ -2,11 +2,12 @@
  * Every call the console makes, typed by the generated schema: the views use these and never
  * build a request themselves.
  */
-import { api, ok, ApiRefusal } from './client';
+import { api, ok, ApiRefusal, photoRefusal } from './client';
+import { session } from './session';
 import type { operations } from './schema';
 import type {
-  Assessment, BodyOf, CatalogueBody, CatalogueEntry, Category, ConsoleConfig, FileWhistleBody, HelpAction, HelpListQuery, HelpRequest, Me,
-  MemberRecord, Notification, Org, PostHelpBody, Session, Stats, Whistle, WhistleAction, WhistleListQuery, WhistlePage,
+  Assessment, BodyOf, CalendarDay, CatalogueBody, CatalogueEntry, Category, ConsoleConfig, FileWhistleBody, HelpAction, HelpListQuery, HelpRequest, Me,
+  MemberRecord, Notification, Org, PostHelpBody, Session, Stats, StoredPhoto, Whistle, WhistleAction, WhistleListQuery, WhistlePage,
 } from './types';
 
 /** A GET that may answer 304: `changed: false` keeps what the caller already holds. */
@@ -70,6 +71,7 @@ export interface ActionBodies {
   'request-extension': BodyOf<operations['requestExtensionWhistle']>;
   'decide-extension': BodyOf<operations['decideExtensionWhistle']>;
   merge: BodyOf<operations['mergeWhistle']>;
+  callback: BodyOf<operations['callbackWhistle']>;
 }
 
 export function act<A extends WhistleAction>(id: string, action: A, body: ActionBodies[A], key: string): Promise<Whistle> {
@@ -89,6 +91,7 @@ export function act<A extends WhistleAction>(id: string, action: A, body: Action
     'request-extension': () => api.POST('/v1/whistles/{id}/request-extension', { ...init, body: b }),
     'decide-extension': () => api.POST('/v1/whistles/{id}/decide-extension', { ...init, body: b }),
     merge: () => api.POST('/v1/whistles/{id}/merge', { ...init, body: b }),
+    callback: () => api.POST('/v1/whistles/{id}/callback', { ...init, body: b }),
   };
   return ok(calls[action]());
 }
@@ -151,5 +154,39 @@ export async function assessmentCsv(quarter: string, live: boolean): Promise<Blo
   return answer.data as unknown as Blob;
 }
 
+// ---- holiday calendar (节假日) ------------------------------------------------------------------
+
+export const calendarDays = (from: string, to: string): Promise<CalendarDay[]> =>
+  ok(api.GET('/v1/calendar', { params: { query: { from, to } } }));
+
 export const stats = (from?: string, to?: string): Promise<Stats> =>
   ok(api.GET('/v1/stats', { params: { query: { ...(from ? { from } : {}), ...(to ? { to } : {}) } } }));
+
+// ---- photos (附件) ---------------------------------------------------------------------------
+
+/** Uploads one photo (multipart, part `file`); its id goes into `attachmentIds` of the call that attaches it. */
+export async function uploadPhoto(file: File): Promise<StoredPhoto> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  let response: Response;
+  try {
+    response = await fetch('/v1/attachments', { method: 'POST', body: form, headers: session.token ? { authorization: `Bearer ${session.token}` } : {} });
+  } catch {
+    throw new ApiRefusal(0, 'network', '无法连接服务器，请检查网络后重试', null);
+  }
+  const body = await response.json().catch(() => undefined);
+  if (!response.ok) throw photoRefusal(response.status, body);
+  return body as StoredPhoto;
+}
+
+/**
+ * A photo (or its thumbnail) as an object URL: the image is fetched with the session's bearer
+ * token (an <img src> could not send it); the caller revokes the URL when it is done with it.
+ */
+export async function photoUrl(id: string, thumbnail: boolean): Promise<string> {
+  const response = await fetch(`/v1/attachments/${encodeURIComponent(id)}${thumbnail ? '/thumbnail' : ''}`, {
+    headers: session.token ? { authorization: `Bearer ${session.token}` } : {},
+  });
+  if (!response.ok) throw photoRefusal(response.status, await response.json().catch(() => undefined));
+  return URL.createObjectURL(await response.blob());
+}

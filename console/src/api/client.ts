@@ -1,10 +1,11 @@
 /**
  * The one client of the API: openapi-fetch over the types generated from /openapi.json. It
- * sends the session token, turns a 401 into "sign in again", and turns every refusal into an
+ * sends the session token, turns a 401 into "sign in again", a 403 password_change_required into
+ * "change the password first", and turns every refusal into an
  * `ApiRefusal` carrying the API's own words (`messageZh` when given, else `message`).
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import { expired, session } from './session';
+import { changeRequired, expired, session } from './session';
 import type { ApiError, ApiPaths } from './types';
 
 export const api = createClient<ApiPaths>({ baseUrl: '' });
@@ -14,9 +15,14 @@ const auth: Middleware = {
     if (session.token && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${session.token}`);
     return request;
   },
-  onResponse({ request, response }) {
+  async onResponse({ request, response }) {
     const signingIn = request.method === 'POST' && new URL(request.url).pathname === '/v1/sessions';
     if (response.status === 401 && !signingIn) expired();
+    // A session opened with an initial or aged password may do nothing but change it.
+    if (response.status === 403) {
+      const body = await response.clone().json().catch(() => null) as { error?: { code?: string } } | null;
+      if (body?.error?.code === 'password_change_required') changeRequired();
+    }
     return response;
   },
 };
@@ -27,6 +33,12 @@ export class ApiRefusal extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly detail: ApiError | null) {
     super(message);
   }
+}
+
+/** A refusal of a call made without openapi-fetch (photos: multipart uploads, image bytes). */
+export function photoRefusal(status: number, body: unknown): ApiRefusal {
+  if (status === 401) expired();
+  return refusal(status, body);
 }
 
 function refusal(status: number, body: unknown): ApiRefusal {

@@ -121,13 +121,13 @@ export interface paths {
         };
         /**
          * Service requests, newest first, at most 1000; the last 90 days unless told (JSON)
-         * @description Public: no reporter data. Withdrawn and merged whistles are not listed; `status` is `closed` from `resolved` on. `description` and the address appear only for resolved and closed whistles (an open one shows its community's name as `address`); `lat`/`long` are rounded to 3 decimals.
+         * @description Public: no reporter data, no free text, no street address: `description` is the whistle's title and `address` its community's name (with the compound's, when known); `status_notes` is the result. With the api_key of the filing community in the query string, its own requests show `description`, `address` and `media_url` as filed. Withdrawn and merged whistles are not listed; `status` is `closed` from `resolved` on; `lat`/`long` are rounded to 3 decimals. Empty and unknown parameters are ignored; dates are W3C date-times with their zone, with or without seconds.
          */
         get: operations["georeportListRequestsJson"];
         put?: never;
         /**
          * File a service request: a whistle (吹哨) for the community of api_key (JSON)
-         * @description Form-urlencoded. Files a whistle exactly as `POST /v1/whistles` would for the account of `api_key` (role `community`), titled with the first 30 characters of `description`. `lat` + `long` give the place and win over `address_string` (kept as the address). `last_name` + `first_name` is the reporter's name, kept only with a `phone`; `email` is not kept. A retry with the same api_key and the same fields within a minute answers the same `service_request_id`.
+         * @description Form-urlencoded. Files a whistle exactly as `POST /v1/whistles` would for the account of `api_key` (role `community`; in the form or the query string), titled with the first 30 characters of `description` (left out: the service's name, with `address_string` when given). `lat` + `long` give the place and win over `address_string` (kept as the address). `last_name` + `first_name` is the reporter's name, kept only with a `phone`; `email` is not kept; `media_url` is kept, never fetched. Fields it does not know (`attribute[…]`, `device_id`, …) are ignored; an unknown `service_code` is 404. A retry with the same api_key and the same fields within a minute answers the same `service_request_id`.
          */
         post: operations["georeportCreateRequestJson"];
         delete?: never;
@@ -145,13 +145,13 @@ export interface paths {
         };
         /**
          * Service requests, newest first, at most 1000; the last 90 days unless told (XML)
-         * @description Public: no reporter data. Withdrawn and merged whistles are not listed; `status` is `closed` from `resolved` on. `description` and the address appear only for resolved and closed whistles (an open one shows its community's name as `address`); `lat`/`long` are rounded to 3 decimals.
+         * @description Public: no reporter data, no free text, no street address: `description` is the whistle's title and `address` its community's name (with the compound's, when known); `status_notes` is the result. With the api_key of the filing community in the query string, its own requests show `description`, `address` and `media_url` as filed. Withdrawn and merged whistles are not listed; `status` is `closed` from `resolved` on; `lat`/`long` are rounded to 3 decimals. Empty and unknown parameters are ignored; dates are W3C date-times with their zone, with or without seconds.
          */
         get: operations["georeportListRequestsXml"];
         put?: never;
         /**
          * File a service request: a whistle (吹哨) for the community of api_key (XML)
-         * @description Form-urlencoded. Files a whistle exactly as `POST /v1/whistles` would for the account of `api_key` (role `community`), titled with the first 30 characters of `description`. `lat` + `long` give the place and win over `address_string` (kept as the address). `last_name` + `first_name` is the reporter's name, kept only with a `phone`; `email` is not kept. A retry with the same api_key and the same fields within a minute answers the same `service_request_id`.
+         * @description Form-urlencoded. Files a whistle exactly as `POST /v1/whistles` would for the account of `api_key` (role `community`; in the form or the query string), titled with the first 30 characters of `description` (left out: the service's name, with `address_string` when given). `lat` + `long` give the place and win over `address_string` (kept as the address). `last_name` + `first_name` is the reporter's name, kept only with a `phone`; `email` is not kept; `media_url` is kept, never fetched. Fields it does not know (`attribute[…]`, `device_id`, …) are ignored; an unknown `service_code` is 404. A retry with the same api_key and the same fields within a minute answers the same `service_request_id`.
          */
         post: operations["georeportCreateRequestXml"];
         delete?: never;
@@ -167,7 +167,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One service request, as a list of one (JSON) */
+        /**
+         * One service request, as a list of one (JSON)
+         * @description As in `requests.{fmt}`: public, or with the filing community's api_key (query string) as filed.
+         */
         get: operations["georeportGetRequestJson"];
         put?: never;
         post?: never;
@@ -184,7 +187,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One service request, as a list of one (XML) */
+        /**
+         * One service request, as a list of one (XML)
+         * @description As in `requests.{fmt}`: public, or with the filing community's api_key (query string) as filed.
+         */
         get: operations["georeportGetRequestXml"];
         put?: never;
         post?: never;
@@ -235,7 +241,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A service's definition: no attributes (JSON) */
+        /**
+         * A service's definition: no attributes (JSON)
+         * @description An unknown `service_code` is 404.
+         */
         get: operations["georeportServiceDefinitionJson"];
         put?: never;
         post?: never;
@@ -252,7 +261,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A service's definition: no attributes (XML) */
+        /**
+         * A service's definition: no attributes (XML)
+         * @description An unknown `service_code` is 404.
+         */
         get: operations["georeportServiceDefinitionXml"];
         put?: never;
         post?: never;
@@ -303,10 +315,136 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Accounts (center and supervisors); keys are never shown */
+        /** Accounts with their state (center, supervisor, admin, security); keys and passwords are never shown */
         get: operations["listAccounts"];
         put?: never;
+        /**
+         * Creates an account (admin): its key and a random initial password, shown in this answer only; audited
+         * @description The role must fit the unit (center → center, supervision → supervisor, street → street, community, compound and grid → community, department → department; member and resident on a community). Administrators (admin, security, auditor) are made only with npm run accounts (403).
+         */
+        post: operations["createAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disables an account (admin): its key and every session stop working; nobody disables themselves */
+        post: operations["disableAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enables a disabled account (admin): its key works again; ended sessions stay ended */
+        post: operations["enableAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{id}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new random initial password (admin), shown in this answer only, to be changed at the next sign-in; every session ends */
+        post: operations["resetAccountPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{id}/rotate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new API key (admin), shown in this answer only; the old one, and sessions opened with it, stop at once */
+        post: operations["rotateAccountKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
         post?: never;
+        /** Ends every session of the account (security, admin); audited */
+        delete: operations["endAccountSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Clears the account's sign-in throttling from every address (security); audited */
+        post: operations["unlockAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creates many accounts from a file (admin), all or nothing; each with its key and initial password, shown in this answer only
+         * @description An existing or repeated id, an unknown unit or a role that does not fit its unit is an error; every error of the file is in `error.errors` and nothing is created.
+         */
+        post: operations["importAccounts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -322,9 +460,69 @@ export interface paths {
         };
         /**
          * 验单: one row per street and department for a quarter (center, supervisors)
-         * @description Each item counts in the quarter in which the unit received it (Asia/Shanghai). Once a quarter is published (定期验单: 00:00 Asia/Shanghai at the end of the assessment.publishAfterDays-th day after its last day, or by hand), its published figures are returned unchanged with `publishedAt`; `live=true` computes them again from today's data. `format=csv` gives the same rows as CSV (UTF-8 with BOM; the header `X-Assessment-Published-At` carries publishedAt when set). Formulas and weights: docs/ASSESSMENT.md.
+         * @description Each item counts in the quarter in which the unit received it (Asia/Shanghai). Once a quarter is published (定期验单: 00:00 Asia/Shanghai at the end of the assessment.publishAfterDays-th day after its last day, or by hand), its published figures are returned unchanged with `publishedAt`; `live=true` computes them again from today's data. `format=csv` gives the same rows as CSV for people (UTF-8 with BOM; Chinese headings, units' kinds in Chinese, rates as percentages; the header `X-Assessment-Published-At` carries publishedAt when set). Formulas and weights: docs/ASSESSMENT.md.
          */
         get: operations["getAssessments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a photo (附件) to attach to a whistle or help request with `attachmentIds`
+         * @description Roles community, street, center, department, supervisor, member, resident. `multipart/form-data` with exactly one part `file`: a JPEG, PNG or WebP image, recognised from its bytes (not its name or declared type), at most ATTACHMENT_MAX_MB and 40 megapixels. What is stored is re-encoded: every metadata block (EXIF with its GPS position, XMP, ICC, comments) removed and the orientation applied; a thumbnail at most 320 px wide is made beside it. Anything else is 415 `unsupported_media`; too large 413. Seen by its uploader alone until attached; an upload nothing references within 24 hours is deleted.
+         */
+        post: operations["uploadAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A photo, as stored (re-encoded, without metadata, upright)
+         * @description The uploader while it is not attached; once attached, whoever may see its whistle or help request. `not_found` for anyone else.
+         */
+        get: operations["getAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attachments/{id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A photo's thumbnail, at most 320 px wide
+         * @description The uploader while it is not attached; once attached, whoever may see its whistle or help request. `not_found` for anyone else.
+         */
+        get: operations["getAttachmentThumbnail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -340,8 +538,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Administrative events, newest first: accounts, keys, calendar, catalogue, notifications, published assessments (center, supervisor) */
+        /** Administrative events, sign-ins and sign-outs, newest first (center, supervisor, auditor) */
         get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checks the audit log's hash chain entry by entry (auditor): `firstBadSeq` is the first entry changed, removed or inserted */
+        get: operations["verifyAudit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -444,6 +659,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 实时更新: changes the caller may see, as Server-Sent Events
+         * @description Server-Sent Events (`text/event-stream`), each with an `id` to resume from:
+         *
+         *     - `whistle` `{ id, status, holder, version }`: a whistle the caller may see changed (filed, an action, a deadline);
+         *     - `help` `{ id, status, holder, version }`: a help request changed (`holder` is the account that took it, or null);
+         *     - `notification` `{ id, kind, subjectId }`: a notification for the caller (`id` as in GET /v1/notifications);
+         *     - `reset` `{ reason }`: reload what is shown — `expired` (Last-Event-ID older than the last 5 minutes), `invalid` (never given out), `ahead` (from the future), `lost` (the API lost track of changes), `overflow` (the client did not read; the stream then closes).
+         *
+         *     A comment line (`: heartbeat`) comes at least every 25 s, and `: ready` once the stream is live; each also carries the id to resume from. An event follows a change within a second. A reconnection with `Last-Event-ID` gets what it missed first (at most once more an event it already had). The stream ends when the session ends or the account is disabled. Too many streams for the account or the API process: 429.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/help-requests": {
         parameters: {
             query?: never;
@@ -451,7 +693,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The board: help requests, newest first */
+        /** The board: help requests, newest first; `waitingFor=me`: those waiting for the caller's action (邻里搭把手待办) */
         get: operations["listHelpRequests"];
         put?: never;
         /** 居民点单: any account posts a need for a community (waits for its verification) */
@@ -581,6 +823,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/insights/recurring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 高频诉求: the same kind of matter in the same place again and again (center, supervisor)
+         * @description Whistles filed from `from` to `to` (Asia/Shanghai days, both included; by default the last 30 days) grouped by place (`level`: compound, community or street; compound leaves out whistles filed without one) and category; a whistle counts its `reports` (duplicates merged into it), merged whistles do not count on their own. `previousCount` is the period of the same length just before. At most 366 days between `from` and `to`.
+         */
+        get: operations["recurringMatters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 知识库: find articles by words (community, street, center, department, supervisor)
+         * @description The Chinese words of `q` (segmented: 路灯不亮 → 路灯, 不亮) are matched against each article's words; an article with any of them is found, the most words first. A `q` of punctuation or function words alone finds nothing (an empty list).
+         */
+        get: operations["searchKnowledge"];
+        put?: never;
+        /** Adds an article to the knowledge base (the center); audited */
+        post: operations["createKnowledgeArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One article of the knowledge base (the roles that search it) */
+        get: operations["getKnowledgeArticle"];
+        /** Replaces an article (the center); audited */
+        put: operations["updateKnowledgeArticle"];
+        post?: never;
+        /** Removes an article (the center); audited */
+        delete: operations["deleteKnowledgeArticle"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -588,10 +890,30 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's account and organisation unit (any key or session) */
+        /** The caller's account and organisation unit, and what it opens in the console (any key or session) */
         get: operations["getMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Changes the caller's own password (a session): every other session of the account ends; audited
+         * @description The new password: at least 10 characters with three of lower case, upper case, digits and other characters, not containing the account id, none of the account's last 5 (else 400 naming the rule). A wrong current password is 400 and counts as a failed sign-in. With an API key: 400.
+         */
+        post: operations["changeMyPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -639,10 +961,119 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The organisation tree (区, 区中心, 督查, 镇街, 社区, 小区, 部门) */
+        /** The organisation tree (区中心, 督查, 镇街, 社区, 小区, 网格, 部门): active units; `?all=true` (admin) every unit with `active` */
         get: operations["listOrgs"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tree in the import's own format (admin): CSV or JSON, parents first; importing it back changes nothing */
+        get: operations["exportOrgs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds, updates and deactivates units from the district's own file (admin); all or nothing; audited
+         * @description Every error of the file is in `error.errors` (`row`: the record's 1-based position, the header not counted); with any error nothing is applied. The same file twice changes nothing the second time. Larger than 10 MB: 413.
+         */
+        post: operations["importOrgs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proactive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未诉先办: every round, newest first (the center) */
+        get: operations["listProactiveRounds"];
+        put?: never;
+        /**
+         * 未诉先办: a round that files one whistle per community at each of its times (the center); audited
+         * @description A Temporal Schedule `proactive-<id>` files, at each time (Asia/Shanghai), one whistle per community, `source: "proactive"`, filed by the center and dispatched at once to the departments (the lead as at triage). Each (round, occurrence, community) files once, whatever the retries. Unknown categories, communities or departments are 400.
+         */
+        post: operations["createProactiveRound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proactive/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a round and its Schedule (the center); the whistles it filed stay; audited */
+        delete: operations["deleteProactiveRound"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proactive/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pauses a round and its Schedule (the center); audited */
+        post: operations["pauseProactiveRound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proactive/{id}/unpause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unpauses a round and its Schedule (the center); audited */
+        post: operations["unpauseProactiveRound"];
         delete?: never;
         options?: never;
         head?: never;
@@ -660,7 +1091,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with an account id and its password: a session token, valid for SESSION_TTL_HOURS
-         * @description A wrong account id or password is 401 with the same message for both (so are a disabled account and one without a password). After 5 failed sign-ins for one account id within 15 minutes (from the first failure), every sign-in for it is 429 until those 15 minutes are over, the right password included.
+         * @description A wrong account id or password is 401 with the same message for both (so are a disabled account and one without a password). Failures are throttled before any password is checked: 5 for one account from one address within 15 minutes (from the first) → 429 for that pair until those 15 minutes are over, the right password included; 20 from one address → 429 for every sign-in from it. `mustChangePassword: true`: the session can only change its password (POST /v1/me/password) first.
          */
         post: operations["signIn"];
         delete?: never;
@@ -686,6 +1117,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sign-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign-in attempts, newest first (security, auditor): ok, wrong, throttled, disabled, with the client address */
+        get: operations["listSignIns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stats": {
         parameters: {
             query?: never;
@@ -697,6 +1145,46 @@ export interface paths {
         get: operations["getStats"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 智能分派: the likely categories, departments and list of a matter from its title and description (community, street, center)
+         * @description Worked out on this machine with the district's own model (trained from the shipped lexicon and the district's history) and the dispatch catalogue as it stands. A text without a word in it (empty, or punctuation only) is 400.
+         */
+        post: operations["suggestFromText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suggest/retrain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trains a new version of the suggestions' model from the history now (the center); audited
+         * @description Takes seconds with a large history; the version it stores answers every API process from then on.
+         */
+        post: operations["retrainSuggestions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -758,6 +1246,23 @@ export interface paths {
         put?: never;
         /** 报到: the street (filed) or a dispatched department (dispatched) takes the whistle */
         post: operations["acceptWhistle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/whistles/{id}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 回访: the center calls the reporter back, once per resolution, within callback.within after the latest resolution (resolved or closed) */
+        post: operations["callbackWhistle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -967,7 +1472,16 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "validation_failed" | "unauthenticated" | "forbidden" | "not_found" | "invalid_state" | "payload_too_large" | "idempotency_conflict" | "rate_limited" | "internal" | "unavailable";
+                code: "validation_failed" | "unauthenticated" | "forbidden" | "password_change_required" | "not_found" | "invalid_state" | "payload_too_large" | "unsupported_media" | "idempotency_conflict" | "rate_limited" | "internal" | "unavailable";
+                /** @description An import refused (validation_failed): every error of the file; nothing was applied */
+                errors?: {
+                    field: string;
+                    id: string | null;
+                    message: string;
+                    messageZh: string;
+                    /** @description the record's 1-based position in the file, the header not counted (0: the file as a whole) */
+                    row: number;
+                }[];
                 message: string;
                 /** @description The same refusal as a Chinese sentence for people (shown by the console) */
                 messageZh?: string;
@@ -1048,12 +1562,49 @@ export interface components {
          *       "reports": 1,
          *       "allowedActions": [],
          *       "possibleDuplicates": [],
-         *       "suggestion": null
+         *       "suggestion": null,
+         *       "source": "community",
+         *       "callback": null,
+         *       "knowledge": [
+         *         {
+         *           "id": "k-drains",
+         *           "title": "下水道堵塞的处置流程"
+         *         }
+         *       ],
+         *       "attachments": []
          *     }
          */
         Whistle: {
             /** @description The actions the caller may perform now (the console's buttons): each answers neither 403 nor 409 when sent with a valid body */
-            allowedActions: ("accept" | "progress" | "resolve" | "escalate" | "triage" | "return" | "urge" | "evaluate" | "withdraw" | "request-extension" | "decide-extension" | "merge")[];
+            allowedActions: ("accept" | "progress" | "resolve" | "escalate" | "triage" | "return" | "urge" | "evaluate" | "withdraw" | "request-extension" | "decide-extension" | "merge" | "callback")[];
+            /** @description Photos (附件) attached to it, in the order they were attached (a whistle: with those of whistles merged into it) */
+            attachments: {
+                bytes: number;
+                /** @enum {string} */
+                contentType: "image/jpeg" | "image/png" | "image/webp";
+                height: number;
+                /** @description For `GET /v1/attachments/:id` and `/thumbnail` */
+                id: string;
+                /** @description `filing`, or the action that attached it (`progress`, `resolve`, `escalate`, `return`, `complete`) */
+                stage: string;
+                /** Format: date-time */
+                uploadedAt: string;
+                /** @description account id */
+                uploadedBy: string;
+                width: number;
+            }[];
+            /** @description 回访: the callback of the current resolution, or null */
+            callback: {
+                /** Format: date-time */
+                at: string;
+                /** @description account id of the center */
+                by: string;
+                note: string | null;
+                /** @enum {string|null} */
+                rating: "satisfied" | "basically_satisfied" | "unsatisfied" | null;
+                /** @description whether the reporter was reached by phone */
+                reached: boolean;
+            } | null;
             category: string;
             /** Format: date-time */
             closedAt: string | null;
@@ -1103,6 +1654,11 @@ export interface components {
             holder: string | null;
             /** @description The whistle id; its Temporal workflow is `whistle-<id>` */
             id: string;
+            /** @description 知识库: related articles, for the holder and the center; [] for everyone else */
+            knowledge: {
+                id: string;
+                title: string;
+            }[];
             /** @enum {string|null} */
             list: "immediate" | "phased" | "understanding" | null;
             location: {
@@ -1126,6 +1682,11 @@ export interface components {
             result: string | null;
             /** @description 退单: how often it was returned in its whole life */
             returns: number;
+            /**
+             * @description community (a community filed it), open311 (an Open311 client), proactive (未诉先办)
+             * @enum {string}
+             */
+            source: "community" | "open311" | "proactive";
             /** @enum {string} */
             status: "filed" | "street_handling" | "escalated" | "dispatched" | "department_handling" | "resolved" | "closed" | "withdrawn" | "merged";
             streetId: string;
@@ -1139,10 +1700,19 @@ export interface components {
             timeline: {
                 /** @description account id, or "system" for deadlines */
                 actor: string;
+                /** @description the account's name (an office's: 社区, 街道, 部门 …); null for the system */
+                actorName?: string | null;
                 /** Format: date-time */
                 at: string;
+                /** @description The photos the call that made this entry attached */
+                attachmentIds?: string[];
+                /**
+                 * @description a `returned` entry: the kind of return (退单类型) the department gave
+                 * @enum {string}
+                 */
+                kind?: "not_our_area" | "not_our_function" | "other";
                 note: string | null;
-                /** @description filed, accepted, progress, resolved, escalated, deadline_escalation, triaged, returned, urged, overdue, reminder, evaluated, reopened, closed, evaluation_expired, withdrawn, due_soon, extension_requested, extension_approved, extension_rejected, extension_lapsed, deadline_recomputed, merged, merged_in */
+                /** @description filed, accepted, progress, resolved, escalated, deadline_escalation, triaged, returned, urged, overdue, reminder, evaluated, reopened, closed, evaluation_expired, withdrawn, due_soon, extension_requested, extension_approved, extension_rejected, extension_lapsed, deadline_recomputed, merged, merged_in, return_ruled (派单异议审核), callback (回访) */
                 type: string;
             }[];
             title: string;
@@ -1194,10 +1764,24 @@ export interface components {
          *       "finalDispatch": false,
          *       "duplicateOf": null,
          *       "duplicates": [],
-         *       "reports": 1
+         *       "reports": 1,
+         *       "source": "community",
+         *       "callback": null
          *     }
          */
         WhistleSummary: {
+            /** @description 回访: the callback of the current resolution, or null */
+            callback: {
+                /** Format: date-time */
+                at: string;
+                /** @description account id of the center */
+                by: string;
+                note: string | null;
+                /** @enum {string|null} */
+                rating: "satisfied" | "basically_satisfied" | "unsatisfied" | null;
+                /** @description whether the reporter was reached by phone */
+                reached: boolean;
+            } | null;
             category: string;
             /** Format: date-time */
             closedAt: string | null;
@@ -1268,6 +1852,11 @@ export interface components {
             result: string | null;
             /** @description 退单: how often it was returned in its whole life */
             returns: number;
+            /**
+             * @description community (a community filed it), open311 (an Open311 client), proactive (未诉先办)
+             * @enum {string}
+             */
+            source: "community" | "open311" | "proactive";
             /** @enum {string} */
             status: "filed" | "street_handling" | "escalated" | "dispatched" | "department_handling" | "resolved" | "closed" | "withdrawn" | "merged";
             streetId: string;
@@ -1546,7 +2135,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1606,7 +2195,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1637,7 +2226,7 @@ export interface operations {
     georeportListRequestsJson: {
         parameters: {
             query?: {
-                /** @description Not needed: reading is public */
+                /** @description Not needed: reading is public. A community's key shows its own requests' description, address and media_url as filed */
                 api_key?: string;
                 /** @description Latest `requested_datetime`; default now */
                 end_date?: string;
@@ -1665,11 +2254,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description The address once resolved or closed; before, the community's name */
+                        /** @description The community's name (with the compound's, when known); with the filing community's api_key, the address as filed */
                         address: string;
                         /** @description The unit that holds it now, or the one that resolved it */
                         agency_responsible: string | null;
-                        /** @description Only once resolved or closed */
+                        /** @description The whistle's title; with the filing community's api_key, the description as filed */
                         description: string | null;
                         /**
                          * Format: date-time
@@ -1680,6 +2269,8 @@ export interface operations {
                         lat: number | null;
                         /** @description Rounded to 3 decimals */
                         long: number | null;
+                        /** @description Only with the filing community's api_key: the media_url as filed */
+                        media_url?: string | null;
                         /** Format: date-time */
                         requested_datetime: string;
                         service_code: string;
@@ -1697,7 +2288,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            /** @description Bad input (the specification's error list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1710,7 +2301,20 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description api_key missing or not valid, or not a community account's (the specification's error list) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1753,7 +2357,10 @@ export interface operations {
     };
     georeportCreateRequestJson: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The key of a community account, when not in the form */
+                api_key?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1782,8 +2389,8 @@ export interface operations {
                     address_string?: string;
                     /** @description The key of a community (or compound) account; missing or not a community: 403 */
                     api_key?: string;
-                    /** @description What is wrong; the whistle's title is its first 30 characters */
-                    description: string;
+                    /** @description What is wrong; the whistle's title is its first 30 characters. Left out: the service's name (with `address_string` when given) */
+                    description?: string;
                     /** @description Accepted and ignored */
                     device_id?: string;
                     /** @description Accepted and not kept */
@@ -1798,9 +2405,9 @@ export interface operations {
                     lat?: string;
                     /** @description WGS84 longitude in degrees */
                     long?: string;
-                    /** @description Accepted and ignored */
+                    /** @description A photo kept elsewhere (http or https): kept as given, never fetched, shown only with the filing community's api_key */
                     media_url?: string;
-                    /** @description The reporter's phone, for the feedback (反馈) only; never shown */
+                    /** @description The reporter's phone as written (digits, spaces, + - ( ) ., an extension after 转 or ext; at most 30), for the feedback (反馈) only; never shown */
                     phone?: string;
                     /** @description A `service_code` of `services.{fmt}` (a category id) */
                     service_code: string;
@@ -1827,8 +2434,8 @@ export interface operations {
                     address_string?: string;
                     /** @description The key of a community (or compound) account; missing or not a community: 403 */
                     api_key?: string;
-                    /** @description What is wrong; the whistle's title is its first 30 characters */
-                    description: string;
+                    /** @description What is wrong; the whistle's title is its first 30 characters. Left out: the service's name (with `address_string` when given) */
+                    description?: string;
                     /** @description Accepted and ignored */
                     device_id?: string;
                     /** @description Accepted and not kept */
@@ -1843,9 +2450,9 @@ export interface operations {
                     lat?: string;
                     /** @description WGS84 longitude in degrees */
                     long?: string;
-                    /** @description Accepted and ignored */
+                    /** @description A photo kept elsewhere (http or https): kept as given, never fetched, shown only with the filing community's api_key */
                     media_url?: string;
-                    /** @description The reporter's phone, for the feedback (反馈) only; never shown */
+                    /** @description The reporter's phone as written (digits, spaces, + - ( ) ., an extension after 转 or ext; at most 30), for the feedback (反馈) only; never shown */
                     phone?: string;
                     /** @description A `service_code` of `services.{fmt}` (a category id) */
                     service_code: string;
@@ -1864,7 +2471,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            /** @description Bad input (the specification's error list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1890,7 +2497,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1947,7 +2554,7 @@ export interface operations {
     georeportListRequestsXml: {
         parameters: {
             query?: {
-                /** @description Not needed: reading is public */
+                /** @description Not needed: reading is public. A community's key shows its own requests' description, address and media_url as filed */
                 api_key?: string;
                 /** @description Latest `requested_datetime`; default now */
                 end_date?: string;
@@ -1975,11 +2582,11 @@ export interface operations {
                 };
                 content: {
                     "text/xml": {
-                        /** @description The address once resolved or closed; before, the community's name */
+                        /** @description The community's name (with the compound's, when known); with the filing community's api_key, the address as filed */
                         address: string;
                         /** @description The unit that holds it now, or the one that resolved it */
                         agency_responsible: string | null;
-                        /** @description Only once resolved or closed */
+                        /** @description The whistle's title; with the filing community's api_key, the description as filed */
                         description: string | null;
                         /**
                          * Format: date-time
@@ -1990,6 +2597,8 @@ export interface operations {
                         lat: number | null;
                         /** @description Rounded to 3 decimals */
                         long: number | null;
+                        /** @description Only with the filing community's api_key: the media_url as filed */
+                        media_url?: string | null;
                         /** Format: date-time */
                         requested_datetime: string;
                         service_code: string;
@@ -2007,7 +2616,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            /** @description Bad input (the specification's error list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2020,7 +2629,20 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description api_key missing or not valid, or not a community account's (the specification's error list) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2063,7 +2685,10 @@ export interface operations {
     };
     georeportCreateRequestXml: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The key of a community account, when not in the form */
+                api_key?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2092,8 +2717,8 @@ export interface operations {
                     address_string?: string;
                     /** @description The key of a community (or compound) account; missing or not a community: 403 */
                     api_key?: string;
-                    /** @description What is wrong; the whistle's title is its first 30 characters */
-                    description: string;
+                    /** @description What is wrong; the whistle's title is its first 30 characters. Left out: the service's name (with `address_string` when given) */
+                    description?: string;
                     /** @description Accepted and ignored */
                     device_id?: string;
                     /** @description Accepted and not kept */
@@ -2108,9 +2733,9 @@ export interface operations {
                     lat?: string;
                     /** @description WGS84 longitude in degrees */
                     long?: string;
-                    /** @description Accepted and ignored */
+                    /** @description A photo kept elsewhere (http or https): kept as given, never fetched, shown only with the filing community's api_key */
                     media_url?: string;
-                    /** @description The reporter's phone, for the feedback (反馈) only; never shown */
+                    /** @description The reporter's phone as written (digits, spaces, + - ( ) ., an extension after 转 or ext; at most 30), for the feedback (反馈) only; never shown */
                     phone?: string;
                     /** @description A `service_code` of `services.{fmt}` (a category id) */
                     service_code: string;
@@ -2137,8 +2762,8 @@ export interface operations {
                     address_string?: string;
                     /** @description The key of a community (or compound) account; missing or not a community: 403 */
                     api_key?: string;
-                    /** @description What is wrong; the whistle's title is its first 30 characters */
-                    description: string;
+                    /** @description What is wrong; the whistle's title is its first 30 characters. Left out: the service's name (with `address_string` when given) */
+                    description?: string;
                     /** @description Accepted and ignored */
                     device_id?: string;
                     /** @description Accepted and not kept */
@@ -2153,9 +2778,9 @@ export interface operations {
                     lat?: string;
                     /** @description WGS84 longitude in degrees */
                     long?: string;
-                    /** @description Accepted and ignored */
+                    /** @description A photo kept elsewhere (http or https): kept as given, never fetched, shown only with the filing community's api_key */
                     media_url?: string;
-                    /** @description The reporter's phone, for the feedback (反馈) only; never shown */
+                    /** @description The reporter's phone as written (digits, spaces, + - ( ) ., an extension after 转 or ext; at most 30), for the feedback (反馈) only; never shown */
                     phone?: string;
                     /** @description A `service_code` of `services.{fmt}` (a category id) */
                     service_code: string;
@@ -2174,7 +2799,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            /** @description Bad input (the specification's error list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2200,7 +2825,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2256,7 +2881,10 @@ export interface operations {
     };
     georeportGetRequestJson: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The key of a community account, when not in the form */
+                api_key?: string;
+            };
             header?: never;
             path: {
                 /** @description A `service_request_id` (the whistle id) */
@@ -2273,11 +2901,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description The address once resolved or closed; before, the community's name */
+                        /** @description The community's name (with the compound's, when known); with the filing community's api_key, the address as filed */
                         address: string;
                         /** @description The unit that holds it now, or the one that resolved it */
                         agency_responsible: string | null;
-                        /** @description Only once resolved or closed */
+                        /** @description The whistle's title; with the filing community's api_key, the description as filed */
                         description: string | null;
                         /**
                          * Format: date-time
@@ -2288,6 +2916,8 @@ export interface operations {
                         lat: number | null;
                         /** @description Rounded to 3 decimals */
                         long: number | null;
+                        /** @description Only with the filing community's api_key: the media_url as filed */
+                        media_url?: string | null;
                         /** Format: date-time */
                         requested_datetime: string;
                         service_code: string;
@@ -2305,7 +2935,20 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description api_key missing or not valid, or not a community account's (the specification's error list) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2348,7 +2991,10 @@ export interface operations {
     };
     georeportGetRequestXml: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The key of a community account, when not in the form */
+                api_key?: string;
+            };
             header?: never;
             path: {
                 /** @description A `service_request_id` (the whistle id) */
@@ -2365,11 +3011,11 @@ export interface operations {
                 };
                 content: {
                     "text/xml": {
-                        /** @description The address once resolved or closed; before, the community's name */
+                        /** @description The community's name (with the compound's, when known); with the filing community's api_key, the address as filed */
                         address: string;
                         /** @description The unit that holds it now, or the one that resolved it */
                         agency_responsible: string | null;
-                        /** @description Only once resolved or closed */
+                        /** @description The whistle's title; with the filing community's api_key, the description as filed */
                         description: string | null;
                         /**
                          * Format: date-time
@@ -2380,6 +3026,8 @@ export interface operations {
                         lat: number | null;
                         /** @description Rounded to 3 decimals */
                         long: number | null;
+                        /** @description Only with the filing community's api_key: the media_url as filed */
+                        media_url?: string | null;
                         /** Format: date-time */
                         requested_datetime: string;
                         service_code: string;
@@ -2397,7 +3045,20 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description api_key missing or not valid, or not a community account's (the specification's error list) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": {
+                        /** @description The HTTP status */
+                        code: number;
+                        description: string;
+                    }[];
+                };
+            };
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2466,7 +3127,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2522,7 +3183,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2575,7 +3236,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            /** @description Bad input (the specification's error list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2588,7 +3249,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2641,7 +3302,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Bad input, or an unknown service_code (the specification's error list) */
+            /** @description Bad input (the specification's error list) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2654,7 +3315,7 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No such request or route (the specification's error list) */
+            /** @description No such request, service_code or route (the specification's error list) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2791,19 +3452,894 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every account, without keys */
+            /** @description Every account */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        disabled: boolean;
+                        hasPassword: boolean;
                         id: string;
+                        /** Format: date-time */
+                        lastSignInAt: string | null;
+                        /** @description sign-ins for it are throttled now, from some address */
+                        locked: boolean;
+                        mustChangePassword: boolean;
                         name: string;
                         orgId: string;
                         /** @enum {string} */
-                        role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident";
+                        role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident" | "admin" | "security" | "auditor";
                     }[];
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "xiguan-g1",
+                 *       "role": "community",
+                 *       "orgId": "xiguan-g1",
+                 *       "name": "西关一网格"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description made up from the unit and role when left out */
+                    id?: string;
+                    name: string;
+                    orgId: string;
+                    /** @enum {string} */
+                    role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident" | "admin" | "security" | "auditor";
+                };
+            };
+        };
+        responses: {
+            /** @description The account with its key and initial password */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account: {
+                            id: string;
+                            name: string;
+                            orgId: string;
+                            /** @enum {string} */
+                            role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident" | "admin" | "security" | "auditor";
+                        };
+                        /** @description the initial password (at least 12 characters), to be changed at the first sign-in, shown in this answer only (stored hashed) */
+                        initialPassword: string;
+                        /** @description the API key, shown in this answer only (stored hashed) */
+                        key: string;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    disableAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "调离岗位"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The account after disabling */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "xiguan",
+                     *       "role": "community",
+                     *       "orgId": "xiguan",
+                     *       "name": "西关社区",
+                     *       "disabled": false,
+                     *       "locked": false,
+                     *       "hasPassword": true,
+                     *       "mustChangePassword": false,
+                     *       "lastSignInAt": "2026-11-02T01:20:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        disabled: boolean;
+                        hasPassword: boolean;
+                        id: string;
+                        /** Format: date-time */
+                        lastSignInAt: string | null;
+                        /** @description sign-ins for it are throttled now, from some address */
+                        locked: boolean;
+                        mustChangePassword: boolean;
+                        name: string;
+                        orgId: string;
+                        /** @enum {string} */
+                        role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident" | "admin" | "security" | "auditor";
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enableAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account after enabling */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "xiguan",
+                     *       "role": "community",
+                     *       "orgId": "xiguan",
+                     *       "name": "西关社区",
+                     *       "disabled": false,
+                     *       "locked": false,
+                     *       "hasPassword": true,
+                     *       "mustChangePassword": false,
+                     *       "lastSignInAt": "2026-11-02T01:20:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        disabled: boolean;
+                        hasPassword: boolean;
+                        id: string;
+                        /** Format: date-time */
+                        lastSignInAt: string | null;
+                        /** @description sign-ins for it are throttled now, from some address */
+                        locked: boolean;
+                        mustChangePassword: boolean;
+                        name: string;
+                        orgId: string;
+                        /** @enum {string} */
+                        role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident" | "admin" | "security" | "auditor";
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resetAccountPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The initial password */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        initialPassword: string;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateAccountKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: string;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    endAccountSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unlockAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account after unlocking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "xiguan",
+                     *       "role": "community",
+                     *       "orgId": "xiguan",
+                     *       "name": "西关社区",
+                     *       "disabled": false,
+                     *       "locked": false,
+                     *       "hasPassword": true,
+                     *       "mustChangePassword": false,
+                     *       "lastSignInAt": "2026-11-02T01:20:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        disabled: boolean;
+                        hasPassword: boolean;
+                        id: string;
+                        /** Format: date-time */
+                        lastSignInAt: string | null;
+                        /** @description sign-ins for it are throttled now, from some address */
+                        locked: boolean;
+                        mustChangePassword: boolean;
+                        name: string;
+                        orgId: string;
+                        /** @enum {string} */
+                        role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident" | "admin" | "security" | "auditor";
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accounts: unknown[];
+                };
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                "text/csv": unknown;
+            };
+        };
+        responses: {
+            /** @description Every account of the file, created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: {
+                            id: string;
+                            /** @description the initial password, shown in this answer only (stored hashed) */
+                            initialPassword: string;
+                            /** @description the API key, shown in this answer only (stored hashed) */
+                            key: string;
+                        }[];
+                    };
                 };
             };
             /** @description Bad or unknown fields (validation_failed) */
@@ -2902,6 +4438,14 @@ export interface operations {
                         items: {
                             acceptedOnTime: number;
                             basicallySatisfied: number;
+                            /** @description 回访 of the resolutions of the unit that resolved */
+                            callbacks: number;
+                            /** @description null when its denominator is 0 */
+                            callbackSatisfactionRate: number | null;
+                            /** @description reached callbacks rated satisfied or basically satisfied */
+                            callbackSatisfied: number;
+                            /** @description callbacks in which the reporter was reached */
+                            callbacksReached: number;
                             /** @description 临期预警: receipts in which the unit was warned before a deadline */
                             dueSoonWarned: number;
                             escalated: number;
@@ -2913,6 +4457,10 @@ export interface operations {
                             /** @description null when its denominator is 0 */
                             onTimeRate: number | null;
                             overdue: number;
+                            /** @description receipts not yet accepted whose acceptance deadline has not passed: out of responseRate */
+                            pendingAcceptance: number;
+                            /** @description receipts not yet resolved whose resolution deadline has not passed: out of resolutionRate */
+                            pendingResolution: number;
                             received: number;
                             /** @description null when its denominator is 0 */
                             resolutionRate: number | null;
@@ -2921,6 +4469,10 @@ export interface operations {
                             /** @description null when its denominator is 0 */
                             responseRate: number | null;
                             returned: number;
+                            /** @description 派单异议审核: returns the center ruled without cause (counted as not responded) */
+                            returnsRejected: number;
+                            /** @description 派单异议审核: returns of the department the center ruled well founded (out of its resolutionRate) */
+                            returnsUpheld: number;
                             /** @description null when its denominator is 0 */
                             satisfactionRate: number | null;
                             satisfied: number;
@@ -3016,16 +4568,342 @@ export interface operations {
             };
         };
     };
+    uploadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description multipart/form-data with exactly one part, `file` */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The photo: a JPEG, PNG or WebP image (recognised from its bytes, not its name or declared type), at most ATTACHMENT_MAX_MB
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The photo as stored (after re-encoding and rotation: what GET serves) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5f0c9a2e7d41b3c86a19e2f4",
+                     *       "contentType": "image/jpeg",
+                     *       "bytes": 412337,
+                     *       "width": 3024,
+                     *       "height": 4032
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Size of the stored image (re-encoded, without metadata) */
+                        bytes: number;
+                        /**
+                         * @description The stored image's type: the upload's own format
+                         * @enum {string}
+                         */
+                        contentType: "image/jpeg" | "image/png" | "image/webp";
+                        /** @description Height of the stored image in pixels */
+                        height: number;
+                        /** @description The upload's id, for `attachmentIds` and `GET /v1/attachments/:id` */
+                        id: string;
+                        /** @description Width of the stored image in pixels, after the photo's orientation was applied */
+                        width: number;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a kind of file accepted here (unsupported_media) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An upload's id as `POST /v1/attachments` gave it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image (Cache-Control: private) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAttachmentThumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An upload's id as `POST /v1/attachments` gave it */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thumbnail, in the photo's format (Cache-Control: private) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listAudit: {
         parameters: {
             query?: {
+                /** @description only entries of this actor (an account id, `cli:<user>`, `system`) */
+                actor?: string;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
                 /** @description earliest entry: an ISO date (YYYY-MM-DD, a day in Asia/Shanghai, inclusive) or an ISO 8601 instant */
                 from?: string;
                 limit?: number;
+                /** @description only entries about this subject (an account id …) */
+                subject?: string;
                 /** @description latest entry: an ISO date (YYYY-MM-DD, a day in Asia/Shanghai, inclusive) or an ISO 8601 instant */
                 to?: string;
+                /** @description only entries of this type */
+                type?: "account_created" | "key_rotated" | "account_disabled" | "account_enabled" | "password_set" | "calendar_imported" | "catalogue_changed" | "notification_retried" | "assessment_published" | "knowledge_created" | "knowledge_updated" | "knowledge_deleted" | "suggestions_retrained" | "signed_in" | "sign_in_failed" | "signed_out" | "password_changed" | "password_reset" | "orgs_imported" | "accounts_imported" | "account_unlocked" | "sessions_ended" | "audit_purged" | "proactive_created" | "proactive_paused" | "proactive_unpaused" | "proactive_deleted";
             };
             header?: never;
             path?: never;
@@ -3047,7 +4925,10 @@ export interface operations {
                      *           "type": "account_disabled",
                      *           "actor": "cli:ops",
                      *           "subject": "xiguan-member-1",
-                     *           "note": "党员离开社区，账号停用"
+                     *           "note": "党员离开社区，账号停用",
+                     *           "seq": 1520,
+                     *           "hash": "3f0a9c1e5b7d2a4c6e8f0a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d",
+                     *           "address": null
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -3057,15 +4938,115 @@ export interface operations {
                         items: {
                             /** @description an account id, `cli:<user>` for an operator's command, `system` for a Schedule */
                             actor: string;
+                            /** @description the client's address, for API calls */
+                            address: string | null;
                             /** Format: date-time */
                             at: string;
+                            /** @description SHA-256 (hex) over the previous entry's hash and this entry's canonical JSON */
+                            hash: string;
                             note: string | null;
+                            /** @description the entry's place in the chain */
+                            seq: number;
                             /** @description what it is about: an account id, a category, a quarter, a notification id … */
                             subject: string | null;
                             /** @enum {string} */
-                            type: "account_created" | "key_rotated" | "account_disabled" | "account_enabled" | "password_set" | "calendar_imported" | "catalogue_changed" | "notification_retried" | "assessment_published";
+                            type: "account_created" | "key_rotated" | "account_disabled" | "account_enabled" | "password_set" | "calendar_imported" | "catalogue_changed" | "notification_retried" | "assessment_published" | "knowledge_created" | "knowledge_updated" | "knowledge_deleted" | "suggestions_retrained" | "signed_in" | "sign_in_failed" | "signed_out" | "password_changed" | "password_reset" | "orgs_imported" | "accounts_imported" | "account_unlocked" | "sessions_ended" | "audit_purged" | "proactive_created" | "proactive_paused" | "proactive_unpaused" | "proactive_deleted";
                         }[];
                         nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifyAudit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audit log's hash chain checked entry by entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "ok": true,
+                     *       "entries": 1520,
+                     *       "firstBadSeq": null
+                     *     }
+                     */
+                    "application/json": {
+                        entries: number;
+                        firstBadSeq: number | null;
+                        ok: boolean;
                     };
                 };
             };
@@ -3160,27 +5141,32 @@ export interface operations {
                      *         "day": "2026-10-01",
                      *         "working": false,
                      *         "source": "package",
-                     *         "reason": "国庆节 (National Day) holiday in the chinese-days schedule"
+                     *         "reason": "国庆节 (National Day) holiday in the chinese-days schedule",
+                     *         "reasonZh": "国庆节放假"
                      *       },
                      *       {
                      *         "day": "2026-10-10",
                      *         "working": true,
                      *         "source": "package",
-                     *         "reason": "国庆节 (National Day) 调休 make-up working day (Saturday) in the chinese-days schedule"
+                     *         "reason": "国庆节 (National Day) 调休 make-up working day (Saturday) in the chinese-days schedule",
+                     *         "reasonZh": "国庆节调休上班（星期六）"
                      *       },
                      *       {
                      *         "day": "2026-10-12",
                      *         "working": true,
                      *         "source": "weekday",
-                     *         "reason": "Monday (no holiday or 调休 on this day in the chinese-days 2026 schedule; Mon–Fri rule)"
+                     *         "reason": "Monday (no holiday or 调休 on this day in the chinese-days 2026 schedule; Mon–Fri rule)",
+                     *         "reasonZh": "星期一，工作日"
                      *       }
                      *     ]
                      */
                     "application/json": {
                         /** @description YYYY-MM-DD */
                         day: string;
-                        /** @description Why, for people */
+                        /** @description Why, for operators */
                         reason: string;
+                        /** @description Why, in Chinese for everyone: 国庆节放假, 国庆节调休上班（星期六）, 星期三，工作日 */
+                        reasonZh: string;
                         /**
                          * @description `override`: an operator's import (`calendar_days`); `package`: a holiday or 调休 make-up working day of the chinese-days schedule; `weekday`: the Monday-to-Friday rule (an ordinary day, or a year without official data)
                          * @enum {string}
@@ -3644,6 +5630,83 @@ export interface operations {
             };
         };
     };
+    streamEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event received: what was missed since is sent first (within the last 5 minutes; otherwise the event `reset`) */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream (text/event-stream), open until the client leaves or the session ends */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listHelpRequests: {
         parameters: {
             query?: {
@@ -3654,6 +5717,8 @@ export interface operations {
                 requesterId?: string;
                 status?: "pending_verification" | "open" | "claimed" | "in_service" | "completed" | "closed" | "rejected" | "cancelled";
                 streetId?: string;
+                /** @description `me`: only the requests that wait for the caller's action now, by the help rules — its community's verifications (社区下单), open requests it may take (接单: a party member, or the street of the request's community), its own claims to check in or complete, its own completed requests to confirm. Cancelling is never waited for. */
+                waitingFor?: "me";
             };
             header?: never;
             path?: never;
@@ -3674,10 +5739,28 @@ export interface operations {
                             /** Format: date-time */
                             appointmentAt: string | null;
                             appointmentPlace: string | null;
+                            /** @description Photos (附件) attached to it, in the order they were attached (one request's view; lists leave them out) */
+                            attachments?: {
+                                bytes: number;
+                                /** @enum {string} */
+                                contentType: "image/jpeg" | "image/png" | "image/webp";
+                                height: number;
+                                /** @description For `GET /v1/attachments/:id` and `/thumbnail` */
+                                id: string;
+                                /** @description `filing`, or the action that attached it (`progress`, `resolve`, `escalate`, `return`, `complete`) */
+                                stage: string;
+                                /** Format: date-time */
+                                uploadedAt: string;
+                                /** @description account id */
+                                uploadedBy: string;
+                                width: number;
+                            }[];
                             /** Format: date-time */
                             checkedInAt: string | null;
                             claimer: {
                                 accountId: string;
+                                /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                                name?: string | null;
                                 /** @enum {string} */
                                 role: "member" | "street";
                             } | null;
@@ -3704,6 +5787,8 @@ export interface operations {
                             requestedPlace: string | null;
                             requester: {
                                 accountId: string;
+                                /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                                name?: string | null;
                             };
                             /** @description the claimer's note on completion */
                             serviceNote: string | null;
@@ -3713,8 +5798,12 @@ export interface operations {
                             timeline: {
                                 /** @description account id, or "system" for timers */
                                 actor: string;
+                                /** @description the actor's name (a member's or resident's masked, 王*, for those who may not know it); null for the system */
+                                actorName?: string | null;
                                 /** Format: date-time */
                                 at: string;
+                                /** @description The photos the call that made this entry attached */
+                                attachmentIds?: string[];
                                 note: string | null;
                                 /** @description posted, verification_reminder, verified, rejected, unclaimed_notice, claimed, no_show, checked_in, completed, confirmed, confirmation_expired, cancelled */
                                 type: string;
@@ -3804,6 +5893,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description Photos to attach: ids of the caller's own uploads (POST /v1/attachments) not used before, at most 9 per call; a whistle holds at most 30 */
+                    attachmentIds?: string[];
                     communityId: string;
                     description: string;
                     /** @description ISO 8601 with zone, in the future, within 90 days */
@@ -3826,10 +5917,28 @@ export interface operations {
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
+                        /** @description Photos (附件) attached to it, in the order they were attached (one request's view; lists leave them out) */
+                        attachments?: {
+                            bytes: number;
+                            /** @enum {string} */
+                            contentType: "image/jpeg" | "image/png" | "image/webp";
+                            height: number;
+                            /** @description For `GET /v1/attachments/:id` and `/thumbnail` */
+                            id: string;
+                            /** @description `filing`, or the action that attached it (`progress`, `resolve`, `escalate`, `return`, `complete`) */
+                            stage: string;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                            /** @description account id */
+                            uploadedBy: string;
+                            width: number;
+                        }[];
                         /** Format: date-time */
                         checkedInAt: string | null;
                         claimer: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                             /** @enum {string} */
                             role: "member" | "street";
                         } | null;
@@ -3856,6 +5965,8 @@ export interface operations {
                         requestedPlace: string | null;
                         requester: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                         };
                         /** @description the claimer's note on completion */
                         serviceNote: string | null;
@@ -3865,8 +5976,12 @@ export interface operations {
                         timeline: {
                             /** @description account id, or "system" for timers */
                             actor: string;
+                            /** @description the actor's name (a member's or resident's masked, 王*, for those who may not know it); null for the system */
+                            actorName?: string | null;
                             /** Format: date-time */
                             at: string;
+                            /** @description The photos the call that made this entry attached */
+                            attachmentIds?: string[];
                             note: string | null;
                             /** @description posted, verification_reminder, verified, rejected, unclaimed_notice, claimed, no_show, checked_in, completed, confirmed, confirmation_expired, cancelled */
                             type: string;
@@ -3966,10 +6081,28 @@ export interface operations {
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
+                        /** @description Photos (附件) attached to it, in the order they were attached (one request's view; lists leave them out) */
+                        attachments?: {
+                            bytes: number;
+                            /** @enum {string} */
+                            contentType: "image/jpeg" | "image/png" | "image/webp";
+                            height: number;
+                            /** @description For `GET /v1/attachments/:id` and `/thumbnail` */
+                            id: string;
+                            /** @description `filing`, or the action that attached it (`progress`, `resolve`, `escalate`, `return`, `complete`) */
+                            stage: string;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                            /** @description account id */
+                            uploadedBy: string;
+                            width: number;
+                        }[];
                         /** Format: date-time */
                         checkedInAt: string | null;
                         claimer: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                             /** @enum {string} */
                             role: "member" | "street";
                         } | null;
@@ -3996,6 +6129,8 @@ export interface operations {
                         requestedPlace: string | null;
                         requester: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                         };
                         /** @description the claimer's note on completion */
                         serviceNote: string | null;
@@ -4005,8 +6140,12 @@ export interface operations {
                         timeline: {
                             /** @description account id, or "system" for timers */
                             actor: string;
+                            /** @description the actor's name (a member's or resident's masked, 王*, for those who may not know it); null for the system */
+                            actorName?: string | null;
                             /** Format: date-time */
                             at: string;
+                            /** @description The photos the call that made this entry attached */
+                            attachmentIds?: string[];
                             note: string | null;
                             /** @description posted, verification_reminder, verified, rejected, unclaimed_notice, claimed, no_show, checked_in, completed, confirmed, confirmation_expired, cancelled */
                             type: string;
@@ -4117,10 +6256,28 @@ export interface operations {
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
+                        /** @description Photos (附件) attached to it, in the order they were attached (one request's view; lists leave them out) */
+                        attachments?: {
+                            bytes: number;
+                            /** @enum {string} */
+                            contentType: "image/jpeg" | "image/png" | "image/webp";
+                            height: number;
+                            /** @description For `GET /v1/attachments/:id` and `/thumbnail` */
+                            id: string;
+                            /** @description `filing`, or the action that attached it (`progress`, `resolve`, `escalate`, `return`, `complete`) */
+                            stage: string;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                            /** @description account id */
+                            uploadedBy: string;
+                            width: number;
+                        }[];
                         /** Format: date-time */
                         checkedInAt: string | null;
                         claimer: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                             /** @enum {string} */
                             role: "member" | "street";
                         } | null;
@@ -4147,6 +6304,8 @@ export interface operations {
                         requestedPlace: string | null;
                         requester: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                         };
                         /** @description the claimer's note on completion */
                         serviceNote: string | null;
@@ -4156,8 +6315,12 @@ export interface operations {
                         timeline: {
                             /** @description account id, or "system" for timers */
                             actor: string;
+                            /** @description the actor's name (a member's or resident's masked, 王*, for those who may not know it); null for the system */
+                            actorName?: string | null;
                             /** Format: date-time */
                             at: string;
+                            /** @description The photos the call that made this entry attached */
+                            attachmentIds?: string[];
                             note: string | null;
                             /** @description posted, verification_reminder, verified, rejected, unclaimed_notice, claimed, no_show, checked_in, completed, confirmed, confirmation_expired, cancelled */
                             type: string;
@@ -4275,10 +6438,28 @@ export interface operations {
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
+                        /** @description Photos (附件) attached to it, in the order they were attached (one request's view; lists leave them out) */
+                        attachments?: {
+                            bytes: number;
+                            /** @enum {string} */
+                            contentType: "image/jpeg" | "image/png" | "image/webp";
+                            height: number;
+                            /** @description For `GET /v1/attachments/:id` and `/thumbnail` */
+                            id: string;
+                            /** @description `filing`, or the action that attached it (`progress`, `resolve`, `escalate`, `return`, `complete`) */
+                            stage: string;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                            /** @description account id */
+                            uploadedBy: string;
+                            width: number;
+                        }[];
                         /** Format: date-time */
                         checkedInAt: string | null;
                         claimer: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                             /** @enum {string} */
                             role: "member" | "street";
                         } | null;
@@ -4305,6 +6486,8 @@ export interface operations {
                         requestedPlace: string | null;
                         requester: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                         };
                         /** @description the claimer's note on completion */
                         serviceNote: string | null;
@@ -4314,8 +6497,12 @@ export interface operations {
                         timeline: {
                             /** @description account id, or "system" for timers */
                             actor: string;
+                            /** @description the actor's name (a member's or resident's masked, 王*, for those who may not know it); null for the system */
+                            actorName?: string | null;
                             /** Format: date-time */
                             at: string;
+                            /** @description The photos the call that made this entry attached */
+                            attachmentIds?: string[];
                             note: string | null;
                             /** @description posted, verification_reminder, verified, rejected, unclaimed_notice, claimed, no_show, checked_in, completed, confirmed, confirmation_expired, cancelled */
                             type: string;
@@ -4447,10 +6634,28 @@ export interface operations {
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
+                        /** @description Photos (附件) attached to it, in the order they were attached (one request's view; lists leave them out) */
+                        attachments?: {
+                            bytes: number;
+                            /** @enum {string} */
+                            contentType: "image/jpeg" | "image/png" | "image/webp";
+                            height: number;
+                            /** @description For `GET /v1/attachments/:id` and `/thumbnail` */
+                            id: string;
+                            /** @description `filing`, or the action that attached it (`progress`, `resolve`, `escalate`, `return`, `complete`) */
+                            stage: string;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                            /** @description account id */
+                            uploadedBy: string;
+                            width: number;
+                        }[];
                         /** Format: date-time */
                         checkedInAt: string | null;
                         claimer: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                             /** @enum {string} */
                             role: "member" | "street";
                         } | null;
@@ -4477,6 +6682,8 @@ export interface operations {
                         requestedPlace: string | null;
                         requester: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                         };
                         /** @description the claimer's note on completion */
                         serviceNote: string | null;
@@ -4486,8 +6693,12 @@ export interface operations {
                         timeline: {
                             /** @description account id, or "system" for timers */
                             actor: string;
+                            /** @description the actor's name (a member's or resident's masked, 王*, for those who may not know it); null for the system */
+                            actorName?: string | null;
                             /** Format: date-time */
                             at: string;
+                            /** @description The photos the call that made this entry attached */
+                            attachmentIds?: string[];
                             note: string | null;
                             /** @description posted, verification_reminder, verified, rejected, unclaimed_notice, claimed, no_show, checked_in, completed, confirmed, confirmation_expired, cancelled */
                             type: string;
@@ -4599,6 +6810,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description Photos to attach: ids of the caller's own uploads (POST /v1/attachments) not used before, at most 9 per call; a whistle holds at most 30 */
+                    attachmentIds?: string[];
                     note: string;
                 };
             };
@@ -4616,10 +6829,28 @@ export interface operations {
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
+                        /** @description Photos (附件) attached to it, in the order they were attached (one request's view; lists leave them out) */
+                        attachments?: {
+                            bytes: number;
+                            /** @enum {string} */
+                            contentType: "image/jpeg" | "image/png" | "image/webp";
+                            height: number;
+                            /** @description For `GET /v1/attachments/:id` and `/thumbnail` */
+                            id: string;
+                            /** @description `filing`, or the action that attached it (`progress`, `resolve`, `escalate`, `return`, `complete`) */
+                            stage: string;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                            /** @description account id */
+                            uploadedBy: string;
+                            width: number;
+                        }[];
                         /** Format: date-time */
                         checkedInAt: string | null;
                         claimer: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                             /** @enum {string} */
                             role: "member" | "street";
                         } | null;
@@ -4646,6 +6877,8 @@ export interface operations {
                         requestedPlace: string | null;
                         requester: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                         };
                         /** @description the claimer's note on completion */
                         serviceNote: string | null;
@@ -4655,8 +6888,12 @@ export interface operations {
                         timeline: {
                             /** @description account id, or "system" for timers */
                             actor: string;
+                            /** @description the actor's name (a member's or resident's masked, 王*, for those who may not know it); null for the system */
+                            actorName?: string | null;
                             /** Format: date-time */
                             at: string;
+                            /** @description The photos the call that made this entry attached */
+                            attachmentIds?: string[];
                             note: string | null;
                             /** @description posted, verification_reminder, verified, rejected, unclaimed_notice, claimed, no_show, checked_in, completed, confirmed, confirmation_expired, cancelled */
                             type: string;
@@ -4788,10 +7025,28 @@ export interface operations {
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
+                        /** @description Photos (附件) attached to it, in the order they were attached (one request's view; lists leave them out) */
+                        attachments?: {
+                            bytes: number;
+                            /** @enum {string} */
+                            contentType: "image/jpeg" | "image/png" | "image/webp";
+                            height: number;
+                            /** @description For `GET /v1/attachments/:id` and `/thumbnail` */
+                            id: string;
+                            /** @description `filing`, or the action that attached it (`progress`, `resolve`, `escalate`, `return`, `complete`) */
+                            stage: string;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                            /** @description account id */
+                            uploadedBy: string;
+                            width: number;
+                        }[];
                         /** Format: date-time */
                         checkedInAt: string | null;
                         claimer: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                             /** @enum {string} */
                             role: "member" | "street";
                         } | null;
@@ -4818,6 +7073,8 @@ export interface operations {
                         requestedPlace: string | null;
                         requester: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                         };
                         /** @description the claimer's note on completion */
                         serviceNote: string | null;
@@ -4827,8 +7084,12 @@ export interface operations {
                         timeline: {
                             /** @description account id, or "system" for timers */
                             actor: string;
+                            /** @description the actor's name (a member's or resident's masked, 王*, for those who may not know it); null for the system */
+                            actorName?: string | null;
                             /** Format: date-time */
                             at: string;
+                            /** @description The photos the call that made this entry attached */
+                            attachmentIds?: string[];
                             note: string | null;
                             /** @description posted, verification_reminder, verified, rejected, unclaimed_notice, claimed, no_show, checked_in, completed, confirmed, confirmation_expired, cancelled */
                             type: string;
@@ -4953,10 +7214,28 @@ export interface operations {
                         /** Format: date-time */
                         appointmentAt: string | null;
                         appointmentPlace: string | null;
+                        /** @description Photos (附件) attached to it, in the order they were attached (one request's view; lists leave them out) */
+                        attachments?: {
+                            bytes: number;
+                            /** @enum {string} */
+                            contentType: "image/jpeg" | "image/png" | "image/webp";
+                            height: number;
+                            /** @description For `GET /v1/attachments/:id` and `/thumbnail` */
+                            id: string;
+                            /** @description `filing`, or the action that attached it (`progress`, `resolve`, `escalate`, `return`, `complete`) */
+                            stage: string;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                            /** @description account id */
+                            uploadedBy: string;
+                            width: number;
+                        }[];
                         /** Format: date-time */
                         checkedInAt: string | null;
                         claimer: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                             /** @enum {string} */
                             role: "member" | "street";
                         } | null;
@@ -4983,6 +7262,8 @@ export interface operations {
                         requestedPlace: string | null;
                         requester: {
                             accountId: string;
+                            /** @description the account's name: whole for the requester, the claimer, the request's community, street and the center; a member's or resident's masked (王*) for anyone else */
+                            name?: string | null;
                         };
                         /** @description the claimer's note on completion */
                         serviceNote: string | null;
@@ -4992,8 +7273,12 @@ export interface operations {
                         timeline: {
                             /** @description account id, or "system" for timers */
                             actor: string;
+                            /** @description the actor's name (a member's or resident's masked, 王*, for those who may not know it); null for the system */
+                            actorName?: string | null;
                             /** Format: date-time */
                             at: string;
+                            /** @description The photos the call that made this entry attached */
+                            attachmentIds?: string[];
                             note: string | null;
                             /** @description posted, verification_reminder, verified, rejected, unclaimed_notice, claimed, no_show, checked_in, completed, confirmed, confirmation_expired, cancelled */
                             type: string;
@@ -5087,6 +7372,692 @@ export interface operations {
             };
         };
     };
+    recurringMatters: {
+        parameters: {
+            query?: {
+                /** @description Only this category */
+                category?: "environment" | "property" | "roads" | "utilities" | "housing" | "public_safety" | "elderly_care" | "disputes" | "noise" | "greening" | "parking" | "social_security" | "other";
+                /** @description First day of the period (default: 29 days before `to`) */
+                from?: string;
+                /** @description Group by compound, community or street */
+                level?: "compound" | "community" | "street";
+                /** @description At most this many items */
+                limit?: number;
+                /** @description Only places and categories with at least this many reports */
+                minCount?: number;
+                /** @description Last day of the period, included (default: today, or 29 days after `from`); at most 366 days after `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Most reports first (then the latest, the place, the category) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        items: {
+                            /** @description category id */
+                            category: string;
+                            /** @description its Chinese name */
+                            categoryName: string;
+                            /** @description Reports in the period: each whistle filed then counts its `reports` (1 + the duplicates merged into it) */
+                            count: number;
+                            /** Format: date-time */
+                            firstAt: string;
+                            /** Format: date-time */
+                            lastAt: string;
+                            /** @enum {string} */
+                            level: "compound" | "community" | "street";
+                            placeId: string;
+                            placeName: string;
+                            /** @description The same for the period of the same length just before */
+                            previousCount: number;
+                            /** @description The whistles of the period, oldest first (merged duplicates are counted in theirs) */
+                            whistleIds: string[];
+                        }[];
+                        level: string;
+                        /** @description The period `previousCount` counts */
+                        previous: {
+                            from: string;
+                            to: string;
+                        };
+                        to: string;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    searchKnowledge: {
+        parameters: {
+            query?: {
+                /** @description A category id of GET /v1/categories */
+                category?: "environment" | "property" | "roads" | "utilities" | "housing" | "public_safety" | "elderly_care" | "disputes" | "noise" | "greening" | "parking" | "social_security" | "other";
+                /** @description At most this many */
+                limit?: number;
+                /** @description Words to find (Chinese is segmented: 路灯不亮 → 路灯, 不亮); empty: no search */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description With `q`: articles having any of its words, the most words first; without: the newest change first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            body: string;
+                            categories: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description account id */
+                            createdBy: string;
+                            id: string;
+                            /** @description With `q`: how many of the search's words the article has */
+                            matched?: number;
+                            replyTemplate: string | null;
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description account id */
+                            updatedBy: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createKnowledgeArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "化粪池满溢怎么办",
+                 *       "body": "小区化粪池满溢、污水外溢时，物业服务企业应在24小时内组织清掏……",
+                 *       "categories": [
+                 *         "environment",
+                 *         "property"
+                 *       ],
+                 *       "replyTemplate": "您好，您反映的化粪池满溢问题已转物业公司清掏，预计……"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 正文: policy, answer or procedure, at most 50,000 characters */
+                    body: string;
+                    /** @description The categories of matters it answers */
+                    categories: ("environment" | "property" | "roads" | "utilities" | "housing" | "public_safety" | "elderly_care" | "disputes" | "noise" | "greening" | "parking" | "social_security" | "other")[];
+                    /** @description 答复模板: a reply clerks start from */
+                    replyTemplate?: string | null;
+                    /** @description 标题 */
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The article as stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        body: string;
+                        categories: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description account id */
+                        createdBy: string;
+                        id: string;
+                        replyTemplate: string | null;
+                        title: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description account id */
+                        updatedBy: string;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getKnowledgeArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        body: string;
+                        categories: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description account id */
+                        createdBy: string;
+                        id: string;
+                        replyTemplate: string | null;
+                        title: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description account id */
+                        updatedBy: string;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateKnowledgeArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "化粪池满溢怎么办",
+                 *       "body": "小区化粪池满溢、污水外溢时，物业服务企业应在24小时内组织清掏……",
+                 *       "categories": [
+                 *         "environment",
+                 *         "property"
+                 *       ],
+                 *       "replyTemplate": "您好，您反映的化粪池满溢问题已转物业公司清掏，预计……"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 正文: policy, answer or procedure, at most 50,000 characters */
+                    body: string;
+                    /** @description The categories of matters it answers */
+                    categories: ("environment" | "property" | "roads" | "utilities" | "housing" | "public_safety" | "elderly_care" | "disputes" | "noise" | "greening" | "parking" | "social_security" | "other")[];
+                    /** @description 答复模板: a reply clerks start from */
+                    replyTemplate?: string | null;
+                    /** @description 标题 */
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The article as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        body: string;
+                        categories: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description account id */
+                        createdBy: string;
+                        id: string;
+                        replyTemplate: string | null;
+                        title: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description account id */
+                        updatedBy: string;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteKnowledgeArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -5096,7 +8067,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The caller's account and its organisation unit */
+            /** @description The caller's account and its organisation unit, whether its password must be changed first, and what it opens in the console */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5104,6 +8075,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "mustChangePassword": false,
                      *       "account": {
                      *         "id": "xiguan",
                      *         "role": "community",
@@ -5115,7 +8087,47 @@ export interface operations {
                      *         "kind": "community",
                      *         "name": "西关社区",
                      *         "parentId": "wuhang"
-                     *       }
+                     *       },
+                     *       "menus": [
+                     *         {
+                     *           "key": "queue",
+                     *           "title": "待办",
+                     *           "path": "/queue"
+                     *         },
+                     *         {
+                     *           "key": "file",
+                     *           "title": "吹哨",
+                     *           "path": "/whistles/new"
+                     *         },
+                     *         {
+                     *           "key": "whistles",
+                     *           "title": "本社区事项",
+                     *           "path": "/whistles"
+                     *         },
+                     *         {
+                     *           "key": "help",
+                     *           "title": "邻里搭把手",
+                     *           "path": "/help"
+                     *         },
+                     *         {
+                     *           "key": "notifications",
+                     *           "title": "通知",
+                     *           "path": "/notifications"
+                     *         }
+                     *       ],
+                     *       "rights": [
+                     *         "queue",
+                     *         "file",
+                     *         "whistles",
+                     *         "whistle",
+                     *         "notifications",
+                     *         "help",
+                     *         "help-new",
+                     *         "help-request",
+                     *         "record",
+                     *         "password"
+                     *       ],
+                     *       "home": "/queue"
                      *     }
                      */
                     "application/json": {
@@ -5124,17 +8136,112 @@ export interface operations {
                             name: string;
                             orgId: string;
                             /** @enum {string} */
-                            role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident";
+                            role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident" | "admin" | "security" | "auditor";
                         };
+                        /** @description the console page this account starts at (the first menu entry's path) */
+                        home: string;
+                        /** @description The console's side menu for this account, in order (工作台菜单), decided by the server from the role */
+                        menus: {
+                            /** @enum {string} */
+                            key: "queue" | "file" | "whistles" | "whistle" | "notifications" | "help" | "help-new" | "help-request" | "help-claimed" | "record" | "catalogue" | "catalogue-edit" | "overdue" | "assessment" | "stats" | "temporal-ui" | "password" | "orgs" | "accounts" | "accounts-edit" | "accounts-unlock" | "sign-ins" | "audit" | "calendar" | "board" | "callbacks" | "recurring" | "proactive" | "knowledge" | "knowledge-edit";
+                            /** @description the page under /console/, e.g. `/queue` */
+                            path: string;
+                            /** @description the menu entry's Chinese title */
+                            title: string;
+                        }[];
+                        /** @description true: the password (initial, or older than PASSWORD_MAX_AGE_DAYS) must be changed with POST /v1/me/password before anything else */
+                        mustChangePassword: boolean;
                         org: {
                             id: string;
                             /** @enum {string} */
-                            kind: "center" | "supervision" | "street" | "community" | "compound" | "department";
+                            kind: "center" | "supervision" | "street" | "community" | "compound" | "grid" | "department";
                             name: string;
                             parentId: string | null;
                         };
+                        /** @description Every page and part of a page of the console this account may open: the menu's pages, the pages reached from them (`whistle`, `help-request`, `help-new`, `record`) and parts of pages (`catalogue-edit`, `help-claimed`, `temporal-ui`). What it may do on them is each resource's `allowedActions`. */
+                        rights: ("queue" | "file" | "whistles" | "whistle" | "notifications" | "help" | "help-new" | "help-request" | "help-claimed" | "record" | "catalogue" | "catalogue-edit" | "overdue" | "assessment" | "stats" | "temporal-ui" | "password" | "orgs" | "accounts" | "accounts-edit" | "accounts-unlock" | "sign-ins" | "audit" | "calendar" | "board" | "callbacks" | "recurring" | "proactive" | "knowledge" | "knowledge-edit")[];
                     };
                 };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeMyPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    currentPassword: string;
+                    /** @description at least 10 characters with three of: lower case, upper case, digits, other; not containing the account id; none of the last 5 */
+                    newPassword: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed; this session goes on, every other one has ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad or unknown fields (validation_failed) */
             400: {
@@ -5416,23 +8523,28 @@ export interface operations {
     };
     listOrgs: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true` (admin): deactivated units too, each with `active` */
+                all?: "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Every organisation unit with its parent */
+            /** @description Units with their parents */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        /** @description only with `?all=true` (admin) */
+                        active?: boolean;
                         id: string;
                         /** @enum {string} */
-                        kind: "center" | "supervision" | "street" | "community" | "compound" | "department";
+                        kind: "center" | "supervision" | "street" | "community" | "compound" | "grid" | "department";
                         name: string;
                         parentId: string | null;
                     }[];
@@ -5449,6 +8561,897 @@ export interface operations {
             };
             /** @description Missing or unknown API key (unauthenticated) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportOrgs: {
+        parameters: {
+            query?: {
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tree */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        orgs: {
+                            active: boolean;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "center" | "supervision" | "street" | "community" | "compound" | "grid" | "department";
+                            name: string;
+                            parentId: string | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importOrgs: {
+        parameters: {
+            query?: {
+                /** @description `true`: check and count, write nothing */
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    orgs: unknown[];
+                };
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                "text/csv": unknown;
+            };
+        };
+        responses: {
+            /** @description What the file changed (or, with dryRun, would change) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "dryRun": false,
+                     *       "created": [
+                     *         "xiguan-g1"
+                     *       ],
+                     *       "updated": [
+                     *         "xiguan"
+                     *       ],
+                     *       "deactivated": [],
+                     *       "unchanged": 41,
+                     *       "errors": []
+                     *     }
+                     */
+                    "application/json": {
+                        created: string[];
+                        deactivated: string[];
+                        dryRun: boolean;
+                        errors: unknown[];
+                        unchanged: number;
+                        updated: string[];
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProactiveRounds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description newest first */
+                        items: {
+                            category: string;
+                            communityIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description account id */
+                            createdBy: string;
+                            departmentIds: string[];
+                            description: string;
+                            id: string;
+                            /** @description The lead: the one given, or the only department */
+                            leadDepartmentId: string;
+                            /** @enum {string} */
+                            list: "immediate" | "phased" | "understanding";
+                            /**
+                             * Format: date-time
+                             * @description The next time it files; null when paused
+                             */
+                            nextRunAt: string | null;
+                            paused: boolean;
+                            schedule: {
+                                /**
+                                 * Format: date-time
+                                 * @description the first run; every everyDays days after it
+                                 */
+                                anchor: string;
+                                everyDays: number;
+                            } | {
+                                calendar: {
+                                    dayOfMonth: number;
+                                    /** @description o'clock, Asia/Shanghai; 0 when left out */
+                                    hour?: number;
+                                    /** @description 1..12; every month when left out */
+                                    month?: number;
+                                }[];
+                            };
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description account id */
+                            updatedBy: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createProactiveRound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "汛前排水设施巡查",
+                 *       "description": "汛期前检查小区雨水井、排水沟是否堵塞，发现问题即时处置。",
+                 *       "category": "utilities",
+                 *       "communityIds": [
+                 *         "xiguan",
+                 *         "dongjiang"
+                 *       ],
+                 *       "list": "immediate",
+                 *       "departmentIds": [
+                 *         "water",
+                 *         "urban"
+                 *       ],
+                 *       "leadDepartmentId": "water",
+                 *       "schedule": {
+                 *         "calendar": [
+                 *           {
+                 *             "month": 4,
+                 *             "dayOfMonth": 1,
+                 *             "hour": 9
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    /** @description A category id of GET /v1/categories */
+                    category: string;
+                    /** @description One whistle per community each time */
+                    communityIds: string[];
+                    departmentIds: string[];
+                    description: string;
+                    leadDepartmentId?: string;
+                    /** @enum {string} */
+                    list: "immediate" | "phased" | "understanding";
+                    /**
+                     * @description Created paused: no whistle is filed until unpaused
+                     * @default false
+                     */
+                    paused?: boolean;
+                    schedule: {
+                        /** @description every n days at 00:00 Asia/Shanghai, from the first midnight after creation */
+                        everyDays: number;
+                    } | {
+                        /** @description the times of the year or month, Asia/Shanghai */
+                        calendar: {
+                            dayOfMonth: number;
+                            /** @description o'clock, Asia/Shanghai; 0 when left out */
+                            hour?: number;
+                            /** @description 1..12; every month when left out */
+                            month?: number;
+                        }[];
+                    };
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The round, with its id and nextRunAt */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        category: string;
+                        communityIds: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description account id */
+                        createdBy: string;
+                        departmentIds: string[];
+                        description: string;
+                        id: string;
+                        /** @description The lead: the one given, or the only department */
+                        leadDepartmentId: string;
+                        /** @enum {string} */
+                        list: "immediate" | "phased" | "understanding";
+                        /**
+                         * Format: date-time
+                         * @description The next time it files; null when paused
+                         */
+                        nextRunAt: string | null;
+                        paused: boolean;
+                        schedule: {
+                            /**
+                             * Format: date-time
+                             * @description the first run; every everyDays days after it
+                             */
+                            anchor: string;
+                            everyDays: number;
+                        } | {
+                            calendar: {
+                                dayOfMonth: number;
+                                /** @description o'clock, Asia/Shanghai; 0 when left out */
+                                hour?: number;
+                                /** @description 1..12; every month when left out */
+                                month?: number;
+                            }[];
+                        };
+                        title: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description account id */
+                        updatedBy: string;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteProactiveRound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pauseProactiveRound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The round */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        category: string;
+                        communityIds: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description account id */
+                        createdBy: string;
+                        departmentIds: string[];
+                        description: string;
+                        id: string;
+                        /** @description The lead: the one given, or the only department */
+                        leadDepartmentId: string;
+                        /** @enum {string} */
+                        list: "immediate" | "phased" | "understanding";
+                        /**
+                         * Format: date-time
+                         * @description The next time it files; null when paused
+                         */
+                        nextRunAt: string | null;
+                        paused: boolean;
+                        schedule: {
+                            /**
+                             * Format: date-time
+                             * @description the first run; every everyDays days after it
+                             */
+                            anchor: string;
+                            everyDays: number;
+                        } | {
+                            calendar: {
+                                dayOfMonth: number;
+                                /** @description o'clock, Asia/Shanghai; 0 when left out */
+                                hour?: number;
+                                /** @description 1..12; every month when left out */
+                                month?: number;
+                            }[];
+                        };
+                        title: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description account id */
+                        updatedBy: string;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unpauseProactiveRound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The round */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        category: string;
+                        communityIds: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description account id */
+                        createdBy: string;
+                        departmentIds: string[];
+                        description: string;
+                        id: string;
+                        /** @description The lead: the one given, or the only department */
+                        leadDepartmentId: string;
+                        /** @enum {string} */
+                        list: "immediate" | "phased" | "understanding";
+                        /**
+                         * Format: date-time
+                         * @description The next time it files; null when paused
+                         */
+                        nextRunAt: string | null;
+                        paused: boolean;
+                        schedule: {
+                            /**
+                             * Format: date-time
+                             * @description the first run; every everyDays days after it
+                             */
+                            anchor: string;
+                            everyDays: number;
+                        } | {
+                            calendar: {
+                                dayOfMonth: number;
+                                /** @description o'clock, Asia/Shanghai; 0 when left out */
+                                hour?: number;
+                                /** @description 1..12; every month when left out */
+                                month?: number;
+                            }[];
+                        };
+                        title: string;
+                        /** Format: date-time */
+                        updatedAt: string;
+                        /** @description account id */
+                        updatedBy: string;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5528,6 +9531,7 @@ export interface operations {
                      * @example {
                      *       "token": "ws_1N0rTq…",
                      *       "expiresAt": "2026-11-02T12:00:00.000Z",
+                     *       "mustChangePassword": false,
                      *       "account": {
                      *         "id": "xiguan",
                      *         "role": "community",
@@ -5542,13 +9546,15 @@ export interface operations {
                             name: string;
                             orgId: string;
                             /** @enum {string} */
-                            role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident";
+                            role: "community" | "street" | "center" | "department" | "supervisor" | "member" | "resident" | "admin" | "security" | "auditor";
                         };
                         /**
                          * Format: date-time
-                         * @description `SESSION_TTL_HOURS` after signing in
+                         * @description `SESSION_TTL_HOURS` after signing in (it ends sooner when unused for SESSION_IDLE_MINUTES)
                          */
                         expiresAt: string;
+                        /** @description true: the password (initial, or older than PASSWORD_MAX_AGE_DAYS) must be changed with POST /v1/me/password before anything else */
+                        mustChangePassword: boolean;
                         /** @description send it as `Authorization: Bearer <token>`; shown only now, stored hashed */
                         token: string;
                     };
@@ -5682,6 +9688,119 @@ export interface operations {
             };
         };
     };
+    listSignIns: {
+        parameters: {
+            query?: {
+                accountId?: string;
+                cursor?: string;
+                /** @description an ISO date (a day in Asia/Shanghai) or instant */
+                from?: string;
+                limit?: number;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sign-in attempts, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "at": "2026-11-02T01:20:00.000Z",
+                     *           "accountId": "xiguan",
+                     *           "address": "10.1.2.3",
+                     *           "outcome": "wrong"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            accountId: string;
+                            address: string;
+                            /** Format: date-time */
+                            at: string;
+                            /** @enum {string} */
+                            outcome: "ok" | "wrong" | "throttled" | "disabled";
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getStats: {
         parameters: {
             query?: {
@@ -5733,6 +9852,13 @@ export interface operations {
                         overdue: number;
                         /** @description null when its denominator is 0 */
                         satisfactionRate: number | null;
+                        /** @description 智能分派: how often the first suggestion was the final choice */
+                        suggestion: {
+                            /** @description Of the whistles with a suggestion on record (made when filed): how often its first category was the category filed */
+                            categoryTop1Rate: number | (never | null);
+                            /** @description Of those dispatched: how often its first department was the lead of the final dispatch */
+                            departmentTop1Rate: number | (never | null);
+                        };
                         to: string | null;
                         /** @description How often triage followed the dispatch catalogue */
                         triage: {
@@ -5803,9 +9929,228 @@ export interface operations {
             };
         };
     };
+    suggestFromText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "小区路灯不亮",
+                 *       "description": "江景花园3号楼前的路灯坏了半个月，晚上一片漆黑。"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Its description as typed so far */
+                    description: string;
+                    /** @description The matter's title as typed so far (may be empty when the description is not) */
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The suggestion */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The three most likely, best first (fewer only when fewer exist) */
+                        categories: {
+                            /** @description A category id of GET /v1/categories */
+                            id: string;
+                            /** @description How likely, 0..1 */
+                            score: number;
+                        }[];
+                        /** @description The three most likely, best first (fewer only when fewer exist) */
+                        departments: {
+                            /** @description A department's organisation id */
+                            id: string;
+                            /** @description How likely, 0..1 */
+                            score: number;
+                        }[];
+                        /**
+                         * @description 三单: the list the matter most likely belongs to
+                         * @enum {string}
+                         */
+                        list: "immediate" | "phased" | "understanding";
+                        /** @description The model version that answered (every API process answers with the active one) */
+                        modelVersion: number;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retrainSuggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        documents: {
+                            /** @description Final dispatches (their lead departments and lists) */
+                            dispatches: number;
+                            /** @description Entries of the shipped lexicon */
+                            lexicon: number;
+                            /** @description Whistles that reached a resolution (their categories) */
+                            resolutions: number;
+                        };
+                        /** @description How long the training took */
+                        ms: number;
+                        /** Format: date-time */
+                        trainedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listWhistles: {
         parameters: {
             query?: {
+                /** @description (center) `true`: resolved and closed whistles with a reporter phone on record, whose 回访 window is open and whose latest resolution has no callback yet */
+                callbackDue?: "true";
                 /** @description Only whistles of this category */
                 category?: "environment" | "property" | "roads" | "utilities" | "housing" | "public_safety" | "elderly_care" | "disputes" | "noise" | "greening" | "parking" | "social_security" | "other";
                 /** @description Only whistles of this community (e.g. `xiguan`) */
@@ -5890,7 +10235,9 @@ export interface operations {
                      *           "finalDispatch": false,
                      *           "duplicateOf": null,
                      *           "duplicates": [],
-                     *           "reports": 1
+                     *           "reports": 1,
+                     *           "source": "community",
+                     *           "callback": null
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -5992,6 +10339,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description Photos to attach: ids of the caller's own uploads (POST /v1/attachments) not used before, at most 9 per call; a whistle holds at most 30 */
+                    attachmentIds?: string[];
                     /** @enum {string} */
                     category: "environment" | "property" | "roads" | "utilities" | "housing" | "public_safety" | "elderly_care" | "disputes" | "noise" | "greening" | "parking" | "social_security" | "other";
                     description: string;
@@ -6006,6 +10355,7 @@ export interface operations {
                     };
                     reporter?: {
                         name: string;
+                        /** @description Digits, spaces, + - ( ) . and an extension after 转 or ext; at most 30 characters */
                         phone: string;
                     };
                     title: string;
@@ -6299,6 +10649,142 @@ export interface operations {
             };
         };
     };
+    callbackWhistle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any printable text chosen by the client; the same key with the same request from the same account returns the first answer (safe retries); the same key with another request is 422 idempotency_conflict */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description An id: of a whistle or help request as the API gave it out (e.g. `3f9c2a71d04b8e65`), or of an organisation (e.g. `xiguan`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reached": true,
+                 *       "rating": "satisfied",
+                 *       "note": "群众表示满意"
+                 *     }
+                 */
+                "application/json": {
+                    note?: string;
+                    /**
+                     * @description required when reached
+                     * @enum {string}
+                     */
+                    rating?: "satisfied" | "basically_satisfied" | "unsatisfied";
+                    /** @description whether the reporter was reached by phone */
+                    reached: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The whistle after `callback` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Whistle"];
+                };
+            };
+            /** @description Bad or unknown fields (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown API key (unauthenticated) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role or organisation may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thing, or the caller may not see it (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed in the current status (invalid_state) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used before with another request (idempotency_conflict) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests (rate_limited) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault of the service, never bad input (internal) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PostgreSQL or Temporal unreachable; retry later (unavailable) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     decideExtensionWhistle: {
         parameters: {
             query?: never;
@@ -6449,6 +10935,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description Photos to attach: ids of the caller's own uploads (POST /v1/attachments) not used before, at most 9 per call; a whistle holds at most 30 */
+                    attachmentIds?: string[];
                     reason: string;
                 };
             };
@@ -6836,6 +11324,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description Photos to attach: ids of the caller's own uploads (POST /v1/attachments) not used before, at most 9 per call; a whistle holds at most 30 */
+                    attachmentIds?: string[];
                     note: string;
                 };
             };
@@ -7097,6 +11587,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description Photos to attach: ids of the caller's own uploads (POST /v1/attachments) not used before, at most 9 per call; a whistle holds at most 30 */
+                    attachmentIds?: string[];
                     /** @enum {string} */
                     outcome?: "solved" | "explained";
                     result: string;
@@ -7227,6 +11719,8 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /** @description Photos to attach: ids of the caller's own uploads (POST /v1/attachments) not used before, at most 9 per call; a whistle holds at most 30 */
+                    attachmentIds?: string[];
                     /**
                      * @description not_our_area 非本单位职责范围, not_our_function 非本单位职能, other 其他
                      * @enum {string}
@@ -7370,6 +11864,11 @@ export interface operations {
                     /** @enum {string} */
                     list: "immediate" | "phased" | "understanding";
                     note?: string;
+                    /**
+                     * @description 派单异议审核 (required exactly when the whistle came back by a return): upheld 维持退回 (the department was right), rejected 驳回退回
+                     * @enum {string}
+                     */
+                    returnRuling?: "upheld" | "rejected";
                 };
             };
         };

@@ -1,7 +1,9 @@
 /**
- * A list of whistles kept current by polling with its ETag: `items` change only when the API's
- * answer does. Overdue items come first, then those due soon (the API's flags), each group in
- * the API's order.
+ * A list of whistles kept current (poll.ts: by the live-update stream, polling only while it is
+ * down) with its ETag: `items` change only when the API's answer does. A whistle's event reloads
+ * the list when the whistle is in it or may enter it (any status, or the one the list asks
+ * for). Overdue items come first, then those due soon (the API's flags), each group in the API's
+ * order.
  */
 import { computed, ref, shallowRef, type Ref } from 'vue';
 import { listWhistles } from '../api/calls';
@@ -31,7 +33,9 @@ export function useWhistleList(query: Ref<WhistleListQuery>, options: { urgentFi
       error.value = wordsOf(err);
     }
   }
-  const { refresh } = usePoll(load);
+  const { refresh } = usePoll(load, {
+    whistle: (e) => (page.value?.items ?? []).some((w) => w.id === e.id) || !query.value.status || query.value.status === e.status,
+  });
 
   const items = computed(() => {
     const all = page.value?.items ?? [];
