@@ -96,9 +96,26 @@ export async function persist(http: Http, as: string, method: string, url: strin
   }
 }
 
+/** The timeline entry each action of the fleet leaves. */
+const ENTRY_OF: Record<string, string> = {
+  accept: 'accepted', escalate: 'escalated', triage: 'triaged', resolve: 'resolved', withdraw: 'withdrawn',
+};
+
+/**
+ * One action that must succeed. A retry after a lost answer (a 503 or a timeout under load) is
+ * sent under the same Idempotency-Key, so it gets the first answer; but an action that ends the
+ * workflow (a withdrawal) leaves nothing to answer the retry but a 409 — then the whistle's
+ * timeline tells whether the first attempt went through.
+ */
 async function must(http: Http, as: string, id: string, action: string, body?: unknown) {
-  const { res } = await persist(http, as, 'POST', `/v1/whistles/${id}/${action}`, body);
-  if (res.status !== 200) throw new Error(`${action} by ${as} on ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+  const { res, failures } = await persist(http, as, 'POST', `/v1/whistles/${id}/${action}`, body, { 'idempotency-key': `${action}-${id}` });
+  if (res.status === 200) return;
+  if (res.status === 409 && failures > 0) {
+    const { res: read } = await persist(http, as, 'GET', `/v1/whistles/${id}`);
+    const timeline = (read.body?.timeline ?? []) as Array<{ type: string }>;
+    if (read.status === 200 && timeline.some((e) => e.type === ENTRY_OF[action])) return;
+  }
+  throw new Error(`${action} by ${as} on ${id}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 async function pool<T>(items: T[], size: number, work: (item: T, i: number) => Promise<void>) {
