@@ -83,26 +83,13 @@ export function deepFreeze<T extends object>(value: T): T {
 
 /** The contract's built-in defaults. */
 export const DEFAULT_POLICY: Policy = deepFreeze({
-  street: {
-    acceptWithin: { workingDays: 1 },
-    acceptWithinUrgent: { hours: 2 },
-    handleWithin: { workingDays: 3 },
-  },
+  street: { acceptWithin: { workingDays: 1 }, acceptWithinUrgent: { hours: 2 }, handleWithin: { workingDays: 3 } },
   center: { triageWithin: { workingDays: 1 } },
   department: { acceptWithin: { workingDays: 1 } },
-  lists: {
-    immediate: { workingDays: 3 },
-    phased: { workingDays: 30 },
-    understanding: { workingDays: 5 },
-  },
+  lists: { immediate: { workingDays: 3 }, phased: { workingDays: 30 }, understanding: { workingDays: 5 } },
   phased: { progressEvery: { workingDays: 5 } },
   evaluation: { window: { workingDays: 5 } },
-  help: {
-    verifyWithin: { workingDays: 1 },
-    claimWithin: { workingDays: 3 },
-    checkInGrace: { hours: 2 },
-    confirmWithin: { workingDays: 5 },
-  },
+  help: { verifyWithin: { workingDays: 1 }, claimWithin: { workingDays: 3 }, checkInGrace: { hours: 2 }, confirmWithin: { workingDays: 5 } },
   maxReopens: 1,
   warnBefore: { hours: 24 },
   extension: { maxWorkingDays: 10, maxCount: 1 },

@@ -10,6 +10,13 @@ import { DEFAULT_POLICY, POLICY_KEYS, deadlineAfter, durationOf } from '../lib/p
 import { PolicyError, loadPolicy, parsePolicy } from '../lib/policy-file';
 import { FAST_POLICY } from './support/fast-policy';
 
+/** A nested object's numbers by dotted path: { a: { b: 1 } } → { 'a.b': 1 }. */
+function leaves(value: object, prefix = ''): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).flatMap(([key, inner]) => (typeof inner === 'object' && inner !== null
+    ? Object.entries(leaves(inner as object, `${prefix}${key}.`))
+    : [[`${prefix}${key}`, inner]])));
+}
+
 function expectPolicyError(json: unknown, message: string): void {
   let caught: unknown;
   try {
@@ -23,31 +30,15 @@ function expectPolicyError(json: unknown, message: string): void {
 
 describe('built-in policy', () => {
   test('defaults are those of the contract', () => {
-    expect(DEFAULT_POLICY).toEqual({
-      street: {
-        acceptWithin: { workingDays: 1 },
-        acceptWithinUrgent: { hours: 2 },
-        handleWithin: { workingDays: 3 },
-      },
-      center: { triageWithin: { workingDays: 1 } },
-      department: { acceptWithin: { workingDays: 1 } },
-      lists: { immediate: { workingDays: 3 }, phased: { workingDays: 30 }, understanding: { workingDays: 5 } },
-      phased: { progressEvery: { workingDays: 5 } },
-      evaluation: { window: { workingDays: 5 } },
-      help: {
-        verifyWithin: { workingDays: 1 },
-        claimWithin: { workingDays: 3 },
-        checkInGrace: { hours: 2 },
-        confirmWithin: { workingDays: 5 },
-      },
-      maxReopens: 1,
-      warnBefore: { hours: 24 },
-      extension: { maxWorkingDays: 10, maxCount: 1 },
-      maxReturns: 2,
-      duplicates: { radiusMeters: 200, withinDays: 30 },
-      retention: { reporterDays: 180 },
-      assessment: { publishAfterDays: 10 },
-      callback: { within: { workingDays: 10 } },
+    // The contract's table of settings, one section per line, as dotted keys down to each number.
+    expect(leaves(DEFAULT_POLICY)).toEqual({
+      'street.acceptWithin.workingDays': 1, 'street.acceptWithinUrgent.hours': 2, 'street.handleWithin.workingDays': 3,
+      'center.triageWithin.workingDays': 1, 'department.acceptWithin.workingDays': 1,
+      'lists.immediate.workingDays': 3, 'lists.phased.workingDays': 30, 'lists.understanding.workingDays': 5,
+      'phased.progressEvery.workingDays': 5, 'evaluation.window.workingDays': 5, 'callback.within.workingDays': 10,
+      'help.verifyWithin.workingDays': 1, 'help.claimWithin.workingDays': 3, 'help.checkInGrace.hours': 2, 'help.confirmWithin.workingDays': 5,
+      maxReopens: 1, maxReturns: 2, 'warnBefore.hours': 24, 'extension.maxWorkingDays': 10, 'extension.maxCount': 1,
+      'duplicates.radiusMeters': 200, 'duplicates.withinDays': 30, 'retention.reporterDays': 180, 'assessment.publishAfterDays': 10,
     });
   });
 

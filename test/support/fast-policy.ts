@@ -7,27 +7,16 @@
 import { DEFAULT_POLICY, type Policy } from '../../lib/policy';
 import { parsePolicy } from '../../lib/policy-file';
 
+const s = (seconds: number) => ({ seconds });
+
 export const FAST_POLICY: Policy = parsePolicy({
-  street: {
-    acceptWithin: { seconds: 3 },
-    acceptWithinUrgent: { seconds: 2 },
-    handleWithin: { seconds: 6 },
-  },
-  center: { triageWithin: { seconds: 3 } },
-  department: { acceptWithin: { seconds: 3 } },
-  lists: {
-    immediate: { seconds: 6 },
-    phased: { seconds: 12 },
-    understanding: { seconds: 8 },
-  },
-  phased: { progressEvery: { seconds: 4 } },
-  evaluation: { window: { seconds: 5 } },
-  help: {
-    verifyWithin: { seconds: 3 },
-    claimWithin: { seconds: 4 },
-    checkInGrace: { seconds: 2 },
-    confirmWithin: { seconds: 5 },
-  },
-  warnBefore: { seconds: 2 },
-  callback: { within: { seconds: 8 } },
+  street: { acceptWithin: s(3), acceptWithinUrgent: s(2), handleWithin: s(6) },
+  center: { triageWithin: s(3) },
+  department: { acceptWithin: s(3) },
+  lists: { immediate: s(6), phased: s(12), understanding: s(8) },
+  phased: { progressEvery: s(4) },
+  evaluation: { window: s(5) },
+  help: { verifyWithin: s(3), claimWithin: s(4), checkInGrace: s(2), confirmWithin: s(5) },
+  warnBefore: s(2),
+  callback: { within: s(8) },
 }, DEFAULT_POLICY);
