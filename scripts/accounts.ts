@@ -72,8 +72,7 @@ function warnIfDevelopmentPepper(): void {
 }
 
 async function main() {
-  const [given, ...rest] = process.argv.slice(2);
-  const command = cli.command(given);
+  const [command, rest] = cli.read();
   if (command === 'import') return importFile(rest);
   const options: Record<string, string | undefined> = cli.options(rest,
     { org: { type: 'string' }, role: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, reason: { type: 'string' } }).values;

@@ -20,8 +20,7 @@ const cli = commandLine(USAGE, ['publish', 'published'] as const);
 const fail: (message: string) => never = cli.fail;
 
 async function main() {
-  const [given, ...rest] = process.argv.slice(2);
-  const command = cli.command(given);
+  const [command, rest] = cli.read();
   const { quarter } = cli.options(rest, { quarter: { type: 'string' } }).values;
   if (command === 'publish') {
     if (!quarter) fail('--quarter is required');

@@ -8,8 +8,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 export interface CommandLine<C extends string> {
   /** Prints `message` and the usage, then exits 2 (a wrong call: nothing was done). */
   fail(message: string): never;
-  /** The command word, one of `commands`, or a wrong call. */
-  command(given: string | undefined): C;
+  /** The command word (one of `commands`, or a wrong call) and the arguments after it. */
+  read(argv?: string[]): [command: C, rest: string[]];
   /** The options after the command word, read by node:util's parseArgs, or a wrong call. */
   options<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, allowPositionals?: boolean):
     ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>>;
@@ -22,9 +22,9 @@ export function commandLine<C extends string>(usage: string, commands: readonly 
   };
   return {
     fail,
-    command(given) {
+    read([given, ...rest] = process.argv.slice(2)) {
       if (!commands.includes(given as C)) fail(given ? `unknown command "${given}"` : 'no command given');
-      return given as C;
+      return [given as C, rest];
     },
     options(args, options, allowPositionals = false) {
       try {

@@ -19,8 +19,7 @@ const cli = commandLine(USAGE, ['retry', 'failed'] as const);
 const fail: (message: string) => never = cli.fail;
 
 async function main() {
-  const [given, ...rest] = process.argv.slice(2);
-  const command = cli.command(given);
+  const [command, rest] = cli.read();
   const { id } = cli.options(rest, { id: { type: 'string' } }).values;
   if (id !== undefined && !/^[1-9][0-9]{0,17}$/.test(id)) fail(`--id must be a notification id (a number), got "${id}"`);
   if (command === 'failed' && id !== undefined) fail('failed takes no --id');

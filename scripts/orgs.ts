@@ -25,8 +25,7 @@ const cli = commandLine(USAGE, ['import', 'export'] as const);
 const fail: (message: string) => never = cli.fail;
 
 async function main() {
-  const [given, ...rest] = process.argv.slice(2);
-  const command = cli.command(given);
+  const [command, rest] = cli.read();
   const { values, positionals } = cli.options(rest, { 'dry-run': { type: 'boolean' }, format: { type: 'string' } }, true);
   if (command === 'import') {
     const file = positionals[0];
