@@ -73,49 +73,36 @@ export default async function accountRoutes(fastify: FastifyInstance) {
     return accounts().disable(callerOf(request), request.params.id, request.body.reason);
   });
 
-  app.post('/accounts/:id/enable', {
-    schema: {
-      tags: ['accounts'], operationId: 'enableAccount', ...authed, params: AccountIdParam,
+  // The account's lifecycle without a body, in the order the API document lists it. A new key or
+  // password is in its answer only (not stored by any cache).
+  const NewKey = Type.Object({ key: Type.String() }, { description: 'The new key' });
+  const NewPassword = Type.Object({ initialPassword: Type.String() }, { description: 'The initial password' });
+  const lifecycle = [
+    { step: 'enable', operationId: 'enableAccount', role: 'admin', answer: changed('enabling'), secret: false,
       summary: 'Enables a disabled account (admin): its key works again; ended sessions stay ended',
-      response: { 200: changed('enabling'), ...errors('unauthenticated', 'forbidden', 'not_found') },
-    },
-  }, async (request) => {
-    requireRole(request, 'admin');
-    return accounts().enable(callerOf(request), request.params.id);
-  });
-
-  app.post('/accounts/:id/rotate-key', {
-    schema: {
-      tags: ['accounts'], operationId: 'rotateAccountKey', ...authed, params: AccountIdParam,
+      run: (caller: Caller, id: string) => accounts().enable(caller, id) },
+    { step: 'rotate-key', operationId: 'rotateAccountKey', role: 'admin', answer: NewKey, secret: true,
       summary: 'A new API key (admin), shown in this answer only; the old one, and sessions opened with it, stop at once',
-      response: { 200: Type.Object({ key: Type.String() }, { description: 'The new key' }), ...errors('unauthenticated', 'forbidden', 'not_found') },
-    },
-  }, async (request, reply) => {
-    requireRole(request, 'admin');
-    return reply.header('cache-control', 'no-store').send(await accounts().rotateKey(callerOf(request), request.params.id));
-  });
-
-  app.post('/accounts/:id/reset-password', {
-    schema: {
-      tags: ['accounts'], operationId: 'resetAccountPassword', ...authed, params: AccountIdParam,
+      run: (caller: Caller, id: string) => accounts().rotateKey(caller, id) },
+    { step: 'reset-password', operationId: 'resetAccountPassword', role: 'admin', answer: NewPassword, secret: true,
       summary: 'A new random initial password (admin), shown in this answer only, to be changed at the next sign-in; every session ends',
-      response: { 200: Type.Object({ initialPassword: Type.String() }, { description: 'The initial password' }), ...errors('unauthenticated', 'forbidden', 'not_found') },
-    },
-  }, async (request, reply) => {
-    requireRole(request, 'admin');
-    return reply.header('cache-control', 'no-store').send(await accounts().resetPassword(callerOf(request), request.params.id));
-  });
-
-  app.post('/accounts/:id/unlock', {
-    schema: {
-      tags: ['accounts'], operationId: 'unlockAccount', ...authed, params: AccountIdParam,
+      run: (caller: Caller, id: string) => accounts().resetPassword(caller, id) },
+    { step: 'unlock', operationId: 'unlockAccount', role: 'security', answer: changed('unlocking'), secret: false,
       summary: 'Clears the account\'s sign-in throttling from every address (security); audited',
-      response: { 200: changed('unlocking'), ...errors('unauthenticated', 'forbidden', 'not_found') },
-    },
-  }, async (request) => {
-    requireRole(request, 'security');
-    return accounts().unlock(callerOf(request), request.params.id);
-  });
+      run: (caller: Caller, id: string) => accounts().unlock(caller, id) },
+  ] as const;
+  for (const { step, operationId, role, answer, secret, summary, run } of lifecycle) {
+    app.post(`/accounts/:id/${step}`, {
+      schema: {
+        tags: ['accounts'], operationId, ...authed, params: AccountIdParam, summary,
+        response: { 200: answer, ...errors('unauthenticated', 'forbidden', 'not_found') },
+      },
+    }, async (request, reply) => {
+      requireRole(request, role);
+      const answered = await run(callerOf(request), request.params.id);
+      return secret ? reply.header('cache-control', 'no-store').send(answered) : answered;
+    });
+  }
 
   app.delete('/accounts/:id/sessions', {
     schema: {

@@ -1,10 +1,46 @@
-/** An import's refusal: every error of the file (row, id, field, Chinese sentence), or null for any other failure. */
-import { ApiRefusal } from '../../api/client';
+/** What the organisations' and accounts' pages share: importing a file, its columns' names, the roles per unit kind, the accounts' actions. */
+import { ref, shallowRef, type Ref } from 'vue';
+import { uploadOf } from '../../api/admin-calls';
+import { ApiRefusal, wordsOf } from '../../api/client';
 import type { ImportError } from '../../api/types';
 
-export function importErrorsOf(err: unknown): ImportError[] | null {
+/** An import's refusal: every error of the file (row, id, field, Chinese sentence), or null for any other failure. */
+function importErrorsOf(err: unknown): ImportError[] | null {
   if (err instanceof ApiRefusal && err.code === 'validation_failed' && err.detail?.errors?.length) return err.detail.errors;
   return null;
+}
+
+/**
+ * A page's import of a file: the file's errors by row, or its problem in a sentence (a type the
+ * API does not read, any other refusal). `send` makes one request with the file, `busy` true
+ * meanwhile, and answers what `request` answered, or undefined when it failed.
+ */
+export function useFileImport() {
+  const errors = shallowRef<ImportError[] | null>(null);
+  const problem = ref('');
+  const clear = () => {
+    errors.value = null;
+    problem.value = '';
+  };
+  async function send<T>(file: File, busy: Ref<boolean>, request: (upload: { body: Blob; type: string }) => Promise<T>): Promise<T | undefined> {
+    clear();
+    const upload = uploadOf(file);
+    if (!upload) {
+      problem.value = '请选择 CSV（.csv）、Excel（.xlsx）或 JSON（.json）文件';
+      return undefined;
+    }
+    busy.value = true;
+    try {
+      return await request(upload);
+    } catch (err) {
+      errors.value = importErrorsOf(err);
+      if (!errors.value) problem.value = wordsOf(err);
+      return undefined;
+    } finally {
+      busy.value = false;
+    }
+  }
+  return { errors, problem, clear, send };
 }
 
 /** The Chinese name of a column of the import files. */
