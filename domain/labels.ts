@@ -49,6 +49,16 @@ export const ROLE_LABELS: Record<Role, string> = {
   auditor: '审计管理员',
 };
 
+/**
+ * What an account is called by its role and the kind of its unit: a community account on a grid
+ * is its grid worker (网格员), on a compound its property office (小区); otherwise the role's name.
+ */
+export function accountRoleLabel(role: Role, orgKind: OrgKind | undefined): string {
+  if (role === 'community' && orgKind === 'grid') return '网格员';
+  if (role === 'community' && orgKind === 'compound') return '小区';
+  return ROLE_LABELS[role];
+}
+
 export const ORG_KIND_LABELS: Record<OrgKind, string> = {
   center: '区中心',
   supervision: '督查室',

@@ -135,6 +135,8 @@ test('on a phone, a 网格员 files a whistle with a photo and its position; the
     const g = grid.page;
     await g.waitForURL(/\/console\/queue/);
     await g.locator('.page-title').first().waitFor();
+    // The header names the grid and calls its account what it is: 网格员, not 社区.
+    expect(await g.locator('[data-test=who] .role').textContent()).toBe('网格员');
     await checked(g, 'grid queue');
     await menu(g, '吹哨');
     await g.waitForURL(/\/console\/whistles\/new$/);
