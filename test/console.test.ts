@@ -38,6 +38,18 @@ async function atDesk(accountId: string, at = base): Promise<Desk> {
   return d;
 }
 
+/**
+ * A walk through the console by several people: `open` signs an account in at a desk of its own
+ * and gives its page; every desk (and any other the walk adds to `desks`) is closed after the
+ * walk, which fails on any console error.
+ */
+const walk = (steps: (open: (accountId: string) => Promise<Page>, desks: Desk[]) => Promise<void>) => withDesks((desks) =>
+  steps(async (accountId) => {
+    const d = await atDesk(accountId);
+    desks.push(d);
+    return d.page;
+  }, desks));
+
 /** The buttons must be exactly the API's allowedActions for this account, in Chinese. */
 async function expectButtonsOf(page: Page, accountId: string, whistleId: string): Promise<string[]> {
   const view = (await stack.call(accountId, 'GET', `/v1/whistles/${whistleId}`)).body;
@@ -52,11 +64,9 @@ const tag = () => randomBytes(3).toString('hex').toUpperCase();
 
 test('a whistle goes from filing to evaluation through the console alone, each step by its role', async () => {
   const title = `滨江花园地下车库积水 ${tag()}`;
-  await withDesks(async (desks) => {
-    const open = async (accountId: string) => { const d = await atDesk(accountId); desks.push(d); return d; };
+  await walk(async (open, desks) => {
     // 社区吹哨: 西关社区 files from its filing form.
-    const community = await open('xiguan');
-    const c = community.page;
+    const c = await open('xiguan');
     await c.waitForURL(/\/console\/queue/);
     await c.getByRole('menuitem', { name: '吹哨' }).click();
     await c.getByLabel('事项标题').fill(title);
@@ -74,8 +84,7 @@ test('a whistle goes from filing to evaluation through the console alone, each s
     await expectButtonsOf(c, 'xiguan', id);
 
     // 镇街优先报到: 吴航街道 finds it in its queue, accepts, reports progress, escalates.
-    const street = await open('wuhang');
-    const s = street.page;
+    const s = await open('wuhang');
     await s.waitForURL(/\/console\/queue/);
     await s.locator('[data-test=queue]').getByText(title).waitFor();
     await s.locator('[data-test=queue]').getByText(title).click();
@@ -90,8 +99,7 @@ test('a whistle goes from filing to evaluation through the console alone, each s
     await status(s, '待区中心派单');
 
     // 三单管理、精准派单: the center dispatches to two departments, 区城市管理局 leading.
-    const center = await open('center');
-    const z = center.page;
+    const z = await open('center');
     await z.locator('[data-test=queue]').getByText(title).click();
     await z.waitForURL(new RegExp(`/console/whistles/${id}$`));
     await expectButtonsOf(z, 'center', id);
@@ -127,8 +135,7 @@ test('a whistle goes from filing to evaluation through the console alone, each s
     await expect(departments.locator('tr').filter({ hasText: '区水利局' }).innerText()).resolves.not.toContain('牵头');
 
     // 部门报到: the co-department accepts and has no 办结.
-    const water = await open('water');
-    const w = water.page;
+    const w = await open('water');
     await w.locator('[data-test=queue]').getByText(title).click();
     await w.waitForURL(new RegExp(`/console/whistles/${id}$`));
     await expectButtonsOf(w, 'water', id);
@@ -140,8 +147,7 @@ test('a whistle goes from filing to evaluation through the console alone, each s
     await screenshot(w, 'department');
 
     // The lead accepts, reports and resolves.
-    const urban = await open('urban');
-    const u = urban.page;
+    const u = await open('urban');
     await u.locator('[data-test=queue]').getByText(title).click();
     await u.waitForURL(new RegExp(`/console/whistles/${id}$`));
     await act(u, '受理');
@@ -410,10 +416,8 @@ test('the supervisor sees the overdue board and the quarter\'s assessment as a t
 
 test('邻里搭把手 through the console: a resident posts, the community verifies, a member claims, checks in and completes, the resident confirms', async () => {
   const title = `陪同老人复查 ${tag()}`;
-  await withDesks(async (desks) => {
-    const open = async (accountId: string) => { const d = await atDesk(accountId); desks.push(d); return d; };
-    const resident = await open('dongguan-resident-1');
-    const r = resident.page;
+  await walk(async (open) => {
+    const r = await open('dongguan-resident-1');
     await r.waitForURL(/\/console\/help/);
     await r.getByRole('button', { name: '我要点单' }).click();
     await r.getByLabel('需求标题').fill(title);
@@ -426,12 +430,11 @@ test('邻里搭把手 through the console: a resident posts, the community verif
 
     // 社区下单: the community finds it among its to-dos.
     const community = await open('dongguan');
-    await community.page.locator('[data-test=help-todo]').getByText(title).click();
-    await act(community.page, '审核下单', (d) => d.getByText('通过，下单').click());
+    await community.locator('[data-test=help-todo]').getByText(title).click();
+    await act(community, '审核下单', (d) => d.getByText('通过，下单').click());
 
     // 党员接单, 报到, 完成服务.
-    const member = await open('dongguan-member-1');
-    const m = member.page;
+    const m = await open('dongguan-member-1');
     await m.locator('[data-test=help-table]').getByText(title).click();
     await act(m, '接单', async (d) => {
       const wall = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' }).format(new Date(Date.now() + 2 * 86400_000));
