@@ -83,3 +83,15 @@ export async function withRefusalMessage(action: () => Promise<void>): Promise<v
     ElMessage.error(wordsOf(err));
   }
 }
+
+/**
+ * A delete button's action for a list of things with a title: `remove(id)`, then 已删除：<title>
+ * and `reload()`; a refusal as a message.
+ */
+export function removal<T extends { id: string; title: string }>(remove: (id: string) => Promise<unknown>, reload: () => Promise<unknown>) {
+  return (item: T) => withRefusalMessage(async () => {
+    await remove(item.id);
+    ElMessage.success(`已删除：${item.title}`);
+    await reload();
+  });
+}
