@@ -249,6 +249,11 @@ test('回访, 未诉先办 and the ruling on a return send what the contract say
         rounds.push({ id: 'round-1', ...body, paused: false, nextRunAt: '2026-12-01T01:00:00.000Z' });
         return json(201, { id: 'round-1', nextRunAt: '2026-12-01T01:00:00.000Z' });
       }
+      if (url.pathname === '/v1/proactive/round-1' && request.method() === 'DELETE') {
+        sent.push({ path: url.pathname, body: null });
+        rounds.splice(0);
+        return route.fulfill({ status: 204 });
+      }
       if (/^\/v1\/proactive\/round-1\/(un)?pause$/.test(url.pathname)) {
         sent.push({ path: url.pathname, body: null });
         rounds[0].paused = url.pathname.endsWith('/pause');
@@ -318,6 +323,13 @@ test('回访, 未诉先办 and the ruling on a return send what the contract say
     await round.getByText('已暂停').waitFor();
     expect(sent.pop()).toEqual({ path: '/v1/proactive/round-1/pause', body: null });
     await screenshot(d.page, 'proactive');
+    // 删除, asked once more with what it leaves alone; the round leaves the list.
+    await round.getByRole('button', { name: '删除' }).click();
+    const confirm = d.page.locator('.el-popconfirm').filter({ hasText: '删除“汛前排水设施巡查”？已生成的事项不受影响。' });
+    await confirm.getByRole('button', { name: '删除' }).click();
+    await d.page.getByText('已删除：汛前排水设施巡查').waitFor();
+    await round.waitFor({ state: 'detached' });
+    expect(sent.pop()).toEqual({ path: '/v1/proactive/round-1', body: null });
     expect(d.problems).toEqual([]);
   } finally {
     await d.close();
