@@ -26,7 +26,8 @@ export interface Desk {
 }
 
 export async function openDesk(browser: Browser, viewport = DESKTOP): Promise<Desk> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', ...(viewport === PHONE ? { isMobile: true, hasTouch: true } : {}) });
+  // reducedMotion: no transitions, so axe reads each colour as it ends up (console/src/styles.css).
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', reducedMotion: 'reduce', ...(viewport === PHONE ? { isMobile: true, hasTouch: true } : {}) });
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_MS);
   const problems: string[] = [];
