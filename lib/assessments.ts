@@ -22,7 +22,7 @@ import type { Org } from '../domain';
 import { quarterOf, quarterRange } from './calendar';
 import type { AssessmentWeights } from './config';
 import { allOrgs } from './stores/orgs';
-import { receiptCounts, type HiddenCounts, type ReceiptCounts } from './stores/assessments';
+import { HIDDEN_COUNTS, receiptCounts, type HiddenCounts, type ReceiptCounts } from './stores/assessments';
 
 /** One unit's row: its counts, the rates and the score. */
 export interface AssessmentRow extends ReceiptCounts {
@@ -90,15 +90,17 @@ export function scoreOf(rates: Record<keyof AssessmentWeights, number | null>, w
  *   response / resolution rate altogether: a unit is never marked down for work whose time is not up;
  * - a return the center rejected (派单异议审核: returned without cause) counts as not responded
  *   (and, as every return, not resolved); a return it upheld leaves the resolution rate (the
- *   dispatch was the center's mistake);
+ *   dispatch was the center's mistake), and the response rate too unless it was accepted on time
+ *   (then it counts as responded): a department that gives back at once what was never its own
+ *   is not marked down for it;
  * - the score's satisfaction is the evaluations and the reached callbacks (回访) pooled.
  */
 function rowOf(unit: { id: string; name: string; kind: 'street' | 'department' }, c: Counts & HiddenCounts, weights: AssessmentWeights): AssessmentRow {
-  const { acceptedOnTimeRejected, ...counts } = c;
+  const { acceptedOnTimeRejected, upheldNotAcceptedOnTime, ...counts } = c;
   const satisfaction = rate(c.satisfied + c.basicallySatisfied, c.evaluated);
   const callbackSatisfaction = rate(c.callbackSatisfied, c.callbacksReached);
   const rates = {
-    response: rate(c.acceptedOnTime - acceptedOnTimeRejected, c.received - c.pendingAcceptance),
+    response: rate(c.acceptedOnTime - acceptedOnTimeRejected, c.received - c.pendingAcceptance - upheldNotAcceptedOnTime),
     resolution: rate(c.resolved, c.received - c.pendingResolution - c.returnsUpheld),
     onTime: rate(c.resolvedOnTime, c.resolved),
     satisfaction: rate(c.satisfied + c.basicallySatisfied + c.callbackSatisfied, c.evaluated + c.callbacksReached),
@@ -112,7 +114,7 @@ function rowOf(unit: { id: string; name: string; kind: 'street' | 'department' }
   };
 }
 
-const ZERO: Counts & HiddenCounts = Object.fromEntries([...COUNT_COLUMNS, 'acceptedOnTimeRejected'].map((k) => [k, 0])) as unknown as Counts & HiddenCounts;
+const ZERO: Counts & HiddenCounts = Object.fromEntries([...COUNT_COLUMNS, ...HIDDEN_COUNTS].map((k) => [k, 0])) as unknown as Counts & HiddenCounts;
 
 export class Assessments {
   constructor(
@@ -133,7 +135,7 @@ export class Assessments {
       quarter: q, from: from.toISOString(), to: to.toISOString(), weights: { ...this.weights },
       items: units.map((o) => {
         const found = counts.get(o.id);
-        const c = found ? Object.fromEntries([...COUNT_COLUMNS, 'acceptedOnTimeRejected' as const].map((k) => [k, found[k]])) as unknown as Counts & HiddenCounts : ZERO;
+        const c = found ? Object.fromEntries([...COUNT_COLUMNS, ...HIDDEN_COUNTS].map((k) => [k, found[k]])) as unknown as Counts & HiddenCounts : ZERO;
         return rowOf({ id: o.id, name: o.name, kind: o.kind as 'street' | 'department' }, c, this.weights);
       }),
     };

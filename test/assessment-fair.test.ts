@@ -152,13 +152,13 @@ describe('returns ruled (派单异议审核) and callbacks (回访)', () => {
       extended: 0, dueSoonWarned: 0, ...FAIR0, returnsRejected: 1,
       responseRate: 0, resolutionRate: 0, onTimeRate: null, satisfactionRate: null, score: 0,
     });
-    // w6: returned rightly (upheld, ruled after the next dispatch): out of the resolution rate. w5: resolved,
-    // evaluated satisfied, called back basically satisfied.
+    // w6: returned rightly (upheld, ruled after the next dispatch) without accepting it: out of the response
+    // and the resolution rate. w5: resolved, evaluated satisfied, called back basically satisfied.
     expect(r.get('housing')).toEqual({
       unitId: 'housing', unitName: '区住房和城乡建设局', kind: 'department', received: 2, acceptedOnTime: 1, resolved: 1, resolvedOnTime: 1,
       overdue: 0, escalated: 0, returned: 1, urged: 0, evaluated: 1, satisfied: 1, basicallySatisfied: 0, unsatisfied: 0,
       extended: 0, dueSoonWarned: 0, ...FAIR0, returnsUpheld: 1, callbacks: 1, callbacksReached: 1, callbackSatisfied: 1,
-      responseRate: 0.5, resolutionRate: 1, onTimeRate: 1, satisfactionRate: 1, callbackSatisfactionRate: 1, score: 90,
+      responseRate: 1, resolutionRate: 1, onTimeRate: 1, satisfactionRate: 1, callbackSatisfactionRate: 1, score: 100,
     });
     // w6's two resolutions: the first called back without reaching anyone (and evaluated unsatisfied), the
     // second reached a satisfied reporter; the score's satisfaction pools both voices: (0 + 1) / (1 + 1).
@@ -184,6 +184,26 @@ describe('returns ruled (派单异议审核) and callbacks (回访)', () => {
       received: 2, returned: 1, returnsUpheld: 0, returnsRejected: 0, resolved: 1, callbacks: 0, resolutionRate: 0.5,
     });
     await pool.query("DELETE FROM whistle_events WHERE whistle_id = 'fair-w7'");
+  });
+
+  test('a return upheld after an on-time acceptance counts as responded; one upheld at once is in neither rate', async () => {
+    await insert('fair-w9', [
+      [1, on(26), 'filed', 'yingqian'], [2, on(26, 10), 'escalated', 'yingqian', { from: 'street' }],
+      triaged(3, on(26, 11), ['civil']), [4, on(26, 12), 'accepted', 'civil', { onTime: true }],
+      [5, on(27), 'returned', 'civil', { kind: 'not_our_function', returns: 1 }],
+      triaged(6, on(27, 10), ['transport']), [7, on(27, 10), 'return_ruled', 'civil', { ruling: 'upheld', kind: 'not_our_function' }],
+      [8, on(27, 11), 'returned', 'transport', { kind: 'not_our_function', returns: 2 }],
+      triaged(9, on(27, 12), ['urban']), [10, on(27, 12), 'return_ruled', 'transport', { ruling: 'upheld', kind: 'not_our_function' }],
+    ]);
+    try {
+      const r = await rows();
+      expect(pick(r.get('civil'), ['received', 'acceptedOnTime', 'returnsUpheld', 'responseRate', 'resolutionRate']))
+        .toEqual({ received: 1, acceptedOnTime: 1, returnsUpheld: 1, responseRate: 1, resolutionRate: null });
+      expect(pick(r.get('transport'), ['received', 'acceptedOnTime', 'returnsUpheld', 'responseRate', 'resolutionRate', 'score']))
+        .toEqual({ received: 1, acceptedOnTime: 0, returnsUpheld: 1, responseRate: null, resolutionRate: null, score: null });
+    } finally {
+      await pool.query("DELETE FROM whistle_events WHERE whistle_id = 'fair-w9'");
+    }
   });
 });
 

@@ -17,8 +17,12 @@ export interface ReceiptCounts {
   callbacks: number; callbacksReached: number; callbackSatisfied: number;
 }
 
-/** Counted for the score only, never shown: receipts accepted on time whose return the center rejected. */
-export interface HiddenCounts { acceptedOnTimeRejected: number }
+/**
+ * Counted for the rates only, never shown: receipts accepted on time whose return the center
+ * rejected, and receipts returned rightly (the return upheld) that were not accepted on time.
+ */
+export interface HiddenCounts { acceptedOnTimeRejected: number; upheldNotAcceptedOnTime: number }
+export const HIDDEN_COUNTS: ReadonlyArray<keyof HiddenCounts> = ['acceptedOnTimeRejected', 'upheldNotAcceptedOnTime'];
 
 /**
  * One row per unit: the receipts of the quarter (`$1` ≤ received_at < `$2`) counted by their facts.
@@ -48,7 +52,8 @@ SELECT unit_id,
        count(*) FILTER (WHERE callback_reached IS NOT NULL)::int AS "callbacks",
        count(*) FILTER (WHERE callback_reached)::int AS "callbacksReached",
        count(*) FILTER (WHERE callback_reached AND callback_rating IN ('satisfied', 'basically_satisfied'))::int AS "callbackSatisfied",
-       count(*) FILTER (WHERE accepted_on_time AND return_ruling = 'rejected')::int AS "acceptedOnTimeRejected"
+       count(*) FILTER (WHERE accepted_on_time AND return_ruling = 'rejected')::int AS "acceptedOnTimeRejected",
+       count(*) FILTER (WHERE NOT coalesce(accepted_on_time, false) AND return_ruling = 'upheld')::int AS "upheldNotAcceptedOnTime"
   FROM whistle_receipts
  WHERE received_at >= $1 AND received_at < $2
  GROUP BY unit_id`;
