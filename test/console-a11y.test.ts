@@ -9,7 +9,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { DESKTOP, PHONE, ZOOM_200, openDesk, sidewaysScroll, signIn, type Desk } from './support/console-browser';
+import { DESKTOP, PHONE, ZOOM_200, cutDates, openDesk, sidewaysScroll, signIn, type Desk } from './support/console-browser';
 import { filing, type Stack } from './support/stack';
 import { consoleUnderTest } from './support/console-stack';
 
@@ -98,6 +98,7 @@ async function deskOrPhone(accountId: string, pages: string[], name: 'desk' | 'p
       const where = `${name} ${path}`;
       found.push(...(await violations(d.page, where)).map((v) => `${where}: ${v}`));
       if (name === 'phone') expect({ where, sideways: await sidewaysScroll(d.page) }).toEqual({ where, sideways: 0 });
+      expect({ where, cutDates: await cutDates(d.page) }).toEqual({ where, cutDates: [] });
     }
     if (accountId === 'wuhang') {
       // An action dialog open over the whistle's page.

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { DESKTOP, PHONE, actionDialog, choose, docsScreenshot, menu, openDesk, sidewaysScroll, signIn, type Desk } from './support/console-browser';
+import { DESKTOP, PHONE, actionDialog, choose, cutDates, docsScreenshot, menu, openDesk, sidewaysScroll, signIn, type Desk } from './support/console-browser';
 import { filing, type Stack } from './support/stack';
 import { consoleUnderTest } from './support/console-stack';
 
@@ -65,11 +65,8 @@ describe.each(VIEWPORTS)('on a %s', (name, options) => {
       await d.page.mouse.move(box!.x + box!.width * 0.5, box!.y + box!.height * 0.5);
       if (name === 'phone') await fits(d.page, 'recurring');
       // The period's two dates are read whole, on the phone too (neither input cuts its date short).
-      const period = d.page.locator('.el-date-editor.period input');
-      expect(await period.count()).toBe(2);
-      const cut = await period.evaluateAll((inputs) =>
-        inputs.map((i) => ({ value: (i as unknown as { value: string }).value, cut: i.scrollWidth > i.clientWidth })).filter((i) => i.cut));
-      expect(cut).toEqual([]);
+      expect(await d.page.locator('.el-date-editor.period input').count()).toBe(2);
+      expect(await cutDates(d.page)).toEqual([]);
       await screenshot(d.page, `recurring-${name}`);
 
       // By street the two communities add up; a threshold above every count leaves nothing.

@@ -184,3 +184,10 @@ export async function status(page: Page, text: string): Promise<void> {
 export function sidewaysScroll(page: Page): Promise<number> {
   return page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 }
+
+/** The dates a date picker on the page shows cut short (its input narrower than its text): none when every date reads whole. */
+export function cutDates(page: Page): Promise<string[]> {
+  return page.locator('.el-date-editor input').evaluateAll((inputs) => inputs
+    .filter((i) => i.scrollWidth > i.clientWidth && (i as unknown as { value: string }).value !== '')
+    .map((i) => (i as unknown as { value: string }).value));
+}
