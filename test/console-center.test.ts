@@ -8,8 +8,8 @@
  * scrolls sideways on the phone. With WRITE_SCREENSHOTS=1 the pages are saved to docs/console-center-*.png.
  */
 import { randomBytes } from 'node:crypto';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { DESKTOP, PHONE, actionDialog, choose, cutDates, docsScreenshot, menu, openDesk, sidewaysScroll, signIn, type Desk } from './support/console-browser';
+import type { Browser, Page } from 'playwright-core';
+import { DESKTOP, PHONE, actionDialog, choose, cutDates, docsScreenshot, menu, openDesk, pickMore, sidewaysScroll, signIn, type Desk } from './support/console-browser';
 import { filing, type Stack } from './support/stack';
 import { consoleUnderTest } from './support/console-stack';
 
@@ -306,7 +306,7 @@ test('回访, 未诉先办 and the ruling on a return send what the contract say
     await dialog.getByLabel('内容').fill('汛期前检查辖区雨水井、排水沟是否堵塞。');
     await choose(d.page, dialog, '类别', '水电燃气');
     await choose(d.page, dialog, '社区', '西关社区');
-    await pickMore(d.page, dialog, '社区', '东关社区');
+    await pickMore(d.page, dialog.locator('.el-form-item').filter({ hasText: '社区' }).locator('.el-select'), '东关社区');
     await dialog.locator('.el-dialog__title').click();
     await dialog.getByText('阶段性事项清单').click();
     await choose(d.page, dialog, '承办部门', '区城市管理局');
@@ -338,12 +338,3 @@ test('回访, 未诉先办 and the ruling on a return send what the contract say
     await d.close();
   }
 });
-
-/** Picks one more option in a multiple select that already has some. */
-async function pickMore(page: Page, scope: Locator, label: string, option: string) {
-  const select = scope.locator('.el-form-item').filter({ hasText: label }).locator('.el-select');
-  const listbox = await select.locator('[role=combobox]').getAttribute('aria-controls');
-  const item = page.locator(`[id="${listbox}"] .el-select-dropdown__item`).filter({ hasText: new RegExp(`^${option}$`) });
-  if (!(await item.isVisible())) await select.click();
-  await item.click();
-}

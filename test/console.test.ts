@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import {
-  ACTION_LABELS, DESKTOP, STEP_MS, act, actionDialog, buttons, choose, docsScreenshot, openDesk, pick, signIn as signInAt, status, withDesks, type Desk,
+  ACTION_LABELS, DESKTOP, STEP_MS, act, actionDialog, buttons, choose, docsScreenshot, openDesk, pickMore, signIn as signInAt, status, withDesks, type Desk,
 } from './support/console-browser';
 import { eventually, filing, quietPolicy, startStack, type Stack } from './support/stack';
 import { consoleUnderTest } from './support/console-stack';
@@ -120,10 +120,7 @@ test('a whistle goes from filing to evaluation through the console alone, each s
     for (let i = 0; i < 10 && (await departmentSelect.locator('.el-tag__close').count()) > 0; i++) {
       await departmentSelect.locator('.el-tag__close').first().click();
     }
-    for (const name of ['区城市管理局', '区水利局']) {
-      await departmentSelect.click();
-      await pick(z, departmentSelect, name);
-    }
+    for (const name of ['区城市管理局', '区水利局']) await pickMore(z, departmentSelect, name);
     await triage.locator('.el-dialog__header').click(); // closes the dropdown
     await choose(z, triage, '牵头单位', '区城市管理局');
     await triage.getByRole('button', { name: '确定分拨派单', exact: true }).click();

@@ -158,9 +158,20 @@ export async function choose(page: Page, scope: Locator, label: string, option: 
 }
 
 /** Clicks `option` in the dropdown of this select (its listbox, named by the combobox's aria-controls). */
-export async function pick(page: Page, select: Locator, option: string): Promise<void> {
+async function pick(page: Page, select: Locator, option: string): Promise<void> {
   const listbox = await select.locator('[role=combobox]').getAttribute('aria-controls');
   await page.locator(`[id="${listbox}"] .el-select-dropdown__item`).filter({ hasText: new RegExp(`^${option}$`) }).click();
+}
+
+/**
+ * Picks one more option in a multiple select: its dropdown stays open after a pick, and a click on
+ * the select then may land on the dropdown's options, so it is opened only when it is not open.
+ */
+export async function pickMore(page: Page, select: Locator, option: string): Promise<void> {
+  const listbox = await select.locator('[role=combobox]').getAttribute('aria-controls');
+  const item = page.locator(`[id="${listbox}"] .el-select-dropdown__item`).filter({ hasText: new RegExp(`^${option}$`) });
+  if (!(await item.isVisible())) await select.click();
+  await item.click();
 }
 
 /** A whistle's card in the `list` (its data-test: the queue, or a list's whistle-table) by the whistle's title, once it is shown. */
